@@ -1,0 +1,111 @@
+// The manifest as a value (SPEC §2): what config/ produces from YAML and every other
+// layer reads. A field the manifest omits is std::optional and means "not managed"
+// or "the default", never "set to empty".
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/grants.h"
+#include "core/platform.h"
+
+namespace idsync {
+
+// Where something was written: for FILE:LINE:COLUMN errors (1-based).
+struct SourceMark {
+  std::string file;
+  int line = 1;
+  int column = 1;
+  bool operator==(const SourceMark&) const = default;
+};
+std::string ToString(const SourceMark& mark);  // "FILE:LINE:COLUMN"
+
+// One problem found while loading: printed as "FILE:LINE:COLUMN: message".
+struct Diagnostic {
+  SourceMark mark;
+  std::string message;
+  bool operator==(const Diagnostic&) const = default;
+};
+std::string ToString(const Diagnostic& d);
+
+// A credential reference: {env: NAME} or {file: PATH}. Never the secret itself.
+struct SecretRef {
+  enum class Kind { kEnv, kFile };
+  Kind kind = Kind::kEnv;
+  std::string name;      // variable name, or path as written
+  std::string resolved;  // kFile: path made absolute against the manifest's directory
+  SourceMark mark;
+  bool operator==(const SecretRef&) const = default;
+};
+
+// max_removals: a count or a percentage of the accounts managed on the platform.
+struct RemovalLimit {
+  bool percent = false;
+  double value = 0;  // count, or percent in [0, 100]
+  bool operator==(const RemovalLimit&) const = default;
+};
+
+// rate_limit: N per second/minute/hour.
+struct RateLimit {
+  double per_second = 0;
+  std::string text;  // as written: "10/s"
+  bool operator==(const RateLimit&) const = default;
+};
+
+struct PlatformConfig {
+  std::string name;  // instance name ("astro")
+  PlatformType type = PlatformType::kWorkspace;
+  std::string url;
+  std::map<std::string, SecretRef> credentials;  // "api_key" -> {env: ...}
+  std::optional<std::string> org;                // astra (optional), orgadmin (required)
+  Offboarding offboarding = Offboarding::kRetire;  // DefaultOffboarding(type) if unset
+  UnmanagedPolicy unmanaged = UnmanagedPolicy::kIgnore;
+  std::optional<RemovalLimit> max_removals;  // unset: max(5, 10%)
+  std::optional<RateLimit> rate_limit;       // unset: adapt to 429s
+  int concurrency = 8;
+  std::chrono::milliseconds timeout{30'000};
+  std::optional<std::string> ca_file;        // tls: { ca_file: ... }, made absolute
+  bool insecure_http = false;
+  std::chrono::milliseconds reassert_interval{24 * 3'600'000};  // orgadmin
+  SourceMark mark;  // the instance's key
+};
+
+// A role: per platform instance, the grants it binds (already in Grants shape).
+struct Role {
+  std::string name;
+  std::map<std::string, Grants> bindings;  // platform instance -> grants
+  SourceMark mark;
+};
+
+struct Group {
+  std::string name;
+  std::vector<std::string> roles;
+  SourceMark mark;
+};
+
+struct User {
+  std::string email;             // normalised: identity
+  std::string email_as_written;  // trimmed
+  std::optional<std::string> name;
+  std::optional<std::string> given_name;
+  std::optional<std::string> family_name;
+  std::vector<std::string> groups;
+  std::vector<std::string> roles;
+  bool suspended = false;
+  std::optional<std::string> external_id;
+  SourceMark mark;  // the list item
+};
+
+struct Manifest {
+  std::vector<std::string> files;  // every file read, sorted
+  std::map<std::string, PlatformConfig> platforms;
+  std::map<std::string, Role> roles;
+  std::map<std::string, Group> groups;
+  std::vector<User> users;  // in file order; emails unique
+  std::string digest;       // sha256 hex of the files' bytes, in path order
+};
+
+}  // namespace idsync

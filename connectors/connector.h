@@ -1,0 +1,62 @@
+// The one interface every platform connector implements (STYLE: terraform-plugin-
+// framework's resource). A connector speaks its platform's API exactly as
+// ../shared/platforms/<type>.md says; the planner, not the connector, decides what an
+// action means on a platform that cannot do it (see core/platform.h Capabilities).
+//
+// Contract for every mutating call: "already there" / "already gone" answers return
+// OK, so every call is safe to repeat after a crash. Failures are typed Status values
+// whose message names the platform, the user and carries the API's own message:
+//   "ws: invite alice@acme.io: inviteUser returned ok: false (user already exists)"
+// Credentials never appear in a Status, a log line or an exception.
+//
+// Thread-safety: one instance per platform instance; calls may come from several
+// threads at once (the engine runs independent actions concurrently).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/manifest.h"
+#include "core/platform.h"
+#include "core/status.h"
+#include "core/users.h"
+#include "reconcile/plan.h"
+
+namespace idsync {
+
+// What a listing may need to know beyond the platform itself (orgadmin looks users up
+// one by one; others ignore it).
+struct ListContext {
+  const DesiredUsers* desired = nullptr;
+  const ManagedAccounts* managed = nullptr;
+};
+
+class Connector {
+ public:
+  virtual ~Connector() = default;
+
+  virtual PlatformType type() const = 0;
+  const Capabilities& capabilities() const { return CapabilitiesOf(type()); }
+
+  // Every live user (and pending invitation), every page followed.
+  virtual StatusOr<LiveState> List(const ListContext& context) = 0;
+
+  // Plan-time resolution of names only the platform knows (astra role names -> ids,
+  // houston workspace ids, scim group names -> ids), using what List returned.
+  // Returns the grants as the platform will report them live, or an error listing the
+  // valid names. The default returns `desired` unchanged.
+  virtual StatusOr<Grants> Resolve(const Grants& desired, const LiveState& live) {
+    (void)live;
+    return desired;
+  }
+
+  virtual Status Invite(const Action& action) = 0;      // kInvite, kReinvite
+  virtual Status ChangeGrants(const Action& action) = 0;  // kGrant, kRevoke
+  virtual Status Retire(const Action& action) = 0;      // REQUIRES: capabilities().retire
+  virtual Status Reactivate(const Action& action) = 0;  // REQUIRES: capabilities().reactivate
+  virtual Status Remove(const Action& action) = 0;      // REQUIRES: capabilities().remove
+  virtual Status Update(const Action& action) = 0;      // REQUIRES: capabilities().profile_update
+};
+
+}  // namespace idsync

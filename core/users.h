@@ -1,0 +1,87 @@
+// The three views of a person that meet in a reconcile (SPEC §3): desired (from the
+// manifest), live (from the platform), managed (last applied, from SQLite).
+// Plain data, keyed by normalised email (see text.h NormalizeEmail).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/grants.h"
+
+namespace idsync {
+
+// Profile fields a platform may need (orgadmin first/last, scim names, externalId).
+struct Profile {
+  std::string email_as_written;             // trimmed, case kept (astra sends it so)
+  std::optional<std::string> name;
+  std::optional<std::string> given_name;    // given_name, else derived from name
+  std::optional<std::string> family_name;   // family_name, else derived from name
+  std::optional<std::string> external_id;
+  bool operator==(const Profile&) const = default;
+};
+
+// One user as the manifest wants them on one platform.
+struct DesiredUser {
+  std::string email;  // normalised
+  Profile profile;
+  bool suspended = false;
+  Grants grants;
+  // For single-valued grants resolved from several roles: the role that won
+  // ("platform-admin"), so the plan can say which role won. Empty when one role.
+  std::string single_from;
+  std::vector<std::string> roles;  // effective roles binding this platform, sorted
+  bool operator==(const DesiredUser&) const = default;
+};
+
+// Desired state of one platform instance: email -> user.
+using DesiredUsers = std::map<std::string, DesiredUser>;
+
+enum class LiveStatus {
+  kActive,   // a signed-up account
+  kPending,  // an invitation that can still be accepted
+  kExpired,  // an invitation that can no longer be accepted
+  kRetired,  // disabled / deactivated / stripped of all grants
+};
+const char* LiveStatusName(LiveStatus s);
+
+// One account (or invitation) as the platform reports it.
+struct LiveUser {
+  std::string id;     // platform user id; empty for an invitation without one
+  std::string email;  // normalised
+  LiveStatus status = LiveStatus::kActive;
+  std::string raw_status;  // the platform's own word, for logs ("SENT")
+  Grants grants;
+  std::optional<std::string> name;
+  std::vector<std::string> invitation_ids;  // houston: to cancel pending invites
+  bool operator==(const LiveUser&) const = default;
+};
+
+// Everything one listing returned for one platform instance.
+struct LiveState {
+  std::map<std::string, LiveUser> users;  // email -> user
+  // Names the platform knows, for plan-time resolution and error messages
+  // (astra role name -> id, houston workspace ids, scim group name -> id, ...).
+  std::map<std::string, std::string> catalog;
+  bool complete = true;  // false where the platform cannot list everyone (orgadmin)
+};
+
+// An account idsync manages on one platform: what it last applied (SPEC §6).
+struct ManagedAccount {
+  std::string platform;
+  std::string email;  // normalised
+  std::string user_id;
+  Grants grants;      // last applied
+  bool retired = false;  // idsync retired it (or suspended it)
+  int64_t first_managed = 0;  // unix seconds
+  int64_t last_seen = 0;      // unix seconds
+  int64_t last_asserted = 0;  // unix seconds (orgadmin reassert_interval)
+  bool operator==(const ManagedAccount&) const = default;
+};
+
+// email -> account, for one platform.
+using ManagedAccounts = std::map<std::string, ManagedAccount>;
+
+}  // namespace idsync
