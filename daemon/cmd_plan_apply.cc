@@ -1,0 +1,90 @@
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/commands.h"
+#include "daemon/exit_codes.h"
+#include "daemon/git_info.h"
+#include "daemon/session.h"
+#include "reconcile/render.h"
+
+namespace idsync {
+namespace {
+
+Plan PlanOf(const std::vector<PlatformOutcome>& outcomes) {
+  Plan plan;
+  for (const auto& o : outcomes) plan.platforms.push_back(o.plan);
+  return plan;
+}
+
+bool UseColor() { return isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr; }
+
+void PrintApplySummary(const std::vector<PlatformOutcome>& outcomes) {
+  std::size_t ok = 0, failed = 0, deferred = 0, held = 0;
+  for (const auto& o : outcomes) {
+    ok += o.succeeded;
+    failed += o.failures.size();
+    deferred += o.deferred;
+    held += o.held;
+    for (const auto& f : o.failures)
+      std::cout << "  ! " << f.action.platform << ": " << VerbName(f.action.verb) << ' '
+                << f.action.email << " failed: " << f.error << '\n';
+    if (!o.plan.error.empty())
+      std::cout << "  ! " << o.plan.platform << ": not applied: " << o.plan.error << '\n';
+  }
+  std::cout << "Apply complete: " << ok << " succeeded, " << failed << " failed, " << deferred
+            << " deferred, " << held << " held.\n";
+}
+
+}  // namespace
+
+int CmdPlan(const PlanArgs& args) {
+  auto format = ParseFormat(args.format);
+  if (!format) {
+    std::cerr << "error: --format " << args.format << ": expected text, json or markdown\n";
+    return kExitError;
+  }
+  auto session = OpenSession(args.manifest);
+  if (!session.ok()) return kExitError;
+  ReconcileOptions options;
+  options.apply = false;
+  auto outcomes = ReconcileAll(*session, options);
+  std::cout << Render(PlanOf(outcomes), *format, RenderOptions{.color = UseColor()});
+  std::cout.flush();
+  return ExitCodeFor(outcomes, args.detailed_exitcode, args.detailed_exitcode);
+}
+
+int CmdApply(const ApplyArgs& args) {
+  auto session = OpenSession(args.manifest);
+  if (!session.ok()) return kExitError;
+  std::string commit = session->manifest.files.empty() ? "" : GitCommitOf(session->manifest.files.front());
+  auto run = session->store->BeginRun("apply", session->manifest.digest, commit,
+                                      SystemReconcileEnv().now());
+  if (!run.ok()) {
+    std::cerr << "error: " << run.status().message() << '\n';
+    return kExitError;
+  }
+  Progress progress(Progress::StderrIsTty());
+  ReconcileOptions options;
+  options.apply = true;
+  options.plan.allow_removals = args.allow_removals;
+  options.run_id = *run;
+  options.progress = [&progress](const std::string& p, std::size_t done, std::size_t total) {
+    progress.Update(p, done, total);
+  };
+  spdlog::info("apply: run {} started for {} platform(s)", *run, session->selected.size());
+  auto outcomes = ReconcileAll(*session, options);
+  progress.Finish();
+  std::cout << Render(PlanOf(outcomes), Format::kText, RenderOptions{.color = UseColor()});
+  PrintApplySummary(outcomes);
+  std::cout.flush();
+  int code = ExitCodeFor(outcomes, /*held_exit=*/true, /*changes_exit=*/false);
+  std::string result = code == kExitError ? "failed" : code == kExitHeld ? "blocked" : "ok";
+  (void)session->store->FinishRun(*run, result, SystemReconcileEnv().now());
+  return code;
+}
+
+}  // namespace idsync

@@ -1,0 +1,24 @@
+#include <cstdio>
+#include <iostream>
+
+#include "config/loader.h"
+#include "daemon/commands.h"
+#include "daemon/exit_codes.h"
+
+namespace idsync {
+
+int CmdValidate(const std::vector<std::string>& files) {
+  LoadResult loaded = LoadManifest(files);
+  for (const auto& d : loaded.diagnostics) std::cerr << ToString(d) << '\n';
+  if (!loaded.ok()) {
+    std::cerr << "manifest invalid: " << loaded.diagnostics.size() << " error(s)\n";
+    return kExitError;
+  }
+  const Manifest& m = *loaded.manifest;
+  std::cout << "manifest valid: " << m.files.size() << " file(s), " << m.platforms.size()
+            << " platform(s), " << m.roles.size() << " role(s), " << m.groups.size()
+            << " group(s), " << m.users.size() << " user(s)\n";
+  return kExitOk;
+}
+
+}  // namespace idsync

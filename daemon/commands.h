@@ -1,0 +1,51 @@
+// The commands of the `idsync` executable (SPEC §4). Each returns the process exit
+// code (daemon/exit_codes.h); results go to stdout, logs and errors to stderr.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace idsync {
+
+struct ManifestArgs {
+  std::vector<std::string> files;      // -f, repeatable; files or directories
+  std::vector<std::string> platforms;  // --platform, repeatable; empty = all
+  std::string state;                   // --state, else $IDSYNC_STATE, else ./idsync.db
+};
+
+struct PlanArgs {
+  ManifestArgs manifest;
+  std::string format = "text";  // text|json|markdown
+  bool detailed_exitcode = false;
+};
+
+struct ApplyArgs {
+  ManifestArgs manifest;
+  std::optional<int> allow_removals;
+};
+
+struct HistoryArgs {
+  std::string state;
+  std::optional<std::string> user;
+  std::optional<std::string> platform;
+  int limit = 50;
+  std::string format = "table";  // table|json
+};
+
+struct StatusArgs {
+  std::string state;
+  std::string format = "table";  // table|json
+};
+
+int CmdValidate(const std::vector<std::string>& files);
+int CmdPlan(const PlanArgs& args);
+int CmdApply(const ApplyArgs& args);
+int CmdHistory(const HistoryArgs& args);
+int CmdStatus(const StatusArgs& args);
+int CmdVersion();
+
+// Parses argv and runs the command.
+int RunCli(int argc, char** argv);
+
+}  // namespace idsync

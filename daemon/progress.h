@@ -1,0 +1,26 @@
+// Progress of long operations on a terminal (SPEC §4): "ws: 12/40" redrawn in place on
+// stderr when stderr is a TTY; silent otherwise, so logs stay clean.
+//
+// Thread-safety: Update may be called from several threads.
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <string>
+
+namespace idsync {
+
+class Progress {
+ public:
+  explicit Progress(bool enabled);
+  static bool StderrIsTty();
+  void Update(const std::string& platform, std::size_t done, std::size_t total);
+  void Finish();  // ends the line if one was drawn
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::mutex mu_;
+};
+
+}  // namespace idsync

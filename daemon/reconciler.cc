@@ -1,0 +1,238 @@
+#include "daemon/reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "reconcile/grants_json.h"
+
+namespace idsync {
+namespace {
+
+Status Dispatch(Connector& connector, const Action& a) {
+  switch (a.verb) {
+    case Verb::kInvite:
+    case Verb::kReinvite: return connector.Invite(a);
+    case Verb::kAdopt: return OkStatus();  // recorded in SQLite; nothing to send
+    case Verb::kGrant:
+    case Verb::kRevoke: return connector.ChangeGrants(a);
+    case Verb::kUpdate: return connector.Update(a);
+    case Verb::kReactivate: return connector.Reactivate(a);
+    case Verb::kRetire: return connector.Retire(a);
+    case Verb::kRemove: return connector.Remove(a);
+  }
+  return Internal("unknown action");
+}
+
+// What idsync has applied once `a` succeeded, starting from the account as recorded.
+ManagedAccount AfterSuccess(const Action& a, const ManagedAccount* before, int64_t now) {
+  ManagedAccount m;
+  if (before) m = *before;
+  m.platform = a.platform;
+  m.email = a.email;
+  if (!a.user_id.empty()) m.user_id = a.user_id;
+  if (m.first_managed == 0) m.first_managed = now;
+  m.last_seen = now;
+  switch (a.verb) {
+    case Verb::kAdopt: m.grants = a.before; break;
+    case Verb::kInvite:
+    case Verb::kReinvite:
+    case Verb::kGrant:
+    case Verb::kRevoke:
+    case Verb::kReactivate:
+      m.grants = a.after;
+      m.retired = false;
+      m.last_asserted = now;
+      break;
+    case Verb::kUpdate: m.last_asserted = now; break;
+    case Verb::kRetire: m.retired = true; break;
+    case Verb::kRemove: break;  // forgotten by the caller
+  }
+  return m;
+}
+
+std::string SnapshotJson(const LiveState& live, int64_t now) {
+  nlohmann::json users = nlohmann::json::array();
+  for (const auto& [email, u] : live.users) {
+    users.push_back({{"email", email},
+                     {"id", u.id},
+                     {"status", LiveStatusName(u.status)},
+                     {"raw_status", u.raw_status},
+                     {"grants", nlohmann::json::parse(GrantsToJson(u.grants))}});
+  }
+  return nlohmann::json{{"taken_at", now}, {"complete", live.complete}, {"users", users}}.dump();
+}
+
+// A process that died between a journal row and its answer left it pending. The
+// platform's live state (listed again this reconcile) says what really happened, and
+// the plan was made from it, so those rows are closed as interrupted.
+void CloseInterrupted(Store& store, const std::string& platform, int64_t now) {
+  auto pending = store.PendingEntries(platform);
+  if (!pending.ok()) {
+    spdlog::warn("{}: cannot read pending journal entries: {}", platform, pending.status().message());
+    return;
+  }
+  for (const auto& e : *pending) {
+    spdlog::info("{}: journal entry {} ({} {}) was interrupted; re-planned from live state",
+                 platform, e.id, e.action, e.email);
+    (void)store.JournalFinish(e.id, JournalStatus::kFailed,
+                              "interrupted: the process ended before the platform answered; "
+                              "re-planned from live state",
+                              now);
+  }
+}
+
+// Executes the plan in order. Per user, an action is skipped once an earlier one for
+// the same user failed (an invite that failed leaves nothing to change).
+void Execute(PlatformOutcome& out, Connector& connector, Store& store,
+             const ManagedAccounts& managed, const ReconcileOptions& options,
+             const ReconcileEnv& env) {
+  const auto& plan = out.plan;
+  std::set<std::string> failed_users;
+  std::size_t total = 0, done = 0;
+  for (const auto& a : plan.actions)
+    if (a.disposition == Disposition::kApply) ++total;
+  ManagedAccounts current = managed;
+
+  for (const auto& a : plan.actions) {
+    if (a.disposition != Disposition::kApply) {
+      auto status = a.disposition == Disposition::kHeld ? JournalStatus::kHeld : JournalStatus::kDeferred;
+      (void)store.JournalRecord(options.run_id, a, status, env.now());
+      ++(a.disposition == Disposition::kHeld ? out.held : out.deferred);
+      continue;
+    }
+    if (failed_users.count(a.email)) {
+      out.failures.push_back({a, "skipped: an earlier action for this user failed"});
+      ++done;
+      continue;
+    }
+    auto entry = store.JournalBegin(options.run_id, a, env.now());
+    if (!entry.ok()) {
+      // Never send a request that is not journalled first.
+      out.failures.push_back({a, "journal: " + entry.status().message()});
+      failed_users.insert(a.email);
+      ++done;
+      continue;
+    }
+    Status result = Dispatch(connector, a);
+    if (result.ok()) {
+      auto it = current.find(a.email);
+      ManagedAccount m = AfterSuccess(a, it == current.end() ? nullptr : &it->second, env.now());
+      Status saved = a.verb == Verb::kRemove ? store.ForgetManaged(a.platform, a.email)
+                                             : store.PutManaged(m);
+      if (a.verb == Verb::kRemove) current.erase(a.email); else current[a.email] = m;
+      (void)store.JournalFinish(*entry, JournalStatus::kSucceeded, "", env.now());
+      if (!saved.ok()) spdlog::error("{}: recording {}: {}", a.platform, a.email, saved.message());
+      spdlog::info("{}: {} {}: done", a.platform, VerbName(a.verb), a.email);
+      ++out.succeeded;
+    } else {
+      (void)store.JournalFinish(*entry, JournalStatus::kFailed, result.message(), env.now());
+      spdlog::error("{}: {} {} failed: {}", a.platform, VerbName(a.verb), a.email, result.message());
+      out.failures.push_back({a, result.message()});
+      failed_users.insert(a.email);
+    }
+    ++done;
+    if (options.progress) options.progress(a.platform, done, total);
+  }
+}
+
+// Brings the managed records in line with what the listing showed: an invitation
+// that became an account gets its platform id, and accounts that are neither desired
+// nor live any more (a retired workspace user is not listed) are forgotten, so the
+// guard's percentages stay honest. Writes only what changed.
+void SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers& desired,
+                         const LiveState& live, Store& store, int64_t now) {
+  auto managed = store.Managed(config.name);
+  if (!managed.ok()) return;
+  for (auto& [email, m] : *managed) {
+    auto it = live.users.find(email);
+    if (it == live.users.end()) {
+      if (live.complete && !desired.count(email)) (void)store.ForgetManaged(config.name, email);
+    } else if (!it->second.id.empty() && it->second.id != m.user_id) {
+      m.user_id = it->second.id;
+      m.last_seen = now;
+      (void)store.PutManaged(m);
+    }
+  }
+}
+
+}  // namespace
+
+ReconcileEnv SystemReconcileEnv() {
+  return {[] {
+    return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
+  }};
+}
+
+std::string PlatformOutcome::result() const {
+  if (failed()) return "failed";
+  if (plan.blocked) return "blocked";
+  if (succeeded > 0 || plan.changes() > 0) return "changes";
+  return "ok";
+}
+
+PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUsers& desired,
+                                  Connector& connector, Store& store,
+                                  const ReconcileOptions& options, const ReconcileEnv& env) {
+  PlatformOutcome out;
+  out.plan.platform = config.name;
+  out.plan.type = config.type;
+
+  auto managed = store.Managed(config.name);
+  if (!managed.ok()) {
+    out.plan.error = "state: " + managed.status().message();
+    return out;
+  }
+  auto live = connector.List(ListContext{&desired, &*managed});
+  if (!live.ok()) {
+    out.plan.error = live.status().message();
+    return out;
+  }
+
+  DesiredUsers resolved = desired;
+  std::set<std::string> errors;
+  for (auto& [email, user] : resolved) {
+    auto grants = connector.Resolve(user.grants, *live);
+    if (grants.ok()) user.grants = *grants; else errors.insert(grants.status().message());
+  }
+  if (!errors.empty()) {
+    for (const auto& e : errors) out.plan.error += (out.plan.error.empty() ? "" : "; ") + e;
+    return out;
+  }
+
+  out.plan = MakePlan(PolicyFor(config), resolved, *live, *managed, options.plan);
+  for (const auto& a : out.plan.actions) out.drift += a.drift ? 1 : 0;
+  if (!out.plan.unmanaged.empty())
+    spdlog::info("{}: {} unmanaged account(s) left alone", config.name, out.plan.unmanaged.size());
+  if (!options.apply) return out;
+
+  CloseInterrupted(store, config.name, env.now());
+  Execute(out, connector, store, *managed, options, env);
+  SyncManagedWithLive(config, resolved, *live, store, env.now());
+  Status snap = store.PutSnapshot(config.name, SnapshotJson(*live, env.now()), env.now());
+  if (!snap.ok()) spdlog::warn("{}: snapshot not saved: {}", config.name, snap.message());
+
+  auto now_managed = store.Managed(config.name);
+  PlatformStatus st;
+  st.platform = config.name;
+  st.run_id = options.run_id;
+  st.at = env.now();
+  st.result = out.result();
+  st.actions_succeeded = static_cast<int64_t>(out.succeeded);
+  st.actions_failed = static_cast<int64_t>(out.failures.size());
+  st.actions_deferred = static_cast<int64_t>(out.deferred);
+  st.actions_held = static_cast<int64_t>(out.held);
+  st.managed = now_managed.ok() ? static_cast<int64_t>(now_managed->size()) : 0;
+  st.unmanaged = static_cast<int64_t>(out.plan.unmanaged.size());
+  st.drift = static_cast<int64_t>(out.drift);
+  if (!out.failures.empty()) st.error = out.failures.front().error;
+  Status saved = store.PutPlatformStatus(st);
+  if (!saved.ok()) spdlog::warn("{}: status not saved: {}", config.name, saved.message());
+  return out;
+}
+
+}  // namespace idsync

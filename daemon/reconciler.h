@@ -1,0 +1,62 @@
+// The reconcile of one platform instance: list, plan and (for apply) execute, with
+// every action journalled before its request and completed after (SPEC §3, §6).
+//
+// This is where the pure planner meets the network and the database; it holds no
+// state of its own between calls, so the CLI and the daemon loop share it.
+//
+// Thread-safety: Reconcile may run for different platforms on different threads; the
+// Store and each Connector are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/manifest.h"
+#include "connectors/connector.h"
+#include "core/users.h"
+#include "reconcile/plan.h"
+#include "reconcile/planner.h"
+#include "state/store.h"
+
+namespace idsync {
+
+// What the reconciler needs from the world besides the platform and the database.
+struct ReconcileEnv {
+  std::function<int64_t()> now;  // unix seconds
+};
+ReconcileEnv SystemReconcileEnv();
+
+struct ReconcileOptions {
+  bool apply = false;
+  PlanOptions plan;
+  int64_t run_id = 0;  // REQUIRES when apply: a run begun in the Store
+  // Called after each executed action (apply only): platform, done, total.
+  std::function<void(const std::string&, std::size_t, std::size_t)> progress;
+};
+
+struct ActionFailure {
+  Action action;
+  std::string error;
+};
+
+struct PlatformOutcome {
+  PlatformPlan plan;
+  std::size_t succeeded = 0, deferred = 0, held = 0;
+  std::vector<ActionFailure> failures;
+  std::size_t drift = 0;
+
+  bool failed() const { return !plan.error.empty() || !failures.empty(); }
+  // "ok", "changes", "failed" or "blocked" (for status, metrics and exit codes).
+  std::string result() const;
+};
+
+// Lists the platform, resolves the desired grants through the connector, plans, and
+// when options.apply executes the plan. Never throws; a platform-level failure (list,
+// resolution, credentials) is PlatformOutcome::plan.error and nothing is applied.
+PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUsers& desired,
+                                  Connector& connector, Store& store,
+                                  const ReconcileOptions& options, const ReconcileEnv& env);
+
+}  // namespace idsync
