@@ -22,6 +22,8 @@ namespace idsync {
 
 enum class JournalStatus { kPending, kSucceeded, kFailed, kDeferred, kHeld };
 const char* JournalStatusName(JournalStatus s);  // "pending", "succeeded", ...
+// The inverse of JournalStatusName; nullopt for any other text.
+std::optional<JournalStatus> ParseJournalStatus(const std::string& name);
 
 struct JournalEntry {
   int64_t id = 0;
@@ -100,6 +102,13 @@ class Store {
   virtual Status PutSnapshot(const std::string& platform, const std::string& json,
                              int64_t now) = 0;
   virtual StatusOr<std::optional<std::string>> Snapshot(const std::string& platform) = 0;
+
+  // Platform user ids learnt for an email (orgadmin cannot look a member up by email).
+  // nullopt when nothing is cached. PutUserId inserts or replaces.
+  virtual StatusOr<std::optional<std::string>> CachedUserId(const std::string& platform,
+                                                            const std::string& email) = 0;
+  virtual Status PutUserId(const std::string& platform, const std::string& email,
+                           const std::string& user_id) = 0;
 };
 
 }  // namespace idsync

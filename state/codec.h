@@ -1,0 +1,31 @@
+// How state/ writes grants and actions as JSON text (SPEC §6). The grants shape is the
+// one reconcile/grants_json.h uses: {"single": "...", "scoped": {...}, "set": [...]},
+// empty parts omitted, so {} is no grants.
+//
+// The journal payload is an Action without platform and email (those are columns):
+//   {"verb":"grant","user_id":"u1","before":{...},"after":{...},"profile":{...},
+//    "reason":"...","disposition":"apply","drift":false}
+// Actions carry no secret, so neither does the payload. Functions are pure; no throw.
+#pragma once
+
+#include <string>
+
+#include "core/grants.h"
+#include "core/status.h"
+#include "reconcile/plan.h"
+
+namespace idsync {
+
+std::string EncodeGrants(const Grants& grants);
+// kInvalidArgument naming what is wrong when `json` is not that shape.
+StatusOr<Grants> DecodeGrants(const std::string& json);
+
+// The verb as the journal's `action` column stores it ("invite", ...).
+const char* StoredVerbName(Verb verb);
+
+std::string EncodeActionPayload(const Action& action);
+// The Action a journal row recorded; platform and email come from the row.
+StatusOr<Action> DecodeActionPayload(const std::string& platform, const std::string& email,
+                                     const std::string& payload);
+
+}  // namespace idsync

@@ -1,0 +1,167 @@
+// SqliteStore: the action journal (SPEC §3 "journal before the request").
+#include <array>
+#include <utility>
+
+#include <SQLiteCpp/Statement.h>
+
+#include "state/codec.h"
+#include "state/sqlite_store.h"
+
+namespace idsync {
+namespace {
+
+constexpr std::array<std::pair<JournalStatus, const char*>, 5> kStatusNames = {{
+    {JournalStatus::kPending, "pending"},
+    {JournalStatus::kSucceeded, "succeeded"},
+    {JournalStatus::kFailed, "failed"},
+    {JournalStatus::kDeferred, "deferred"},
+    {JournalStatus::kHeld, "held"},
+}};
+
+constexpr const char* kSelectJournal =
+    "SELECT id, run_id, platform, email, action, payload, status, attempts, error, "
+    "created_at, updated_at FROM journal ";
+
+// Reads the current row of a statement built on kSelectJournal.
+StatusOr<JournalEntry> ReadJournalRow(SQLite::Statement& st) {
+  JournalEntry e;
+  e.id = st.getColumn(0).getInt64();
+  e.run_id = st.getColumn(1).getInt64();  // NULL (no run) reads as 0
+  e.platform = st.getColumn(2).getString();
+  e.email = st.getColumn(3).getString();
+  e.action = st.getColumn(4).getString();
+  e.payload = st.getColumn(5).getString();
+  const std::string status = st.getColumn(6).getString();
+  std::optional<JournalStatus> parsed = ParseJournalStatus(status);
+  if (!parsed) {
+    return Internal("journal entry " + std::to_string(e.id) + " has unknown status \"" +
+                    status + "\"");
+  }
+  e.status = *parsed;
+  e.attempts = st.getColumn(7).getInt();
+  e.error = st.getColumn(8).getString();
+  e.created_at = st.getColumn(9).getInt64();
+  e.updated_at = st.getColumn(10).getInt64();
+  return e;
+}
+
+StatusOr<std::vector<JournalEntry>> ReadJournalRows(SQLite::Statement& st,
+                                                    const std::string& path) {
+  std::vector<JournalEntry> entries;
+  while (st.executeStep()) {
+    StatusOr<JournalEntry> e = ReadJournalRow(st);
+    if (!e.ok()) return e.status().WithContext("state DB " + path);
+    entries.push_back(std::move(*e));
+  }
+  return entries;
+}
+
+}  // namespace
+
+const char* JournalStatusName(JournalStatus s) {
+  for (const auto& [status, name] : kStatusNames) {
+    if (status == s) return name;
+  }
+  return "unknown";
+}
+
+std::optional<JournalStatus> ParseJournalStatus(const std::string& name) {
+  for (const auto& [status, n] : kStatusNames) {
+    if (name == n) return status;
+  }
+  return std::nullopt;
+}
+
+int64_t SqliteStore::InsertJournal(int64_t run_id, const Action& action,
+                                   JournalStatus status, int attempts, int64_t now) {
+  SQLite::Statement st(db_,
+                       "INSERT INTO journal (run_id, platform, email, action, payload, status, "
+                       "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  BindRunId(st, 1, run_id);
+  st.bind(2, action.platform);
+  st.bind(3, action.email);
+  st.bind(4, StoredVerbName(action.verb));
+  st.bind(5, EncodeActionPayload(action));
+  st.bind(6, JournalStatusName(status));
+  st.bind(7, attempts);
+  st.bind(8, now);
+  st.bind(9, now);
+  st.exec();
+  return db_.getLastInsertRowid();
+}
+
+StatusOr<int64_t> SqliteStore::JournalBegin(int64_t run_id, const Action& action,
+                                            int64_t now) {
+  const std::string what = std::string("journal ") + StoredVerbName(action.verb) + " " +
+                           action.platform + "/" + action.email;
+  // Autocommit: with synchronous=FULL the row is on disk when exec() returns.
+  return Locked(what, [&]() -> StatusOr<int64_t> {
+    return InsertJournal(run_id, action, JournalStatus::kPending, 1, now);
+  });
+}
+
+Status SqliteStore::JournalFinish(int64_t entry_id, JournalStatus status,
+                                  const std::string& error, int64_t now) {
+  return Locked("finish journal entry " + std::to_string(entry_id), [&]() -> Status {
+    SQLite::Statement st(db_,
+                         "UPDATE journal SET status = ?, error = ?, updated_at = ? WHERE id = ?");
+    st.bind(1, JournalStatusName(status));
+    st.bind(2, error);
+    st.bind(3, now);
+    st.bind(4, entry_id);
+    if (st.exec() == 0) {
+      return NotFound("state DB " + path_ + ": no journal entry " + std::to_string(entry_id));
+    }
+    return OkStatus();
+  });
+}
+
+Status SqliteStore::JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
+                                  int64_t now) {
+  if (status == JournalStatus::kPending) {
+    // A pending row means "request maybe sent"; recovery would act on it.
+    return InvalidArgument("state DB " + path_ + ": journal record of " + action.platform +
+                           "/" + action.email + ": a record without a request cannot be "
+                           "pending (use JournalBegin)");
+  }
+  const std::string what = std::string("journal ") + JournalStatusName(status) + " " +
+                           StoredVerbName(action.verb) + " " + action.platform + "/" +
+                           action.email;
+  return Locked(what, [&]() -> Status {
+    InsertJournal(run_id, action, status, 0, now);
+    return OkStatus();
+  });
+}
+
+StatusOr<std::vector<JournalEntry>> SqliteStore::PendingEntries(const std::string& platform) {
+  return Locked("pending journal entries", [&]() -> StatusOr<std::vector<JournalEntry>> {
+    SQLite::Statement st(db_, std::string(kSelectJournal) +
+                                  "WHERE status = 'pending' AND (?1 = '' OR platform = ?1) "
+                                  "ORDER BY id");
+    st.bind(1, platform);
+    return ReadJournalRows(st, path_);
+  });
+}
+
+StatusOr<std::vector<JournalEntry>> SqliteStore::History(const HistoryQuery& query) {
+  return Locked("history", [&]() -> StatusOr<std::vector<JournalEntry>> {
+    SQLite::Statement st(db_, std::string(kSelectJournal) +
+                                  "WHERE (?1 IS NULL OR email = ?1) "
+                                  "AND (?2 IS NULL OR platform = ?2) "
+                                  "ORDER BY id DESC LIMIT ?3");
+    if (query.email) {
+      st.bind(1, *query.email);
+    } else {
+      st.bind(1);
+    }
+    if (query.platform) {
+      st.bind(2, *query.platform);
+    } else {
+      st.bind(2);
+    }
+    st.bind(3, static_cast<int64_t>(query.limit > 0 ? query.limit : -1));
+    return ReadJournalRows(st, path_);
+  });
+}
+
+}  // namespace idsync
