@@ -1,0 +1,203 @@
+// The reconciler with a fake Connector (an injected interface) and the real SQLite
+// store in a temporary directory.
+#include "daemon/reconciler.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "state/store.h"
+
+namespace idsync {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempState {
+  fs::path dir;
+  std::unique_ptr<Store> store;
+  TempState() {
+    dir = fs::temp_directory_path() / ("idsync-rt-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir);
+    auto s = Store::Open((dir / "state.db").string());
+    REQUIRE(s.ok());
+    store = std::move(*s);
+  }
+  ~TempState() {
+    store.reset();
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
+// A workspace-like platform in memory. Before answering each mutating call it checks
+// that the journal already holds a pending row for the action (journal first).
+class FakeWorkspace final : public Connector {
+ public:
+  explicit FakeWorkspace(Store* store) : store_(store) {}
+  PlatformType type() const override { return PlatformType::kWorkspace; }
+  StatusOr<LiveState> List(const ListContext&) override {
+    ++lists;
+    if (!list_error.ok()) return list_error;
+    return live;
+  }
+  Status Invite(const Action& a) override {
+    Journalled(a);
+    if (fail_email == a.email) return FailedPrecondition("inviteUser returned ok: false: refused");
+    LiveUser u{"", a.email, LiveStatus::kPending, "SENT", a.after, std::nullopt, {}};
+    live.users[a.email] = u;
+    ++mutations;
+    return OkStatus();
+  }
+  Status ChangeGrants(const Action& a) override {
+    Journalled(a);
+    live.users[a.email].grants = a.after;
+    ++mutations;
+    return OkStatus();
+  }
+  Status Retire(const Action& a) override {
+    Journalled(a);
+    live.users.erase(a.email);
+    ++mutations;
+    return OkStatus();
+  }
+  Status Reactivate(const Action&) override { return FailedPrecondition("no"); }
+  Status Remove(const Action&) override { return FailedPrecondition("no"); }
+  Status Update(const Action&) override { return FailedPrecondition("no"); }
+
+  LiveState live;
+  Status list_error;
+  std::string fail_email;
+  int lists = 0, mutations = 0, unjournalled = 0;
+
+ private:
+  void Journalled(const Action& a) {
+    auto pending = store_->PendingEntries(a.platform);
+    bool found = false;
+    if (pending.ok())
+      for (const auto& e : *pending) found |= e.email == a.email && e.action == VerbName(a.verb);
+    if (!found) ++unjournalled;
+  }
+  Store* store_;
+};
+
+PlatformConfig Config() {
+  PlatformConfig c;
+  c.name = "ws";
+  c.type = PlatformType::kWorkspace;
+  c.offboarding = Offboarding::kRetire;
+  return c;
+}
+
+DesiredUser Want(const std::string& email, const std::string& type) {
+  DesiredUser u;
+  u.email = email;
+  u.grants.single = type;
+  return u;
+}
+
+ReconcileEnv FixedClock() {
+  return {[] { return int64_t{1'700'000'000}; }};
+}
+
+}  // namespace
+
+TEST_CASE("every request is journalled before it is sent, and completed after") {
+  TempState st;
+  FakeWorkspace ws(st.store.get());
+  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}, {"b@x.io", Want("b@x.io", "ADMIN")}};
+  auto run = st.store->BeginRun("apply", "d", "", 1);
+  REQUIRE(run.ok());
+  ReconcileOptions opt;
+  opt.apply = true;
+  opt.run_id = *run;
+  PlatformOutcome out = ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock());
+  CHECK(out.succeeded == 2);
+  CHECK(ws.mutations == 2);
+  CHECK(ws.unjournalled == 0);
+  auto pending = st.store->PendingEntries("ws");
+  REQUIRE(pending.ok());
+  CHECK(pending->empty());
+  auto managed = st.store->Managed("ws");
+  REQUIRE(managed.ok());
+  CHECK(managed->size() == 2);
+  CHECK(managed->at("b@x.io").grants.single == "ADMIN");
+}
+
+TEST_CASE("a converged platform plans nothing and sends nothing") {
+  TempState st;
+  FakeWorkspace ws(st.store.get());
+  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}};
+  ReconcileOptions opt;
+  opt.apply = true;
+  opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
+  ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock());
+  int before = ws.mutations;
+  PlatformOutcome second = ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock());
+  CHECK(second.plan.actions.empty());
+  CHECK(second.result() == "ok");
+  CHECK(ws.mutations == before);
+}
+
+TEST_CASE("a failed action is reported with the platform's message and the rest stand") {
+  TempState st;
+  FakeWorkspace ws(st.store.get());
+  ws.fail_email = "a@x.io";
+  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}, {"b@x.io", Want("b@x.io", "ADMIN")}};
+  ReconcileOptions opt;
+  opt.apply = true;
+  opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
+  PlatformOutcome out = ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock());
+  REQUIRE(out.failures.size() == 1);
+  CHECK(out.failures[0].error.find("refused") != std::string::npos);
+  CHECK(out.succeeded == 1);
+  CHECK(out.result() == "failed");
+  auto managed = st.store->Managed("ws");
+  CHECK(managed->count("a@x.io") == 0);
+  HistoryQuery q;
+  q.email = "a@x.io";
+  auto hist = st.store->History(q);
+  REQUIRE(hist->size() == 1);
+  CHECK(hist->front().status == JournalStatus::kFailed);
+}
+
+TEST_CASE("journal rows left pending by a killed process are closed and re-planned") {
+  TempState st;
+  FakeWorkspace ws(st.store.get());
+  Action a;
+  a.platform = "ws";
+  a.email = "a@x.io";
+  a.verb = Verb::kInvite;
+  a.after.single = "DEVELOPER";
+  auto old_run = st.store->BeginRun("apply", "d", "", 1);
+  REQUIRE(st.store->JournalBegin(*old_run, a, 1).ok());
+  // The invitation reached the platform before the process died.
+  ws.live.users["a@x.io"] = LiveUser{"", "a@x.io", LiveStatus::kPending, "SENT", a.after, std::nullopt, {}};
+
+  ReconcileOptions opt;
+  opt.apply = true;
+  opt.run_id = *st.store->BeginRun("apply", "d", "", 2);
+  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}};
+  PlatformOutcome out = ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock());
+  CHECK(ws.mutations == 0);  // not invited twice
+  CHECK(st.store->PendingEntries("ws")->empty());
+  REQUIRE(out.plan.actions.size() == 1);
+  CHECK(out.plan.actions[0].verb == Verb::kAdopt);
+}
+
+TEST_CASE("a listing failure fails only the plan and applies nothing") {
+  TempState st;
+  FakeWorkspace ws(st.store.get());
+  ws.list_error = Unauthenticated("ws: listUsers: HTTP 401: invalid API key");
+  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}};
+  ReconcileOptions opt;
+  opt.apply = true;
+  opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
+  PlatformOutcome out = ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock());
+  CHECK(out.failed());
+  CHECK(out.plan.error.find("invalid API key") != std::string::npos);
+  CHECK(ws.mutations == 0);
+}
+
+}  // namespace idsync
