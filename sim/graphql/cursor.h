@@ -1,0 +1,57 @@
+// A token cursor with the grammar pieces that executable documents and SDL share:
+// values, type references, directives. Internal to sim/graphql.
+//
+// Errors are thrown as ParseFailure and caught by ParseDocument()/ParseSchema(),
+// which turn them into values; nothing throws out of those functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sim/graphql/ast.h"
+#include "sim/graphql/lexer.h"
+
+namespace idsync::sim::gql {
+
+struct ParseFailure {
+  Error error;
+};
+
+// A directive as written (`@deprecated(reason: "...")`); executable documents reject them.
+struct Directive {
+  std::string name;
+  std::vector<Argument> arguments;
+  Location location;
+};
+
+class Cursor {
+ public:
+  explicit Cursor(std::string_view source);  // throws ParseFailure
+
+  const Token& peek() const { return current_; }
+  bool AtEof() const { return current_.kind == Token::Kind::kEof; }
+  bool PeekPunct(std::string_view p) const;
+  bool PeekName(std::string_view name) const;
+  bool PeekString() const;
+  Token Take();
+
+  bool SkipPunct(std::string_view p);  // consumes it when present
+  void ExpectPunct(std::string_view p);
+  std::string ExpectName();
+  void ExpectKeyword(std::string_view word);
+  [[noreturn]] void Unexpected() const;
+  [[noreturn]] void Fail(std::string what, Location where) const;
+
+  Value ParseValue(bool is_const);
+  TypeRef ParseType();
+  std::vector<Argument> ParseArguments(bool is_const);  // "(a: 1, b: $x)" or nothing
+  std::vector<Directive> ParseDirectives(bool is_const);
+
+ private:
+  Lexer lexer_;
+  Token current_;
+};
+
+}  // namespace idsync::sim::gql

@@ -1,0 +1,190 @@
+#include "sim/graphql/execute.h"
+
+#include <optional>
+
+#include "sim/graphql/values.h"
+
+namespace idsync::sim::gql {
+namespace {
+
+constexpr const char* kInternal = "INTERNAL_SERVER_ERROR";
+
+class Executor {
+ public:
+  Executor(const Schema& schema, const Resolvers& resolvers, const nlohmann::json& variables)
+      : schema_(schema), resolvers_(resolvers), variables_(variables) {}
+
+  ExecutionResult Run(const Operation& op) {
+    const TypeDef* root = op.kind == Operation::Kind::kMutation ? schema_.mutation_type() : schema_.query_type();
+    nlohmann::json data = nlohmann::json::object();
+    bool null_data = false;
+    for (const Field& f : op.selections) {
+      nlohmann::json path = nlohmann::json::array({f.ResponseKey()});
+      if (f.name == "__typename") {
+        data[f.ResponseKey()] = root->name;
+        continue;
+      }
+      const FieldDef* def = root->FindField(f.name);
+      std::optional<nlohmann::json> value = ResolveRoot(*root, *def, f, path);
+      if (!value) {
+        null_data = true;  // a non-null root field failed: data itself becomes null
+        continue;
+      }
+      data[f.ResponseKey()] = std::move(*value);
+    }
+    return {null_data ? nlohmann::json(nullptr) : std::move(data), std::move(errors_)};
+  }
+
+ private:
+  nlohmann::json Arguments(const FieldDef& def, const Field& f) {
+    nlohmann::json args = nlohmann::json::object();
+    for (const InputValueDef& a : def.arguments) {
+      auto given = std::ranges::find(f.arguments, a.name, &Argument::name);
+      std::optional<nlohmann::json> v;
+      if (given != f.arguments.end()) v = LiteralToJson(schema_, given->value, a.type, variables_);
+      if (!v && a.default_value) v = LiteralToJson(schema_, *a.default_value, a.type, variables_);
+      if (v) args[a.name] = std::move(*v);
+    }
+    return args;
+  }
+
+  // The completed value, or nullopt when null must propagate to the parent.
+  std::optional<nlohmann::json> ResolveRoot(const TypeDef& root, const FieldDef& def, const Field& f,
+                                            const nlohmann::json& path) {
+    const Resolver* resolver = resolvers_.Find(root.name, f.name);
+    FieldResult result = resolver ? (*resolver)(Arguments(def, f))
+                                  : FieldResult::Fail("Resolver for " + root.name + "." + f.name + " is not implemented.",
+                                                      kInternal);
+    for (Error& e : result.errors) {
+      if (e.path.is_null()) e.path = path;
+      if (e.locations.empty()) e.locations.push_back(f.location);
+      errors_.push_back(std::move(e));
+    }
+    bool had_errors = !result.errors.empty();
+    if (result.value.is_null() && def.type.non_null() && had_errors) return std::nullopt;
+    return Complete(def.type, f, result.value, path, root.name);
+  }
+
+  // Completes a value of `type` (the field `f` of `parent`). nullopt: the value is
+  // null where the type is non-null, and the null propagates to the parent.
+  std::optional<nlohmann::json> Complete(const TypeRef& type, const Field& f, const nlohmann::json& value,
+                                         const nlohmann::json& path, const std::string& parent) {
+    if (!type.non_null()) return CompleteNullable(type, f, value, path, parent);
+    if (value.is_null()) {
+      errors_.push_back(Error{"Cannot return null for non-nullable field " + parent + "." + f.name + ".",
+                              {f.location}, path, kInternal});
+      return std::nullopt;
+    }
+    nlohmann::json out = CompleteNullable(*type.of, f, value, path, parent);
+    if (out.is_null()) return std::nullopt;  // an error inside was already reported
+    return out;
+  }
+
+  nlohmann::json CompleteNullable(const TypeRef& type, const Field& f, const nlohmann::json& value,
+                                  const nlohmann::json& path, const std::string& parent) {
+    if (value.is_null()) return nullptr;
+    if (type.kind == TypeRef::Kind::kList) {
+      if (!value.is_array()) return Fail("Expected Iterable for field \"" + parent + "." + f.name + "\".", f, path);
+      nlohmann::json out = nlohmann::json::array();
+      for (size_t i = 0; i < value.size(); ++i) {
+        nlohmann::json item_path = path;
+        item_path.push_back(i);
+        auto item = Complete(*type.of, f, value[i], item_path, parent);
+        if (!item) return nullptr;
+        out.push_back(std::move(*item));
+      }
+      return out;
+    }
+    const TypeDef* t = schema_.Find(type.name);
+    if (t->kind == TypeDef::Kind::kEnum) {
+      if (!value.is_string() || !t->HasEnumValue(value.get<std::string>())) {
+        return Fail("Enum \"" + t->name + "\" cannot represent value: " + Inspect(value), f, path);
+      }
+      return value;
+    }
+    if (t->kind == TypeDef::Kind::kScalar) return value;
+    return CompleteObject(*t, f, value, path);
+  }
+
+  nlohmann::json CompleteObject(const TypeDef& t, const Field& f, const nlohmann::json& value,
+                                const nlohmann::json& path) {
+    if (!value.is_object()) return Fail("Expected an object for field \"" + f.name + "\".", f, path);
+    nlohmann::json out = nlohmann::json::object();
+    for (const Field& sub : f.selections) {
+      nlohmann::json sub_path = path;
+      sub_path.push_back(sub.ResponseKey());
+      if (sub.name == "__typename") {
+        out[sub.ResponseKey()] = t.name;
+        continue;
+      }
+      const FieldDef* def = t.FindField(sub.name);
+      nlohmann::json sub_value = value.contains(sub.name) ? value.at(sub.name) : nlohmann::json(nullptr);
+      auto completed = Complete(def->type, sub, sub_value, sub_path, t.name);
+      if (!completed) return nullptr;
+      out[sub.ResponseKey()] = std::move(*completed);
+    }
+    return out;
+  }
+
+  nlohmann::json Fail(std::string message, const Field& f, const nlohmann::json& path) {
+    errors_.push_back(Error{std::move(message), {f.location}, path, kInternal});
+    return nlohmann::json(nullptr);
+  }
+
+  const Schema& schema_;
+  const Resolvers& resolvers_;
+  const nlohmann::json& variables_;
+  std::vector<Error> errors_;
+};
+
+}  // namespace
+
+void Resolvers::Add(const std::string& root, const std::string& field, Resolver resolver) {
+  resolvers_[{root, field}] = std::move(resolver);
+}
+
+const Resolver* Resolvers::Find(const std::string& root, const std::string& field) const {
+  auto it = resolvers_.find({root, field});
+  return it == resolvers_.end() ? nullptr : &it->second;
+}
+
+std::variant<nlohmann::json, std::vector<Error>> CoerceVariables(const Schema& schema, const Operation& operation,
+                                                                 const nlohmann::json& inputs) {
+  constexpr const char* kBadInput = "BAD_USER_INPUT";
+  nlohmann::json out = nlohmann::json::object();
+  std::vector<Error> errors;
+  for (const VariableDefinition& def : operation.variables) {
+    const std::string var = "Variable \"$" + def.name + "\"";
+    bool given = inputs.is_object() && inputs.contains(def.name);
+    if (!given) {
+      if (def.has_default) {
+        out[def.name] = LiteralToJson(schema, def.default_value, def.type, out).value_or(nullptr);
+      } else if (def.type.non_null()) {
+        errors.push_back({var + " of required type \"" + def.type.ToString() + "\" was not provided.",
+                          {def.location}, nullptr, kBadInput});
+      }
+      continue;
+    }
+    const nlohmann::json& value = inputs.at(def.name);
+    if (value.is_null() && def.type.non_null()) {
+      errors.push_back({var + " of non-null type \"" + def.type.ToString() + "\" must not be null.",
+                        {def.location}, nullptr, kBadInput});
+      continue;
+    }
+    auto coerced = CoerceInput(schema, value, def.type);
+    if (auto* why = std::get_if<std::string>(&coerced)) {
+      errors.push_back({var + " got invalid value " + Inspect(value) + "; " + *why, {def.location}, nullptr, kBadInput});
+      continue;
+    }
+    out[def.name] = std::get<nlohmann::json>(std::move(coerced));
+  }
+  if (!errors.empty()) return errors;
+  return out;
+}
+
+ExecutionResult Execute(const Schema& schema, const Resolvers& resolvers, const Operation& operation,
+                        const nlohmann::json& variables) {
+  return Executor(schema, resolvers, variables).Run(operation);
+}
+
+}  // namespace idsync::sim::gql
