@@ -1,0 +1,29 @@
+// Loading the manifest (SPEC §2): files and directories in, a Manifest value or every
+// problem as a "FILE:LINE:COLUMN: message" diagnostic out. Nothing here throws.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/manifest.h"
+
+namespace idsync {
+
+struct LoadResult {
+  std::optional<Manifest> manifest;  // set only when diagnostics is empty
+  std::vector<Diagnostic> diagnostics;  // sorted by file, line, column
+  bool ok() const { return manifest.has_value() && diagnostics.empty(); }
+};
+
+// paths: files or directories (read recursively, *.yaml/*.yml, sorted by path, others
+// ignored; entries whose name starts with '.' are skipped, so git-sync's .worktrees and
+// .git are not read twice). Files are read in path order; FILE in diagnostics is the
+// path as given or found (relative stays relative).
+LoadResult LoadManifest(const std::vector<std::string>& paths);
+
+// Same, from in-memory files (name -> text), for tests and fuzzing.
+LoadResult LoadManifestFromStrings(const std::vector<std::pair<std::string, std::string>>& files);
+
+}  // namespace idsync

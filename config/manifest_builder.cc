@@ -1,0 +1,141 @@
+#include "config/manifest_builder.h"
+
+#include "config/binding.h"
+#include "config/platform_config.h"
+
+namespace idsync {
+namespace {
+
+// Reports `name` defined at `here` when it already was at `first`.
+void Redefined(YamlReader& r, NodeId here, std::string_view what, const std::string& name,
+               const SourceMark& first) {
+  r.Error(here, std::string(what) + " \"" + name + "\" is already defined at " +
+                    YamlReader::Where(first));
+}
+
+}  // namespace
+
+void ManifestBuilder::Add(YamlTree tree) {
+  FileDoc doc{std::move(tree), std::nullopt, std::nullopt, std::nullopt};
+  YamlReader r(doc.tree, diags_);
+  auto top = r.Map(doc.tree.root());
+  if (!top) return;
+  top->mark = SourceMark{doc.tree.file(), 1, 1};
+  r.CheckKeys(*top, {"version", "platforms", "roles", "groups", "users"});
+  if (const auto* v = r.Require(*top, "version")) {
+    if (auto text = r.String(v->value); text && *text != "1")
+      r.Error(v->value, "unsupported version \"" + *text + "\"; expected version: 1");
+  }
+  if (const auto* e = top->Find("platforms")) {
+    if (auto platforms = r.Map(e->value)) AddPlatforms(r, *platforms);
+  }
+  if (const auto* e = top->Find("roles")) {
+    doc.roles = r.Map(e->value);
+    if (doc.roles) RegisterRoles(r, *doc.roles);
+  }
+  if (const auto* e = top->Find("groups")) {
+    doc.groups = r.Map(e->value);
+    if (doc.groups) RegisterGroups(r, *doc.groups);
+  }
+  if (const auto* e = top->Find("users")) doc.users = e->value;
+  docs_.push_back(std::move(doc));
+}
+
+void ManifestBuilder::AddPlatforms(YamlReader& r, const Mapping& platforms) {
+  for (const auto& e : platforms.entries) {
+    ParsedPlatform parsed = ParsePlatform(r, e.key_node, e.value);
+    const std::string& name = parsed.config.name;
+    if (auto it = manifest_.platforms.find(name); it != manifest_.platforms.end()) {
+      Redefined(r, e.key_node, "platform", name, it->second.mark);
+      continue;
+    }
+    if (!parsed.type_known) untyped_platforms_.insert(name);
+    manifest_.platforms.emplace(name, std::move(parsed.config));
+  }
+}
+
+void ManifestBuilder::RegisterRoles(YamlReader& r, const Mapping& roles) {
+  for (const auto& e : roles.entries) {
+    std::string name(e.key);
+    if (auto it = manifest_.roles.find(name); it != manifest_.roles.end()) {
+      Redefined(r, e.key_node, "role", name, it->second.mark);
+      continue;
+    }
+    manifest_.roles.emplace(name, Role{name, {}, r.Mark(e.key_node)});
+  }
+}
+
+void ManifestBuilder::RegisterGroups(YamlReader& r, const Mapping& groups) {
+  for (const auto& e : groups.entries) {
+    std::string name(e.key);
+    if (auto it = manifest_.groups.find(name); it != manifest_.groups.end()) {
+      Redefined(r, e.key_node, "group", name, it->second.mark);
+      continue;
+    }
+    manifest_.groups.emplace(name, Group{name, {}, r.Mark(e.key_node)});
+  }
+}
+
+void ManifestBuilder::ParseRoles(YamlReader& r, const Mapping& roles) {
+  for (const auto& e : roles.entries) {
+    Role& role = manifest_.roles[std::string(e.key)];
+    if (role.mark != r.Mark(e.key_node)) continue;  // a redefinition, already reported
+    auto body = r.Map(e.value);
+    if (!body) continue;
+    for (const auto& b : body->entries) {
+      std::string platform(b.key);
+      auto it = manifest_.platforms.find(platform);
+      if (it == manifest_.platforms.end()) {
+        std::vector<std::string> known;
+        for (const auto& [name, p] : manifest_.platforms) known.push_back(name);
+        r.Error(b.key_node, "unknown platform \"" + platform + "\"; known platforms: " +
+                                JoinNames(known));
+        continue;
+      }
+      if (untyped_platforms_.count(platform)) continue;
+      if (auto grants = ParseBinding(r, it->second.type, b.value))
+        role.bindings[platform] = std::move(*grants);
+    }
+  }
+}
+
+void ManifestBuilder::ParseGroups(YamlReader& r, const Mapping& groups) {
+  for (const auto& e : groups.entries) {
+    Group& group = manifest_.groups[std::string(e.key)];
+    if (group.mark != r.Mark(e.key_node)) continue;  // a redefinition, already reported
+    auto body = r.Map(e.value);
+    if (!body) continue;
+    r.CheckKeys(*body, {"roles"});
+    const auto* roles = body->Find("roles");
+    if (!roles) continue;
+    for (auto& [name, node] : r.StringItems(roles->value)) {
+      if (!manifest_.roles.count(name)) {
+        r.Error(node, "unknown role \"" + name + "\"");
+        continue;
+      }
+      group.roles.push_back(std::move(name));
+    }
+  }
+}
+
+std::optional<Manifest> ManifestBuilder::Build(std::vector<std::string> files, std::string digest) {
+  for (auto& doc : docs_) {
+    YamlReader r(doc.tree, diags_);
+    if (doc.roles) ParseRoles(r, *doc.roles);
+    if (doc.groups) ParseGroups(r, *doc.groups);
+  }
+  for (auto& doc : docs_) {
+    {
+      YamlReader r(doc.tree, diags_);
+      if (doc.users) ParseUsers(r, *doc.users);
+    }
+    doc.tree = YamlTree();  // users were the bulk: release the file's nodes
+  }
+  CheckDuplicateEmails();
+  if (!diags_.empty()) return std::nullopt;
+  manifest_.files = std::move(files);
+  manifest_.digest = std::move(digest);
+  return std::move(manifest_);
+}
+
+}  // namespace idsync

@@ -1,0 +1,126 @@
+// ManifestBuilder: the `users:` section and the checks across users.
+#include <algorithm>
+#include <cctype>
+
+#include "config/manifest_builder.h"
+#include "config/resolve.h"
+#include "core/text.h"
+
+namespace idsync {
+namespace {
+
+// An address with one '@', something on both sides, and no whitespace.
+bool LooksLikeEmail(std::string_view email) {
+  size_t at = email.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == email.size()) return false;
+  if (email.find('@', at + 1) != std::string_view::npos) return false;
+  return std::none_of(email.begin(), email.end(),
+                      [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+}
+
+std::optional<std::string> OptionalString(YamlReader& r, const Mapping& map, std::string_view key) {
+  const auto* e = map.Find(key);
+  if (!e) return std::nullopt;
+  return r.String(e->value);
+}
+
+}  // namespace
+
+void ManifestBuilder::ParseUsers(YamlReader& r, NodeId users) {
+  auto items = r.Seq(users);
+  if (!items) return;
+  manifest_.users.reserve(manifest_.users.size() + items->size());
+  for (NodeId item : *items) ParseUser(r, item);
+}
+
+void ManifestBuilder::ParseUser(YamlReader& r, NodeId item) {
+  if (r.tree().kind(item) != NodeKind::kMap) {
+    r.Map(item);  // reports the mismatch (null included: a user needs an email)
+    if (r.tree().kind(item) == NodeKind::kNull) r.Error(item, "missing required key \"email\"");
+    return;
+  }
+  auto map = r.Map(item);
+  if (!map) return;
+  r.CheckKeys(*map, {"email", "name", "given_name", "family_name", "groups", "roles",
+                     "suspended", "external_id"});
+  User user;
+  user.mark = map->mark;
+  bool has_email = false;
+  if (const auto* e = r.Require(*map, "email")) {
+    if (auto email = r.String(e->value)) {
+      user.email_as_written = Trim(*email);
+      user.email = NormalizeEmail(*email);
+      has_email = LooksLikeEmail(user.email);
+      if (!has_email) r.Error(e->value, "invalid email \"" + *email + "\"");
+    }
+  }
+  user.name = OptionalString(r, *map, "name");
+  user.given_name = OptionalString(r, *map, "given_name");
+  user.family_name = OptionalString(r, *map, "family_name");
+  user.external_id = OptionalString(r, *map, "external_id");
+  if (const auto* e = map->Find("suspended")) user.suspended = r.Bool(e->value).value_or(false);
+  if (const auto* e = map->Find("groups")) {
+    for (auto& [name, node] : r.StringItems(e->value)) {
+      if (manifest_.groups.count(name)) user.groups.push_back(std::move(name));
+      else r.Error(node, "unknown group \"" + name + "\"");
+    }
+  }
+  if (const auto* e = map->Find("roles")) {
+    for (auto& [name, node] : r.StringItems(e->value)) {
+      if (manifest_.roles.count(name)) user.roles.push_back(std::move(name));
+      else r.Error(node, "unknown role \"" + name + "\"");
+    }
+  }
+  if (auto platform = OrgadminPlatformOf(user)) {
+    Profile profile = ProfileOf(user);
+    if (!profile.given_name || !profile.family_name)
+      r.Error(user.mark, "user \"" + user.email_as_written + "\" is bound to orgadmin platform \"" +
+                             *platform +
+                             "\", which needs given_name and family_name, or a name with a space");
+  }
+  if (has_email) manifest_.users.push_back(std::move(user));
+}
+
+std::optional<std::string> ManifestBuilder::OrgadminPlatformOf(const User& user) const {
+  auto check_role = [this](const std::string& role_name) -> std::optional<std::string> {
+    auto role = manifest_.roles.find(role_name);
+    if (role == manifest_.roles.end()) return std::nullopt;
+    for (const auto& [platform, grants] : role->second.bindings) {
+      auto p = manifest_.platforms.find(platform);
+      if (p != manifest_.platforms.end() && p->second.type == PlatformType::kOrgadmin &&
+          !untyped_platforms_.count(platform))
+        return platform;
+    }
+    return std::nullopt;
+  };
+  for (const auto& role : user.roles)
+    if (auto p = check_role(role)) return p;
+  for (const auto& group_name : user.groups) {
+    auto group = manifest_.groups.find(group_name);
+    if (group == manifest_.groups.end()) continue;
+    for (const auto& role : group->second.roles)
+      if (auto p = check_role(role)) return p;
+  }
+  return std::nullopt;
+}
+
+void ManifestBuilder::CheckDuplicateEmails() {
+  const auto& users = manifest_.users;
+  std::vector<uint32_t> order(users.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Stable: among equal emails, the earlier user (file order) comes first.
+  std::stable_sort(order.begin(), order.end(),
+                   [&users](uint32_t a, uint32_t b) { return users[a].email < users[b].email; });
+  for (size_t i = 1; i < order.size(); ++i) {
+    const User& prev = users[order[i - 1]];
+    const User& user = users[order[i]];
+    if (user.email != prev.email) continue;
+    // Report each repeat against the first occurrence.
+    size_t first = i - 1;
+    while (first > 0 && users[order[first - 1]].email == user.email) --first;
+    diags_.push_back({user.mark, "duplicate user \"" + user.email + "\" (first at " +
+                                     YamlReader::Where(users[order[first]].mark) + ")"});
+  }
+}
+
+}  // namespace idsync
