@@ -1,0 +1,155 @@
+// Opening the state database: file mode, WAL, schema version and migrations.
+#include <sys/stat.h>
+
+#include <fstream>
+#include <string>
+
+#include <SQLiteCpp/Database.h>
+#include <doctest/doctest.h>
+
+#include "state/schema.h"
+#include "state/store.h"
+#include "tests/state/temp_dir.h"
+
+namespace idsync {
+namespace {
+
+using testing::TempDir;
+
+mode_t FileMode(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mode & 0777;
+}
+
+std::unique_ptr<Store> MustOpen(const std::string& path) {
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  return std::move(*store);
+}
+
+TEST_CASE("a new database file is created with mode 0600 whatever the umask") {
+  TempDir dir;
+  const std::string path = dir.File("state.db");
+  const mode_t old_umask = ::umask(0);  // the most permissive umask
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
+  ::umask(old_umask);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  CHECK(FileMode(path) == 0600);
+  // A write makes SQLite create the -wal and -shm files: they must be private too.
+  REQUIRE((*store)->BeginRun("apply", "d", "", 1).ok());
+  CHECK(FileMode(path + "-wal") == 0600);
+  CHECK(FileMode(path + "-shm") == 0600);
+}
+
+TEST_CASE("an existing database readable by others is tightened to 0600") {
+  TempDir dir;
+  const std::string path = dir.File("state.db");
+  MustOpen(path).reset();
+  REQUIRE(::chmod(path.c_str(), 0644) == 0);
+  std::ofstream(path + "-wal").close();
+  REQUIRE(::chmod((path + "-wal").c_str(), 0666) == 0);
+  auto store = MustOpen(path);  // kept open: closing the last connection deletes -wal
+  CHECK(FileMode(path) == 0600);
+  CHECK(FileMode(path + "-wal") == 0600);
+}
+
+TEST_CASE("the database is in WAL mode and at the current schema version") {
+  TempDir dir;
+  const std::string path = dir.File("state.db");
+  auto store = MustOpen(path);
+  SQLite::Database other(path, SQLite::OPEN_READONLY);
+  CHECK(other.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK(other.execAndGet("PRAGMA user_version").getInt() ==
+        static_cast<int>(SchemaMigrations().size()));
+  CHECK(other.tableExists("journal"));
+  CHECK(other.tableExists("user_ids"));
+}
+
+TEST_CASE("reopening a database keeps its data") {
+  TempDir dir;
+  const std::string path = dir.File("state.db");
+  int64_t run = 0;
+  {
+    auto store = MustOpen(path);
+    StatusOr<int64_t> r = store->BeginRun("apply", "sha256:abc", "0123abcd", 100);
+    REQUIRE(r.ok());
+    run = *r;
+    REQUIRE(store->PutSnapshot("astro", R"({"users":[]})", 101).ok());
+  }
+  auto store = MustOpen(path);
+  StatusOr<std::vector<RunRecord>> runs = store->Runs(10);
+  REQUIRE(runs.ok());
+  REQUIRE(runs->size() == 1);
+  CHECK(runs->front().id == run);
+  CHECK(runs->front().manifest_digest == "sha256:abc");
+  StatusOr<std::optional<std::string>> snapshot = store->Snapshot("astro");
+  REQUIRE(snapshot.ok());
+  CHECK(*snapshot == std::optional<std::string>(R"({"users":[]})"));
+}
+
+TEST_CASE("a database from a newer idsync is refused with both versions named") {
+  TempDir dir;
+  const std::string path = dir.File("state.db");
+  const int known = static_cast<int>(SchemaMigrations().size());
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA user_version = " + std::to_string(known + 5));
+  }
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(store.status().message() == "state DB " + path + " has schema version " +
+                                        std::to_string(known + 5) +
+                                        ", this idsync knows up to " + std::to_string(known));
+}
+
+TEST_CASE("migrations apply only the steps a database has not run, once each") {
+  TempDir dir;
+  const std::string path = dir.File("m.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  const std::vector<std::string> v1 = {"CREATE TABLE a (x INTEGER)"};
+  const std::vector<std::string> v2 = {"CREATE TABLE a (x INTEGER)",
+                                       "INSERT INTO a VALUES (7)"};
+  REQUIRE(Migrate(db, path, v1).ok());
+  CHECK(SchemaVersion(db) == 1);
+  REQUIRE(Migrate(db, path, v2).ok());
+  REQUIRE(Migrate(db, path, v2).ok());  // already there: nothing runs again
+  CHECK(SchemaVersion(db) == 2);
+  CHECK(db.execAndGet("SELECT count(*) FROM a").getInt() == 1);
+}
+
+TEST_CASE("a failing migration leaves the version where it was") {
+  TempDir dir;
+  const std::string path = dir.File("m.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  const std::vector<std::string> broken = {"CREATE TABLE a (x INTEGER)",
+                                           "CREATE TABLE b (y); INSERT INTO nowhere VALUES (1)"};
+  Status status = Migrate(db, path, broken);
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.message().find("state DB " + path) == 0);
+  CHECK(status.message().find("nowhere") != std::string::npos);
+  CHECK(SchemaVersion(db) == 1);
+  CHECK_FALSE(db.tableExists("b"));
+}
+
+TEST_CASE("a file that is not a database is an error naming the path") {
+  TempDir dir;
+  const std::string path = dir.File("notes.txt");
+  std::ofstream(path) << "this is not an SQLite database, just some text that is long "
+                         "enough to fill a header page of a database file.........";
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().message().find(path) != std::string::npos);
+}
+
+TEST_CASE("a database in a missing directory is an error naming the path") {
+  TempDir dir;
+  const std::string path = dir.File("no/such/dir/state.db");
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().message().find("state DB " + path) == 0);
+}
+
+}  // namespace
+}  // namespace idsync
