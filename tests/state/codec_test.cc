@@ -74,14 +74,14 @@ TEST_CASE("every verb is stored under its own name") {
       {Verb::kReactivate, "reactivate"}, {Verb::kRetire, "retire"},
       {Verb::kRemove, "remove"},
   };
-  for (const auto& [verb, name] : table) {
-    CAPTURE(name);
-    CHECK(StoredVerbName(verb) == name);
+  for (const auto& row : table) {
+    CAPTURE(row.second);
+    CHECK(StoredVerbName(row.first) == row.second);
     Action a;
-    a.verb = verb;
+    a.verb = row.first;
     StatusOr<Action> back = DecodeActionPayload("p", "e", EncodeActionPayload(a));
     REQUIRE(back.ok());
-    CHECK(back->verb == verb);
+    CHECK(back->verb == row.first);
   }
 }
 

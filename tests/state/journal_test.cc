@@ -67,10 +67,10 @@ TEST_CASE("journal statuses have stable names that parse back") {
       {JournalStatus::kFailed, "failed"},       {JournalStatus::kDeferred, "deferred"},
       {JournalStatus::kHeld, "held"},
   };
-  for (const auto& [status, name] : table) {
-    CAPTURE(name);
-    CHECK(JournalStatusName(status) == name);
-    CHECK(ParseJournalStatus(name) == status);
+  for (const auto& row : table) {
+    CAPTURE(row.second);
+    CHECK(JournalStatusName(row.first) == row.second);
+    CHECK(ParseJournalStatus(row.second) == row.first);
   }
   CHECK_FALSE(ParseJournalStatus("Pending").has_value());
   CHECK_FALSE(ParseJournalStatus("").has_value());
