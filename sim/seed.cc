@@ -1,0 +1,64 @@
+#include "sim/seed.h"
+
+#include <algorithm>
+
+namespace idsync::sim {
+namespace {
+
+constexpr std::string_view kKnownPlatforms[] = {"houston", "astra", "orgadmin", "workspace", "scim"};
+
+}  // namespace
+
+std::string SeedError(const YAML::Node& node, const std::string& what) {
+  if (node.IsDefined() && node.Mark().line >= 0) return what + " (line " + std::to_string(node.Mark().line + 1) + ")";
+  return what;
+}
+
+std::variant<std::map<std::string, YAML::Node>, std::string> LoadSeed(
+    std::string_view yaml_text, std::initializer_list<std::string_view> simulated) {
+  std::map<std::string, YAML::Node> sections;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    return "seed: " + e.msg + " (line " + std::to_string(e.mark.line + 1) + ")";
+  }
+  if (!root || root.IsNull()) return sections;
+  if (!root.IsMap()) return SeedError(root, "seed: the top level must be a map of platform sections");
+  for (const auto& entry : root) {
+    std::string name = entry.first.Scalar();
+    if (std::ranges::find(kKnownPlatforms, name) == std::end(kKnownPlatforms)) {
+      return SeedError(entry.first, "seed: unknown section \"" + name +
+                                        "\" (expected houston, astra, orgadmin, workspace or scim)");
+    }
+    if (std::ranges::find(simulated, name) == simulated.end()) {
+      return SeedError(entry.first, "seed: platform " + name + " is not simulated yet");
+    }
+    sections[name] = entry.second;
+  }
+  return sections;
+}
+
+std::string CheckKeys(const YAML::Node& node, const std::string& where, std::initializer_list<std::string_view> allowed) {
+  if (!node.IsMap()) return SeedError(node, "seed: " + where + " must be a map");
+  for (const auto& entry : node) {
+    std::string key = entry.first.Scalar();
+    if (std::ranges::find(allowed, key) == allowed.end()) {
+      return SeedError(entry.first, "seed: " + where + ": unknown key \"" + key + "\"");
+    }
+  }
+  return "";
+}
+
+std::optional<std::string> ScalarAt(const YAML::Node& node, const std::string& key, const std::string& where,
+                                    std::string* error) {
+  YAML::Node value = node[key];
+  if (!value || value.IsNull()) return std::nullopt;
+  if (!value.IsScalar()) {
+    *error = SeedError(value, "seed: " + where + "." + key + " must be a string");
+    return std::nullopt;
+  }
+  return value.Scalar();
+}
+
+}  // namespace idsync::sim

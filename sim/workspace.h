@@ -1,0 +1,20 @@
+// The `workspace` platform (platforms/workspace.md) at POST /workspace/graphql:
+// X-API-KEY + X-API-SECRET auth, listUsers, inviteUser, updateUserAccountType,
+// disableUser. Control actions (POST /_sim/workspace/<action>):
+//   accept {email[, name]}            invitation -> active user with a new uid
+//   expire {email}                    invitation -> inviteStatus EXPIRED
+//   drift {email, accountType}        change a user (or invitation) behind idsync's back
+//   users {email, accountType[, name][, uid]}   add an active user directly
+//   invitations {email, accountType[, inviteStatus]}  add an invitation directly
+//   disable {email}                   disable an active user
+#pragma once
+
+#include <memory>
+
+#include "sim/platform.h"
+
+namespace idsync::sim {
+
+std::unique_ptr<Platform> MakeWorkspacePlatform();
+
+}  // namespace idsync::sim

@@ -1,0 +1,167 @@
+#include "sim/workspace_state.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <openssl/evp.h>
+
+#include "core/text.h"
+
+namespace idsync::sim {
+namespace {
+
+bool SameEmail(const std::string& a, const std::string& b) { return NormalizeEmail(a) == NormalizeEmail(b); }
+
+Refusal NoUser(const std::string& what) { return {"USER_NOT_FOUND", "No active user " + what + " in this workspace."}; }
+Refusal NoInvitation(const std::string& email) {
+  return {"INVITATION_NOT_FOUND", "No invitation for " + email + " in this workspace."};
+}
+
+}  // namespace
+
+nlohmann::json ToJson(const WorkspaceUser& user) {
+  return {{"uid", user.uid},
+          {"email", user.email},
+          {"name", user.name ? nlohmann::json(*user.name) : nlohmann::json(nullptr)},
+          {"accountType", user.account_type}};
+}
+
+nlohmann::json ToJson(const WorkspaceInvitation& invitation) {
+  return {{"email", invitation.email},
+          {"accountType", invitation.account_type},
+          {"inviteStatus", invitation.invite_status}};
+}
+
+std::string WorkspaceState::NewUid() {
+  std::string input = "idsync-sim/workspace/uid/" + std::to_string(++uid_counter_);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  char byte[3];
+  for (unsigned int i = 0; i < length; ++i) {
+    std::snprintf(byte, sizeof byte, "%02x", digest[i]);
+    hex += byte;
+  }
+  return hex;
+}
+
+WorkspaceUser* WorkspaceState::FindActive(const std::string& email) {
+  auto it = std::ranges::find_if(users_, [&](const WorkspaceUser& u) { return SameEmail(u.email, email); });
+  return it == users_.end() ? nullptr : &*it;
+}
+
+WorkspaceInvitation* WorkspaceState::FindInvitation(const std::string& email) {
+  auto it = std::ranges::find_if(invitations_, [&](const WorkspaceInvitation& i) { return SameEmail(i.email, email); });
+  return it == invitations_.end() ? nullptr : &*it;
+}
+
+std::optional<Refusal> WorkspaceState::Invite(const std::string& email, const std::string& account_type) {
+  std::string trimmed = Trim(email);
+  if (trimmed.empty() || trimmed.find('@') == std::string::npos || trimmed.find(' ') != std::string::npos) {
+    return Refusal{"INVALID_EMAIL", "\"" + email + "\" is not a valid email address."};
+  }
+  if (FindActive(trimmed)) return Refusal{"USER_ALREADY_ACTIVE", trimmed + " is already an active user of this workspace."};
+  if (WorkspaceInvitation* invitation = FindInvitation(trimmed)) {
+    if (invitation->invite_status != "EXPIRED") {
+      return Refusal{"USER_ALREADY_INVITED", trimmed + " already has a pending invitation to this workspace."};
+    }
+    *invitation = {trimmed, account_type, "ACTIVE"};
+    return std::nullopt;
+  }
+  invitations_.push_back({trimmed, account_type, "ACTIVE"});
+  return std::nullopt;
+}
+
+std::optional<Refusal> WorkspaceState::UpdateAccountType(const std::string& uid, const std::string& account_type) {
+  auto it = std::ranges::find(users_, uid, &WorkspaceUser::uid);
+  if (it == users_.end()) return NoUser("with uid " + uid);
+  it->account_type = account_type;
+  return std::nullopt;
+}
+
+std::optional<Refusal> WorkspaceState::Disable(const std::string& uid) {
+  auto it = std::ranges::find(users_, uid, &WorkspaceUser::uid);
+  if (it == users_.end()) return NoUser("with uid " + uid);
+  disabled_.push_back(std::move(*it));
+  users_.erase(it);
+  return std::nullopt;
+}
+
+std::variant<WorkspaceUser, Refusal> WorkspaceState::Accept(const std::string& email, std::optional<std::string> name) {
+  WorkspaceInvitation* invitation = FindInvitation(email);
+  if (!invitation) return NoInvitation(email);
+  if (invitation->invite_status == "EXPIRED") {
+    return Refusal{"INVITATION_EXPIRED", "The invitation for " + email + " has expired and cannot be accepted."};
+  }
+  WorkspaceUser user{NewUid(), invitation->email, std::move(name), invitation->account_type};
+  std::erase_if(invitations_, [&](const WorkspaceInvitation& i) { return SameEmail(i.email, email); });
+  users_.push_back(user);
+  return user;
+}
+
+std::variant<WorkspaceInvitation, Refusal> WorkspaceState::Expire(const std::string& email) {
+  WorkspaceInvitation* invitation = FindInvitation(email);
+  if (!invitation) return NoInvitation(email);
+  invitation->invite_status = "EXPIRED";
+  return *invitation;
+}
+
+std::variant<nlohmann::json, Refusal> WorkspaceState::Drift(const std::string& email, const std::string& account_type) {
+  if (WorkspaceUser* user = FindActive(email)) {
+    user->account_type = account_type;
+    return ToJson(*user);
+  }
+  if (WorkspaceInvitation* invitation = FindInvitation(email)) {
+    invitation->account_type = account_type;
+    return ToJson(*invitation);
+  }
+  return NoUser("or invitation for " + email);
+}
+
+std::variant<WorkspaceUser, Refusal> WorkspaceState::AddUser(WorkspaceUser user) {
+  if (FindActive(user.email)) return Refusal{"USER_ALREADY_ACTIVE", user.email + " is already an active user."};
+  if (!user.uid.empty() && std::ranges::find(users_, user.uid, &WorkspaceUser::uid) != users_.end()) {
+    return Refusal{"DUPLICATE_UID", "uid " + user.uid + " is already taken."};
+  }
+  if (user.uid.empty()) user.uid = NewUid();
+  std::erase_if(invitations_, [&](const WorkspaceInvitation& i) { return SameEmail(i.email, user.email); });
+  users_.push_back(user);
+  return user;
+}
+
+std::variant<WorkspaceInvitation, Refusal> WorkspaceState::AddInvitation(WorkspaceInvitation invitation) {
+  if (FindActive(invitation.email)) {
+    return Refusal{"USER_ALREADY_ACTIVE", invitation.email + " is already an active user."};
+  }
+  if (FindInvitation(invitation.email)) {
+    return Refusal{"USER_ALREADY_INVITED", invitation.email + " already has an invitation."};
+  }
+  invitations_.push_back(invitation);
+  return invitation;
+}
+
+std::variant<WorkspaceUser, Refusal> WorkspaceState::DisableByEmail(const std::string& email) {
+  WorkspaceUser* user = FindActive(email);
+  if (!user) return NoUser(email);
+  WorkspaceUser copy = *user;
+  Disable(copy.uid);
+  return copy;
+}
+
+void WorkspaceState::AddDisabled(WorkspaceUser user) {
+  if (user.uid.empty()) user.uid = NewUid();
+  disabled_.push_back(std::move(user));
+}
+
+nlohmann::json WorkspaceState::Dump() const {
+  nlohmann::json out = {{"users", nlohmann::json::array()},
+                        {"invitations", nlohmann::json::array()},
+                        {"disabled", nlohmann::json::array()}};
+  for (const WorkspaceUser& u : users_) out["users"].push_back(ToJson(u));
+  for (const WorkspaceInvitation& i : invitations_) out["invitations"].push_back(ToJson(i));
+  for (const WorkspaceUser& u : disabled_) out["disabled"].push_back(ToJson(u));
+  return out;
+}
+
+}  // namespace idsync::sim
