@@ -1,0 +1,13 @@
+// Grants as an nlohmann::ordered_json value, for the JSON renderer. Internal to
+// reconcile/ (the public encoding is grants_json.h).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "core/grants.h"
+
+namespace idsync {
+
+nlohmann::ordered_json GrantsToJsonValue(const Grants& grants);
+
+}  // namespace idsync
