@@ -97,8 +97,8 @@ LoadResult Load(Files files, std::vector<Diagnostic> diags) {
   std::string digest = Digest(files);
   ManifestBuilder builder(diags);
   for (auto& [name, text] : files) {
-    auto tree = ParseYaml(name, std::move(text), diags);
-    text = std::string();
+    auto tree = ParseYaml(name, text, diags);
+    text = std::string();  // the tree holds what is needed
     if (tree) builder.Add(std::move(*tree));
   }
   try {

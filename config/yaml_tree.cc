@@ -1,6 +1,8 @@
 #include "config/yaml_tree.h"
 
-#include <sstream>
+#include <cctype>
+#include <istream>
+#include <streambuf>
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -28,14 +30,31 @@ std::string_view YamlTree::KindName(NodeKind kind) {
   return "null";
 }
 
+namespace {
+
+// An input stream buffer over text it does not own (std::ispanstream is C++23).
+class ViewBuf : public std::streambuf {
+ public:
+  explicit ViewBuf(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // read-only: no put area is set
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+}  // namespace
+
 // Receives yaml-cpp's events for one document and appends nodes in pre-order.
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(YamlTree& tree, std::vector<Diagnostic>& diags) : tree_(tree), diags_(diags) {}
+  TreeBuilder(YamlTree& tree, std::vector<Diagnostic>& diags, std::string_view text)
+      : tree_(tree), diags_(diags), text_(text) {}
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Leaf(mark, NodeKind::kNull); }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    NodeId id = Leaf(mark, NodeKind::kNull);
+    PlaceEmpty(id, mark);
+  }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
     NodeId id = Leaf(mark, NodeKind::kAlias);
     diags_.push_back({tree_.mark(id), "YAML aliases (*name) are not supported; write the value out"});
@@ -49,12 +68,12 @@ class TreeBuilder : public YAML::EventHandler {
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {
-    open_.push_back(Leaf(mark, NodeKind::kSeq));
+    open_.push_back({Leaf(mark, NodeKind::kSeq), 0, 0, 0});
   }
   void OnSequenceEnd() override { Close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                   YAML::EmitterStyle::value) override {
-    open_.push_back(Leaf(mark, NodeKind::kMap));
+    open_.push_back({Leaf(mark, NodeKind::kMap), 0, 0, 0});
   }
   void OnMapEnd() override { Close(); }
 
@@ -67,28 +86,71 @@ class TreeBuilder : public YAML::EventHandler {
     node.column = mark.column + 1;
     node.end = id + 1;
     tree_.nodes_.push_back(node);
+    if (!open_.empty()) {
+      Open& parent = open_.back();
+      ++parent.children;
+      parent.previous = parent.last;
+      parent.last = id;
+    }
     return id;
+  }
+  // yaml-cpp marks an empty value at the token after it. Point instead at what the
+  // reader sees: the key of an empty map value, the '-' of an empty sequence item.
+  void PlaceEmpty(NodeId id, const YAML::Mark& mark) {
+    YamlTree::Node& node = tree_.nodes_[id];
+    if (open_.empty()) {
+      node.line = node.column = 1;
+      return;
+    }
+    const Open& parent = open_.back();
+    if (tree_.nodes_[parent.id].kind == NodeKind::kMap) {
+      if (parent.children % 2 == 0) {  // a value: its key is the previous sibling
+        node.line = tree_.nodes_[parent.previous].line;
+        node.column = tree_.nodes_[parent.previous].column;
+      }
+      return;
+    }
+    // A sequence item: scan back over whitespace to the '-' that opened it.
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) > text_.size()) return;
+    size_t pos = static_cast<size_t>(mark.pos);
+    int line = node.line;
+    while (pos > 0 && std::isspace(static_cast<unsigned char>(text_[pos - 1]))) {
+      if (text_[pos - 1] == '\n') --line;
+      --pos;
+    }
+    if (pos == 0 || text_[pos - 1] != '-') return;
+    size_t line_start = text_.rfind('\n', pos - 1);
+    node.line = line;
+    node.column = static_cast<int32_t>(pos - 1 - (line_start == std::string_view::npos ? -1 : line_start));
   }
   void Close() {
     if (open_.empty()) return;
-    tree_.nodes_[open_.back()].end = static_cast<uint32_t>(tree_.nodes_.size());
+    tree_.nodes_[open_.back().id].end = static_cast<uint32_t>(tree_.nodes_.size());
     open_.pop_back();
   }
 
   YamlTree& tree_;
   std::vector<Diagnostic>& diags_;
-  std::vector<NodeId> open_;
+  // An open container: how many children so far, and the last two of them.
+  struct Open {
+    NodeId id;
+    uint32_t children;
+    NodeId last, previous;
+  };
+  std::string_view text_;
+  std::vector<Open> open_;
 };
 
-std::optional<YamlTree> ParseYaml(const std::string& file, std::string text,
+std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text,
                                   std::vector<Diagnostic>& diags) {
   YamlTree tree;
   tree.file_ = file;
   tree.arena_.reserve(text.size() / 2);
-  std::istringstream in(std::move(text));
+  ViewBuf buffer(text);
+  std::istream in(&buffer);
   try {
     YAML::Parser parser(in);
-    TreeBuilder builder(tree, diags);
+    TreeBuilder builder(tree, diags, text);
     if (!parser.HandleNextDocument(builder)) {
       diags.push_back({SourceMark{file, 1, 1}, "no YAML document in file"});
       return std::nullopt;
@@ -100,7 +162,7 @@ std::optional<YamlTree> ParseYaml(const std::string& file, std::string text,
     YamlTree extra;
     extra.file_ = file;
     std::vector<Diagnostic> ignored;
-    TreeBuilder rest(extra, ignored);
+    TreeBuilder rest(extra, ignored, text);
     if (parser.HandleNextDocument(rest) && !extra.nodes_.empty()) {
       diags.push_back({extra.mark(0), "a manifest file holds one YAML document; found a second"});
     }

@@ -52,7 +52,7 @@ class YamlTree {
 
  private:
   friend class TreeBuilder;
-  friend std::optional<YamlTree> ParseYaml(const std::string& file, std::string text,
+  friend std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text,
                                            std::vector<Diagnostic>& diags);
   std::string file_;
   std::vector<Node> nodes_;
@@ -63,7 +63,7 @@ class YamlTree {
 // "YAML syntax error: <parser message>" diagnostics at the parser's mark; an input
 // without a document, or with more than one, is a diagnostic too. Returns nullopt when
 // the file cannot be used at all (syntax error, no document).
-std::optional<YamlTree> ParseYaml(const std::string& file, std::string text,
+std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text,
                                   std::vector<Diagnostic>& diags);
 
 }  // namespace idsync

@@ -1,0 +1,34 @@
+// Shared by the config tests: load in-memory files and render what came back.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/loader.h"
+
+namespace idsync::testing {
+
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+// Every diagnostic of loading `files`, as "FILE:LINE:COLUMN: message".
+inline std::vector<std::string> Errors(const Files& files) {
+  std::vector<std::string> out;
+  for (const auto& d : LoadManifestFromStrings(files).diagnostics) out.push_back(ToString(d));
+  return out;
+}
+
+inline std::vector<std::string> Errors(const std::string& text) {
+  return Errors(Files{{"m.yaml", text}});
+}
+
+// A valid workspace platform block named `ws`, to prefix cases that test other sections.
+inline const char* kWorkspacePlatform = R"(version: 1
+platforms:
+  ws:
+    type: workspace
+    url: https://ws.example.com/graphql
+    credentials: { api_key: { env: K }, api_secret: { env: S } }
+)";
+
+}  // namespace idsync::testing
