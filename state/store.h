@@ -63,7 +63,7 @@ struct PlatformStatus {
 struct HistoryQuery {
   std::optional<std::string> email;     // normalised
   std::optional<std::string> platform;
-  int limit = 50;
+  int limit = 50;  // <= 0: no limit
 };
 
 class Store {
@@ -76,25 +76,31 @@ class Store {
   virtual StatusOr<int64_t> BeginRun(const std::string& command, const std::string& digest,
                                      const std::string& git_commit, int64_t now) = 0;
   virtual Status FinishRun(int64_t run_id, const std::string& result, int64_t now) = 0;
-  virtual StatusOr<std::vector<RunRecord>> Runs(int limit) = 0;
+  virtual StatusOr<std::vector<RunRecord>> Runs(int limit) = 0;  // newest first; <= 0: all
 
   // Managed accounts (last applied).
   virtual StatusOr<ManagedAccounts> Managed(const std::string& platform) = 0;
   virtual Status PutManaged(const ManagedAccount& account) = 0;  // insert or replace
+  // Forgetting an account that is not managed is OK.
   virtual Status ForgetManaged(const std::string& platform, const std::string& email) = 0;
 
   // Journal: Begin before the request (status pending, attempts 1), Finish after.
+  // A run_id of 0 means "no run". JournalBegin's row is committed and synced when it
+  // returns. JournalFinish of an unknown id is kNotFound.
   virtual StatusOr<int64_t> JournalBegin(int64_t run_id, const Action& action, int64_t now) = 0;
   virtual Status JournalFinish(int64_t entry_id, JournalStatus status, const std::string& error,
                                int64_t now) = 0;
-  // Records a deferred or held action without a request.
+  // Records a deferred or held action without a request (attempts 0); kPending is
+  // refused (kInvalidArgument): a pending row means "request maybe sent".
   virtual Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                                int64_t now) = 0;
-  // Entries left pending by a process that died mid-request (any run).
+  // Entries left pending by a process that died mid-request (any run), oldest first;
+  // platform "" means every platform. History is newest first.
   virtual StatusOr<std::vector<JournalEntry>> PendingEntries(const std::string& platform) = 0;
   virtual StatusOr<std::vector<JournalEntry>> History(const HistoryQuery& query) = 0;
 
-  // Per-platform result of the last reconcile.
+  // Per-platform result of the last reconcile (replaces the previous one); listed
+  // sorted by platform.
   virtual Status PutPlatformStatus(const PlatformStatus& status) = 0;
   virtual StatusOr<std::vector<PlatformStatus>> PlatformStatuses() = 0;
 
