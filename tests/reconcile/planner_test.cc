@@ -318,9 +318,11 @@ TEST_CASE("the same inputs give the same plan") {
 }
 
 TEST_CASE("adopt is not a change except on orgadmin, where it re-asserts role and status") {
-  for (const auto& [policy, changes] :
-       {std::pair{Ws(), 0u}, std::pair{Org(), 1u}}) {
-    CAPTURE(PlatformTypeName(policy.type));
+  for (const auto& row : {std::pair{Ws(), 0u}, std::pair{Org(), 1u}}) {
+    const PlatformPolicy& policy = row.first;
+    const std::size_t changes = row.second;
+    const std::string type(PlatformTypeName(policy.type));
+    CAPTURE(type);
     const auto plan = MakePlan(policy, DesiredOf({Want(kA, Single("user"))}),
                                LiveOf({Live(kA, Single("user"))}, policy.type != PlatformType::kOrgadmin),
                                {}, {});
