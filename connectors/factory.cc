@@ -1,0 +1,44 @@
+#include "connectors/factory.h"
+
+#include <algorithm>
+
+#include "connectors/workspace/workspace_connector.h"
+
+namespace idsync {
+
+HttpStack::HttpStack(CurlOptions curl, std::string label, RetryPolicy policy, Backoff backoff,
+                     Sleeper sleeper)
+    : curl_(std::move(curl)),
+      logging_(curl_, std::move(label)),
+      retry_(logging_, policy, std::move(backoff), std::move(sleeper)) {}
+
+std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config) {
+  CurlOptions curl;
+  curl.timeout = config.timeout;
+  curl.connect_timeout = std::min(curl.connect_timeout, config.timeout);
+  curl.ca_file = config.ca_file;
+  return std::make_unique<HttpStack>(std::move(curl), config.name, RetryPolicy{}, Backoff{});
+}
+
+StatusOr<std::unique_ptr<Connector>> MakeConnector(const PlatformConfig& config,
+                                                   const SecretReader& secrets, ConnectorEnv env) {
+  if (env.http == nullptr) return Internal("MakeConnector: no HTTP client given");
+  switch (config.type) {
+    case PlatformType::kWorkspace: {
+      WorkspaceCredentials credentials;
+      StatusOr<std::string> key = secrets(config, "api_key");
+      if (!key.ok()) return key.status();
+      StatusOr<std::string> secret = secrets(config, "api_secret");
+      if (!secret.ok()) return secret.status();
+      credentials.api_key = std::move(key).value();
+      credentials.api_secret = std::move(secret).value();
+      return std::unique_ptr<Connector>(
+          std::make_unique<WorkspaceConnector>(config.name, config.url, credentials, *env.http));
+    }
+    default:
+      return FailedPrecondition("connector for type " + std::string(PlatformTypeName(config.type)) +
+                                " is not built yet");
+  }
+}
+
+}  // namespace idsync

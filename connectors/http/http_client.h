@@ -1,0 +1,68 @@
+// The transport every connector sees (STYLE: google-cloud-cpp's RestClient): plain
+// request and response values and one interface, so tests and decorators (retry,
+// logging) replace or wrap it without touching a socket.
+//
+// Contract of Send: a transport failure (DNS, connection refused or reset, timeout,
+// TLS) is a non-OK Status: kUnavailable or kDeadlineExceeded (retryable), or
+// kFailedPrecondition for a TLS certificate that fails verification (not retryable).
+// Any HTTP answer, even a 500, is an OK StatusOr carrying the response; AsStatus()
+// turns a response into a Status when the caller wants one.
+//
+// Thread-safety: implementations are safe to call from several threads at once.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace idsync {
+
+// In order, names as written; lookups are case-insensitive (HTTP field names are).
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  HttpHeaders headers;
+  std::string body;
+  // Total time allowed for this request; zero means the client's default.
+  std::chrono::milliseconds timeout{0};
+};
+
+struct HttpResponse {
+  int status = 0;
+  HttpHeaders headers;
+  std::string body;
+
+  // The value of the first header named `name` (case-insensitive), or nullopt.
+  std::optional<std::string> Header(std::string_view name) const;
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  virtual StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+// HTTP status -> StatusCode: 2xx kOk, 400/422 kInvalidArgument, 401 kUnauthenticated,
+// 403 kPermissionDenied, 404 kNotFound, 409 kAlreadyExists, 429 kResourceExhausted,
+// 5xx kUnavailable, any other code kFailedPrecondition (a 3xx is never followed).
+StatusCode MapHttpCodeToStatus(int http_status);
+
+// OK for a 2xx answer; otherwise a Status with the mapped code and the message
+// "<what>: HTTP <status>: <first 200 bytes of the body>" (body omitted when empty).
+Status AsStatus(const HttpResponse& response, std::string_view what);
+
+// At most the first `limit` bytes of `body` with whitespace runs folded into one
+// space, for error messages ("<html> <head>..." from an ingress).
+std::string BodySnippet(std::string_view body, std::size_t limit = 200);
+
+// Case-insensitive ASCII comparison, for header names.
+bool HeaderNameEquals(std::string_view a, std::string_view b);
+
+}  // namespace idsync

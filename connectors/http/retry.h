@@ -1,0 +1,82 @@
+// Retrying as a decorator (STYLE: google-cloud-cpp's retry_policy + backoff_policy +
+// rest_retry_loop with an injectable sleeper). Every idsync request is safe to repeat
+// (journal first, "already there" is success), so every method is retried.
+//
+// What retries: a retryable transport failure (Status::retryable(): timeouts,
+// connection errors), HTTP 429 and 5xx. Any other 4xx, and any other failure, never.
+// How long: exponential backoff with full jitter, uniform in [0, min(maximum,
+// initial * multiplier^retry)], unless the answer carries Retry-After (seconds or an
+// HTTP-date), which is then waited for exactly. It stops after `max_attempts` sends, or
+// when the next wait would push the total waited past `max_total_delay`, and returns
+// the last response or Status as it came.
+//
+// Thread-safety: RetryingHttpClient::Send is safe from several threads when the inner
+// client, the random source and the sleeper are (the defaults are).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "connectors/http/http_client.h"
+
+namespace idsync {
+
+struct RetryPolicy {
+  int max_attempts = 5;  // sends in all, the first included
+  std::chrono::milliseconds max_total_delay{std::chrono::minutes(2)};
+};
+
+// True when sending the same request again may give a different outcome.
+bool IsRetryable(const StatusOr<HttpResponse>& outcome);
+
+class Backoff {
+ public:
+  // Uniform in [0, 1). Must be safe to call from several threads.
+  using Random = std::function<double()>;
+
+  Backoff() : Backoff(std::chrono::milliseconds(500), std::chrono::seconds(30), 2.0) {}
+  // A null `random` means a thread-safe Mersenne Twister seeded from random_device.
+  Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds maximum,
+          double multiplier, Random random = nullptr);
+
+  // The wait before retry number `retry` (0 for the first retry).
+  std::chrono::milliseconds Delay(int retry) const;
+  // The upper bound Delay(retry) draws from.
+  std::chrono::milliseconds Cap(int retry) const;
+
+ private:
+  std::chrono::milliseconds initial_, maximum_;
+  double multiplier_;
+  Random random_;
+};
+
+using Sleeper = std::function<void(std::chrono::milliseconds)>;
+Sleeper RealSleeper();  // std::this_thread::sleep_for
+
+using WallClock = std::function<std::chrono::system_clock::time_point()>;
+
+// Retry-After as a wait from `now`: delta-seconds ("120") or an HTTP-date ("Wed, 21 Oct
+// 2015 07:28:00 GMT", parsed by curl_getdate). A date in the past waits zero.
+// nullopt when the value is neither.
+std::optional<std::chrono::milliseconds> ParseRetryAfter(
+    std::string_view value, std::chrono::system_clock::time_point now);
+
+class RetryingHttpClient : public HttpClient {
+ public:
+  // REQUIRES: `inner` outlives this client. A null `clock` means system_clock::now.
+  RetryingHttpClient(HttpClient& inner, RetryPolicy policy, Backoff backoff,
+                     Sleeper sleeper = RealSleeper(), WallClock clock = nullptr);
+
+  StatusOr<HttpResponse> Send(const HttpRequest& request) override;
+
+ private:
+  HttpClient& inner_;
+  const RetryPolicy policy_;
+  const Backoff backoff_;
+  const Sleeper sleeper_;
+  const WallClock clock_;
+};
+
+}  // namespace idsync

@@ -1,0 +1,251 @@
+#include "connectors/workspace/workspace_connector.h"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "core/text.h"
+
+namespace idsync {
+
+namespace workspace_documents {
+const char* const kListUsers =
+    R"(query ListUsers { listUsers { ok activeUsers { uid email name accountType }
+                              invitedUsers { email accountType inviteStatus } } })";
+const char* const kInviteUser =
+    R"(mutation InviteUser($email: String!, $accountType: UserAccountType!) {
+  inviteUser(email: $email, accountType: $accountType) { ok } })";
+const char* const kUpdateUserAccountType =
+    R"(mutation UpdateUserAccountType($uid: String!, $accountType: UserAccountType!) {
+  updateUserAccountType(uid: $uid, accountType: $accountType) { ok } })";
+const char* const kDisableUser = R"(mutation DisableUser($uid: String!) { disableUser(uid: $uid) { ok } })";
+}  // namespace workspace_documents
+
+namespace {
+
+using nlohmann::json;
+namespace docs = workspace_documents;
+
+std::string Field(const json& object, const char* key) {
+  const json& value = object.at(key);
+  return value.is_null() ? "" : value.get<std::string>();
+}
+
+// Keeps the more telling of two entries for one email: an account over an invitation,
+// a pending invitation over an expired one.
+int Rank(const LiveUser& user) {
+  switch (user.status) {
+    case LiveStatus::kActive: return 3;
+    case LiveStatus::kPending: return 2;
+    case LiveStatus::kExpired: return 1;
+    case LiveStatus::kRetired: return 0;
+  }
+  return 0;
+}
+
+void Add(const std::string& instance, LiveState& state, LiveUser user) {
+  if (user.email.empty()) {
+    spdlog::warn("workspace {}: listUsers returned an entry without an email; ignored", instance);
+    return;
+  }
+  auto [it, inserted] = state.users.try_emplace(user.email, user);
+  if (inserted) return;
+  spdlog::warn("workspace {}: {} is listed twice ({} and {}); keeping the {} entry", instance,
+               user.email, it->second.raw_status, user.raw_status,
+               Rank(user) > Rank(it->second) ? user.raw_status : it->second.raw_status);
+  if (Rank(user) > Rank(it->second)) it->second = std::move(user);
+}
+
+LiveUser ReadActive(const json& entry) {
+  LiveUser user;
+  user.id = Field(entry, "uid");
+  user.email = NormalizeEmail(Field(entry, "email"));
+  user.status = LiveStatus::kActive;
+  user.raw_status = "active";
+  user.grants.single = Field(entry, "accountType");
+  if (const auto it = entry.find("name"); it != entry.end() && it->is_string()) {
+    user.name = it->get<std::string>();
+  }
+  return user;
+}
+
+LiveUser ReadInvited(const std::string& instance, const json& entry) {
+  LiveUser user;
+  user.email = NormalizeEmail(Field(entry, "email"));
+  user.raw_status = Field(entry, "inviteStatus");
+  user.grants.single = Field(entry, "accountType");
+  if (user.raw_status == "EXPIRED") {
+    user.status = LiveStatus::kExpired;
+  } else {
+    user.status = LiveStatus::kPending;
+    if (user.raw_status != "ACTIVE" && user.raw_status != "SENT") {
+      spdlog::warn("workspace {}: {}: unknown inviteStatus \"{}\" treated as pending", instance,
+                   user.email, user.raw_status);
+    }
+  }
+  return user;
+}
+
+std::string RefusalSuffix(const std::string& refusal) {
+  return refusal.empty() ? "" : ": " + refusal;
+}
+
+}  // namespace
+
+WorkspaceConnector::WorkspaceConnector(std::string instance, std::string url,
+                                       const WorkspaceCredentials& credentials, HttpClient& http)
+    : instance_(std::move(instance)),
+      graphql_(http, std::move(url),
+               HttpHeaders{{"X-API-KEY", credentials.api_key},
+                           {"X-API-SECRET", credentials.api_secret}}) {}
+
+std::string WorkspaceConnector::What(std::string_view operation, std::string_view email) const {
+  std::string what = "workspace " + instance_ + ": " + std::string(operation);
+  if (!email.empty()) what += " " + std::string(email);
+  return what;
+}
+
+StatusOr<LiveState> WorkspaceConnector::List(const ListContext& context) {
+  (void)context;  // listUsers returns everyone
+  return ListUsers();
+}
+
+StatusOr<LiveState> WorkspaceConnector::ListUsers() const {
+  const std::string what = What("list users", "");
+  StatusOr<GraphQLResult> result =
+      graphql_.Execute(docs::kListUsers, "ListUsers", json::object(), what);
+  if (!result.ok()) return result.status();
+  try {
+    const json& data = result->data;
+    const bool has_list = data.is_object() && data.contains("listUsers") &&
+                          data["listUsers"].is_object();
+    if (!has_list) {
+      if (Status s = ErrorsAsStatus(*result, what); !s.ok()) return s;
+      return Internal(what + ": answer has no listUsers");
+    }
+    const json& list = data["listUsers"];
+    if (!list.at("ok").get<bool>()) {
+      const std::string refusal = result->errors.empty() ? "" : result->errors.front().message;
+      return FailedPrecondition(what + ": listUsers returned ok: false" + RefusalSuffix(refusal));
+    }
+    LiveState state;
+    for (const json& entry : list.at("activeUsers")) Add(instance_, state, ReadActive(entry));
+    for (const json& entry : list.at("invitedUsers")) {
+      Add(instance_, state, ReadInvited(instance_, entry));
+    }
+    return state;
+  } catch (const json::exception& e) {
+    return Internal(what + ": unexpected listUsers answer: " + e.what());
+  }
+}
+
+StatusOr<bool> WorkspaceConnector::Mutate(const char* document, const char* operation,
+                                          const char* field, const json& variables,
+                                          const std::string& what, std::string* refusal) const {
+  StatusOr<GraphQLResult> result = graphql_.Execute(document, operation, variables, what);
+  if (!result.ok()) return result.status();
+  const json& data = result->data;
+  const bool has_ok = data.is_object() && data.contains(field) && data[field].is_object() &&
+                      data[field].contains("ok") && data[field]["ok"].is_boolean();
+  if (!has_ok) {
+    if (Status s = ErrorsAsStatus(*result, what + ": " + field); !s.ok()) return s;
+    return Internal(what + ": " + field + " answer has no ok");
+  }
+  if (data[field]["ok"].get<bool>()) return true;
+  *refusal = result->errors.empty() ? "" : result->errors.front().message;
+  return false;
+}
+
+Status WorkspaceConnector::Invite(const Action& action) {
+  const std::string what = What("invite", action.email);
+  if (!action.after.single) return InvalidArgument(what + ": no account type to invite with");
+  std::string refusal;
+  StatusOr<bool> ok = Mutate(docs::kInviteUser, "InviteUser", "inviteUser",
+                             {{"email", action.email}, {"accountType", *action.after.single}},
+                             what, &refusal);
+  if (!ok.ok()) return ok.status();
+  if (*ok) return OkStatus();
+
+  // ok: false also answers a repeated invite (pending or active): look before failing.
+  const std::string failure = what + ": inviteUser returned ok: false" + RefusalSuffix(refusal);
+  StatusOr<LiveState> live = ListUsers();
+  if (!live.ok()) {
+    return Status(live.status().code(), failure + "; listing again failed: " + live.status().message());
+  }
+  const auto it = live->users.find(action.email);
+  if (it != live->users.end() &&
+      (it->second.status == LiveStatus::kActive || it->second.status == LiveStatus::kPending)) {
+    spdlog::info("workspace {}: {} is already there ({}); invite done", instance_, action.email,
+                 it->second.raw_status);
+    return OkStatus();
+  }
+  return FailedPrecondition(failure);
+}
+
+Status WorkspaceConnector::ChangeGrants(const Action& action) {
+  const std::string what = What("change account type of", action.email);
+  if (action.user_id.empty()) return FailedPrecondition(what + ": no uid (not signed up yet)");
+  if (!action.after.single) return InvalidArgument(what + ": no account type to set");
+  std::string refusal;
+  StatusOr<bool> ok = Mutate(docs::kUpdateUserAccountType, "UpdateUserAccountType",
+                             "updateUserAccountType",
+                             {{"uid", action.user_id}, {"accountType", *action.after.single}},
+                             what, &refusal);
+  if (!ok.ok()) return ok.status();
+  if (*ok) return OkStatus();
+
+  const std::string failure =
+      what + ": updateUserAccountType returned ok: false" + RefusalSuffix(refusal);
+  StatusOr<LiveState> live = ListUsers();
+  if (!live.ok()) {
+    return Status(live.status().code(), failure + "; listing again failed: " + live.status().message());
+  }
+  const auto it = live->users.find(action.email);
+  if (it != live->users.end() && it->second.status == LiveStatus::kActive &&
+      it->second.id == action.user_id && it->second.grants.single == action.after.single) {
+    return OkStatus();  // already that account type
+  }
+  return FailedPrecondition(failure);
+}
+
+Status WorkspaceConnector::Retire(const Action& action) {
+  const std::string what = What("disable", action.email);
+  if (action.user_id.empty()) return FailedPrecondition(what + ": no uid (not signed up yet)");
+  std::string refusal;
+  StatusOr<bool> ok = Mutate(docs::kDisableUser, "DisableUser", "disableUser",
+                             {{"uid", action.user_id}}, what, &refusal);
+  if (!ok.ok()) return ok.status();
+  if (*ok) return OkStatus();
+
+  const std::string failure = what + ": disableUser returned ok: false" + RefusalSuffix(refusal);
+  StatusOr<LiveState> live = ListUsers();
+  if (!live.ok()) {
+    return Status(live.status().code(), failure + "; listing again failed: " + live.status().message());
+  }
+  const auto it = live->users.find(action.email);
+  const bool still_active = it != live->users.end() && it->second.status == LiveStatus::kActive &&
+                            it->second.id == action.user_id;
+  if (!still_active) {
+    spdlog::info("workspace {}: {} is no longer listed as active; disable done", instance_,
+                 action.email);
+    return OkStatus();
+  }
+  return FailedPrecondition(failure);
+}
+
+Status WorkspaceConnector::Reactivate(const Action& action) {
+  return FailedPrecondition(What("reactivate", action.email) +
+                            ": not supported by the workspace platform");
+}
+
+Status WorkspaceConnector::Remove(const Action& action) {
+  return FailedPrecondition(What("remove", action.email) +
+                            ": not supported by the workspace platform");
+}
+
+Status WorkspaceConnector::Update(const Action& action) {
+  return FailedPrecondition(What("update", action.email) +
+                            ": not supported by the workspace platform");
+}
+
+}  // namespace idsync
