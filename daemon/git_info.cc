@@ -1,5 +1,6 @@
 #include "daemon/git_info.h"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
