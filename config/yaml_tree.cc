@@ -171,6 +171,9 @@ std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text
     if (!e.mark.is_null()) mark = SourceMark{file, e.mark.line + 1, e.mark.column + 1};
     diags.push_back({mark, "YAML syntax error: " + e.msg});
     return std::nullopt;
+  } catch (const std::exception& e) {  // bad_alloc and the like: never across the layer
+    diags.push_back({SourceMark{file, 1, 1}, std::string("cannot parse file: ") + e.what()});
+    return std::nullopt;
   }
   return tree;
 }
