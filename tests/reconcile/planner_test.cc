@@ -11,7 +11,6 @@ namespace {
 
 using namespace idsync::testing;
 
-constexpr auto kActive = LiveStatus::kActive;
 constexpr auto kPending = LiveStatus::kPending;
 constexpr auto kExpired = LiveStatus::kExpired;
 constexpr auto kRetired = LiveStatus::kRetired;

@@ -12,6 +12,7 @@ namespace idsync {
 namespace {
 
 using namespace idsync::testing;
+using Json = nlohmann::ordered_json;
 
 Action MakeAction(const std::string& platform, const std::string& email, Verb verb,
                   Grants before, Grants after, const std::string& reason,
@@ -185,7 +186,7 @@ TEST_CASE("markdown table cells cannot be broken by what they quote") {
 
 TEST_CASE("json plan carries format_version and every field, in a stable order") {
   const std::string text = Render(SmallPlan(), Format::kJson);
-  const auto doc = nlohmann::ordered_json::parse(text);
+  const auto doc = Json::parse(text);
   CHECK(doc["format_version"] == 1);
   std::vector<std::string> top;
   for (const auto& [key, value] : doc.items()) top.push_back(key);
@@ -202,7 +203,7 @@ TEST_CASE("json plan carries format_version and every field, in a stable order")
   CHECK(ws["error"].is_null());
   CHECK(ws["blocked"] == false);
   CHECK(ws["blocked_reason"].is_null());
-  CHECK(ws["unmanaged"] == nlohmann::json::array({"zoe@acme.io"}));
+  CHECK(ws["unmanaged"] == Json::array({"zoe@acme.io"}));
   const auto& counts = ws["counts"];
   CHECK(counts["desired"] == 3);
   CHECK(counts["live"] == 3);
@@ -223,8 +224,8 @@ TEST_CASE("json plan carries format_version and every field, in a stable order")
   CHECK(invite["email"] == "alice@acme.io");
   CHECK(invite["action"] == "invite");
   CHECK(invite["user_id"].is_null());
-  CHECK(invite["before"] == nlohmann::json::object());
-  CHECK(invite["after"] == nlohmann::json{{"single", "DEVELOPER"}});
+  CHECK(invite["before"] == Json::object());
+  CHECK(invite["after"] == Json{{"single", "DEVELOPER"}});
   CHECK(invite["reason"] == "role engineer");
   CHECK(invite["disposition"] == "apply");
   CHECK(invite["drift"] == false);
@@ -236,7 +237,7 @@ TEST_CASE("json plan carries format_version and every field, in a stable order")
   CHECK(astra["blocked"] == true);
   CHECK(astra["blocked_reason"].get<std::string>().find("refusing to remove them all") !=
         std::string::npos);
-  CHECK(astra["actions"][0]["before"] == nlohmann::json{{"set", {"r1", "r2"}}});
+  CHECK(astra["actions"][0]["before"] == Json{{"set", {"r1", "r2"}}});
   CHECK(astra["actions"][0]["disposition"] == "held");
   CHECK(astra["counts"]["held"] == 2);
 
