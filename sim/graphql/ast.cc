@@ -2,10 +2,10 @@
 
 namespace idsync::sim::gql {
 
-nlohmann::json ErrorToJson(const Error& error) {
-  nlohmann::json out = {{"message", error.message}};
+nlohmann::ordered_json ErrorToJson(const Error& error) {
+  nlohmann::ordered_json out = {{"message", error.message}};
   if (!error.locations.empty()) {
-    nlohmann::json locs = nlohmann::json::array();
+    nlohmann::ordered_json locs = nlohmann::ordered_json::array();
     for (const Location& l : error.locations) locs.push_back({{"line", l.line}, {"column", l.column}});
     out["locations"] = std::move(locs);
   }

@@ -27,8 +27,9 @@ struct Error {
   std::string code;
 };
 
-// "message", "locations", "path", "extensions": {"code"}: only the members that are set.
-nlohmann::json ErrorToJson(const Error& error);
+// "message", "locations", "path", "extensions": {"code"}: only the members that are
+// set, in that order.
+nlohmann::ordered_json ErrorToJson(const Error& error);
 
 // A type reference: `String`, `[X!]`, `UserAccountType!`.
 struct TypeRef {

@@ -8,15 +8,15 @@
 
 namespace idsync::sim::gql {
 
-nlohmann::json ErrorsJson(const std::vector<Error>& errors) {
-  nlohmann::json list = nlohmann::json::array();
+nlohmann::ordered_json ErrorsJson(const std::vector<Error>& errors) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const Error& e : errors) list.push_back(ErrorToJson(e));
   return {{"errors", std::move(list)}};
 }
 
-HttpAnswer DefaultErrorShape(Phase phase, const std::vector<Error>& errors, const nlohmann::json& data) {
+HttpAnswer DefaultErrorShape(Phase phase, const std::vector<Error>& errors, const nlohmann::ordered_json& data) {
   if (phase != Phase::kExecution) return {400, ErrorsJson(errors)};
-  nlohmann::json body = ErrorsJson(errors);
+  nlohmann::ordered_json body = ErrorsJson(errors);
   body["data"] = data;
   return {200, std::move(body)};
 }
@@ -56,7 +56,7 @@ HttpAnswer Endpoint::Handle(std::string_view body) const {
 
   ExecutionResult result = Execute(*schema_, resolvers_, operation, std::get<nlohmann::json>(variables));
   if (!result.errors.empty()) return shaper_(Phase::kExecution, result.errors, result.data);
-  return {200, {{"data", std::move(result.data)}}};
+  return {200, nlohmann::ordered_json{{"data", std::move(result.data)}}};
 }
 
 }  // namespace idsync::sim::gql

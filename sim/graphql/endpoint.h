@@ -30,18 +30,19 @@ enum class Phase {
 
 struct HttpAnswer {
   int status = 200;
-  nlohmann::json body;
+  nlohmann::ordered_json body;  // members in the order a client would read them
 };
 
 // Builds the answer for a request with errors. `data` is null except in kExecution.
-using ErrorShaper = std::function<HttpAnswer(Phase phase, const std::vector<Error>& errors, const nlohmann::json& data)>;
+using ErrorShaper =
+    std::function<HttpAnswer(Phase phase, const std::vector<Error>& errors, const nlohmann::ordered_json& data)>;
 
 // Apollo-style: before execution HTTP 400 `{"errors": [...]}` (no data); execution
 // errors HTTP 200 `{"data": ..., "errors": [...]}`.
-HttpAnswer DefaultErrorShape(Phase phase, const std::vector<Error>& errors, const nlohmann::json& data);
+HttpAnswer DefaultErrorShape(Phase phase, const std::vector<Error>& errors, const nlohmann::ordered_json& data);
 
 // `{"errors": [...]}` with each error through ErrorToJson().
-nlohmann::json ErrorsJson(const std::vector<Error>& errors);
+nlohmann::ordered_json ErrorsJson(const std::vector<Error>& errors);
 
 class Endpoint {
  public:

@@ -16,7 +16,7 @@ class Executor {
 
   ExecutionResult Run(const Operation& op) {
     const TypeDef* root = op.kind == Operation::Kind::kMutation ? schema_.mutation_type() : schema_.query_type();
-    nlohmann::json data = nlohmann::json::object();
+    nlohmann::ordered_json data = nlohmann::ordered_json::object();
     bool null_data = false;
     for (const Field& f : op.selections) {
       nlohmann::json path = nlohmann::json::array({f.ResponseKey()});
@@ -25,14 +25,14 @@ class Executor {
         continue;
       }
       const FieldDef* def = root->FindField(f.name);
-      std::optional<nlohmann::json> value = ResolveRoot(*root, *def, f, path);
+      std::optional<nlohmann::ordered_json> value = ResolveRoot(*root, *def, f, path);
       if (!value) {
         null_data = true;  // a non-null root field failed: data itself becomes null
         continue;
       }
       data[f.ResponseKey()] = std::move(*value);
     }
-    return {null_data ? nlohmann::json(nullptr) : std::move(data), std::move(errors_)};
+    return {null_data ? nlohmann::ordered_json(nullptr) : std::move(data), std::move(errors_)};
   }
 
  private:
@@ -49,7 +49,7 @@ class Executor {
   }
 
   // The completed value, or nullopt when null must propagate to the parent.
-  std::optional<nlohmann::json> ResolveRoot(const TypeDef& root, const FieldDef& def, const Field& f,
+  std::optional<nlohmann::ordered_json> ResolveRoot(const TypeDef& root, const FieldDef& def, const Field& f,
                                             const nlohmann::json& path) {
     const Resolver* resolver = resolvers_.Find(root.name, f.name);
     FieldResult result = resolver ? (*resolver)(Arguments(def, f))
@@ -67,7 +67,7 @@ class Executor {
 
   // Completes a value of `type` (the field `f` of `parent`). nullopt: the value is
   // null where the type is non-null, and the null propagates to the parent.
-  std::optional<nlohmann::json> Complete(const TypeRef& type, const Field& f, const nlohmann::json& value,
+  std::optional<nlohmann::ordered_json> Complete(const TypeRef& type, const Field& f, const nlohmann::json& value,
                                          const nlohmann::json& path, const std::string& parent) {
     if (!type.non_null()) return CompleteNullable(type, f, value, path, parent);
     if (value.is_null()) {
@@ -75,17 +75,17 @@ class Executor {
                               {f.location}, path, kInternal});
       return std::nullopt;
     }
-    nlohmann::json out = CompleteNullable(*type.of, f, value, path, parent);
+    nlohmann::ordered_json out = CompleteNullable(*type.of, f, value, path, parent);
     if (out.is_null()) return std::nullopt;  // an error inside was already reported
     return out;
   }
 
-  nlohmann::json CompleteNullable(const TypeRef& type, const Field& f, const nlohmann::json& value,
+  nlohmann::ordered_json CompleteNullable(const TypeRef& type, const Field& f, const nlohmann::json& value,
                                   const nlohmann::json& path, const std::string& parent) {
     if (value.is_null()) return nullptr;
     if (type.kind == TypeRef::Kind::kList) {
       if (!value.is_array()) return Fail("Expected Iterable for field \"" + parent + "." + f.name + "\".", f, path);
-      nlohmann::json out = nlohmann::json::array();
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
       for (size_t i = 0; i < value.size(); ++i) {
         nlohmann::json item_path = path;
         item_path.push_back(i);
@@ -100,16 +100,16 @@ class Executor {
       if (!value.is_string() || !t->HasEnumValue(value.get<std::string>())) {
         return Fail("Enum \"" + t->name + "\" cannot represent value: " + Inspect(value), f, path);
       }
-      return value;
+      return nlohmann::ordered_json(value);
     }
-    if (t->kind == TypeDef::Kind::kScalar) return value;
+    if (t->kind == TypeDef::Kind::kScalar) return nlohmann::ordered_json(value);
     return CompleteObject(*t, f, value, path);
   }
 
-  nlohmann::json CompleteObject(const TypeDef& t, const Field& f, const nlohmann::json& value,
+  nlohmann::ordered_json CompleteObject(const TypeDef& t, const Field& f, const nlohmann::json& value,
                                 const nlohmann::json& path) {
     if (!value.is_object()) return Fail("Expected an object for field \"" + f.name + "\".", f, path);
-    nlohmann::json out = nlohmann::json::object();
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
     for (const Field& sub : f.selections) {
       nlohmann::json sub_path = path;
       sub_path.push_back(sub.ResponseKey());
@@ -126,9 +126,9 @@ class Executor {
     return out;
   }
 
-  nlohmann::json Fail(std::string message, const Field& f, const nlohmann::json& path) {
+  nlohmann::ordered_json Fail(std::string message, const Field& f, const nlohmann::json& path) {
     errors_.push_back(Error{std::move(message), {f.location}, path, kInternal});
-    return nlohmann::json(nullptr);
+    return nlohmann::ordered_json(nullptr);
   }
 
   const Schema& schema_;

@@ -56,7 +56,8 @@ std::variant<nlohmann::json, std::vector<Error>> CoerceVariables(const Schema& s
                                                                  const nlohmann::json& inputs);
 
 struct ExecutionResult {
-  nlohmann::json data;  // object, or null when a non-null root field failed
+  // Object in selection order, or null when a non-null root field failed.
+  nlohmann::ordered_json data;
   std::vector<Error> errors;
 };
 

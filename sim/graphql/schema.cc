@@ -104,7 +104,9 @@ class SdlParser {
     } else {
       c_.Unexpected();
     }
-    if (schema_.types_.contains(t.name)) c_.Fail("There can be only one type named \"" + t.name + "\".", at);
+    if (schema_.types_.contains(t.name)) {
+      throw ParseFailure{Error{"There can be only one type named \"" + t.name + "\".", {at}, nullptr, ""}};
+    }
     schema_.types_[t.name] = std::move(t);
   }
 
