@@ -49,13 +49,27 @@ std::string RolesReason(const std::string& platform, const DesiredUser& d) {
   return out;
 }
 
+// Lookup of keys visited in increasing order: amortised O(1) per key, which keeps a
+// no-op plan of 100,000 users cheap.
+template <typename Map>
+class Cursor {
+ public:
+  explicit Cursor(const Map& map) : it_(map.begin()), end_(map.end()) {}
+  const typename Map::mapped_type* Seek(const std::string& key) {
+    while (it_ != end_ && it_->first < key) ++it_;
+    return it_ != end_ && it_->first == key ? &it_->second : nullptr;
+  }
+
+ private:
+  typename Map::const_iterator it_, end_;
+};
+
 // One platform's planning pass; collects actions into `plan`.
 class PlanBuilder {
  public:
   PlanBuilder(const PlatformPolicy& policy, const LiveState& live,
               const ManagedAccounts& managed, PlatformPlan& plan)
-      : policy_(policy), caps_(CapabilitiesOf(policy.type)), live_(live), managed_(managed),
-        plan_(plan) {
+      : policy_(policy), caps_(CapabilitiesOf(policy.type)), live_(live), plan_(plan) {
     if (!live.complete) {
       // The listing cannot see every member: what idsync manages is a member.
       for (const auto& [email, account] : managed) {
@@ -69,10 +83,9 @@ class PlanBuilder {
     }
   }
 
-  void Desired(const DesiredUser& d) {
-    const LiveUser* live = FindLive(d.email);
-    const ManagedAccount* managed = FindManaged(d.email);
-    if (d.suspended) return Suspended(d, live);
+  // A desired user; `live` and `managed` are its entries, or null.
+  void Desired(const DesiredUser& d, const LiveUser* live, const ManagedAccount* managed) {
+    if (d.suspended) return Suspended(live, managed);
     if (!live) return Absent(d, managed);
     if (live->status == LiveStatus::kExpired && caps_.invite_expiry) {
       Action& a = Add(d.email, Verb::kReinvite, live);
@@ -89,7 +102,7 @@ class PlanBuilder {
       a.reason = "disabled; invited again";
       return;
     }
-    const Grants live_grants = LiveGrants(*live, managed);
+    const Grants& live_grants = LiveGrants(*live, managed);
     if (!managed) {
       Action& a = Add(d.email, Verb::kAdopt, live);
       a.before = live_grants;
@@ -130,8 +143,7 @@ class PlanBuilder {
   }
 
   // A live account (or assumed member) that is not desired on this platform.
-  void Undesired(const LiveUser& live) {
-    const ManagedAccount* managed = FindManaged(live.email);
+  void Undesired(const LiveUser& live, const ManagedAccount* managed) {
     if (managed) return Offboard(live, *managed);
     switch (policy_.unmanaged) {
       case UnmanagedPolicy::kIgnore: return;
@@ -141,15 +153,17 @@ class PlanBuilder {
           plan_.unmanaged.push_back(live.email);
           return;
         }
-        Removal(live, Verb::kRemove, "unmanaged; unmanaged: remove");
+        Removal(live, nullptr, Verb::kRemove, "unmanaged; unmanaged: remove");
         return;
     }
   }
 
-  template <typename F>
-  void ForEachLive(F&& f) const {
-    for (const auto& [email, user] : live_.users) f(email, user);
-    for (const auto& [email, user] : assumed_) f(email, user);
+  // Managed members an incomplete listing did not return, by email.
+  const std::map<std::string, LiveUser>& assumed() const { return assumed_; }
+  const LiveUser* FindAssumed(const std::string& email) const {
+    if (assumed_.empty()) return nullptr;
+    auto it = assumed_.find(email);
+    return it == assumed_.end() ? nullptr : &it->second;
   }
 
  private:
@@ -168,30 +182,29 @@ class PlanBuilder {
     }
   }
 
-  void Suspended(const DesiredUser& d, const LiveUser* live) {
+  void Suspended(const LiveUser* live, const ManagedAccount* managed) {
     if (!live || live->status == LiveStatus::kRetired) return;
     if (live->status == LiveStatus::kExpired && caps_.invite_expiry) return;  // cannot be accepted
     const Verb verb = caps_.retire ? Verb::kRetire : Verb::kRemove;
-    Removal(*live, verb, caps_.retire ? "suspended" : "suspended; platform cannot retire");
-    (void)d;
+    Removal(*live, managed, verb, caps_.retire ? "suspended" : "suspended; platform cannot retire");
   }
 
   void Offboard(const LiveUser& live, const ManagedAccount& managed) {
-    (void)managed;
     Verb verb = policy_.offboarding == Offboarding::kRemove ? Verb::kRemove : Verb::kRetire;
     if (verb == Verb::kRetire && !caps_.retire) verb = Verb::kRemove;
     if (verb == Verb::kRemove && !caps_.remove) verb = Verb::kRetire;
     if (live.status == LiveStatus::kRetired && verb == Verb::kRetire) return;
     if (live.status == LiveStatus::kExpired && caps_.invite_expiry) return;
-    Removal(live, verb,
+    Removal(live, &managed, verb,
             "no longer desired on " + policy_.platform + "; offboarding: " + VerbName(verb));
   }
 
   // A retire or remove of `live`; deferred when it is an invitation the platform
   // cannot cancel.
-  void Removal(const LiveUser& live, Verb verb, std::string reason) {
+  void Removal(const LiveUser& live, const ManagedAccount* managed, Verb verb,
+               std::string reason) {
     Action& a = Add(live.email, verb, &live);
-    a.before = LiveGrants(live, FindManaged(live.email));
+    a.before = LiveGrants(live, managed);
     a.reason = std::move(reason);
     if (PendingLike(live) && !caps_.cancel_pending) {
       a.disposition = Disposition::kDeferred;
@@ -218,30 +231,21 @@ class PlanBuilder {
   }
 
   // Live grants; where the listing cannot read the single-valued grant, the last
-  // applied one.
-  Grants LiveGrants(const LiveUser& u, const ManagedAccount* managed) const {
-    Grants g = u.grants;
-    if (!live_.complete && !g.single && managed) g.single = managed->grants.single;
-    return g;
-  }
-
-  const LiveUser* FindLive(const std::string& email) const {
-    if (auto it = live_.users.find(email); it != live_.users.end()) return &it->second;
-    if (auto it = assumed_.find(email); it != assumed_.end()) return &it->second;
-    return nullptr;
-  }
-
-  const ManagedAccount* FindManaged(const std::string& email) const {
-    auto it = managed_.find(email);
-    return it == managed_.end() ? nullptr : &it->second;
+  // applied one. The reference is valid until the next call.
+  const Grants& LiveGrants(const LiveUser& u, const ManagedAccount* managed) {
+    if (live_.complete || u.grants.single || !managed || !managed->grants.single)
+      return u.grants;
+    filled_ = u.grants;
+    filled_.single = managed->grants.single;
+    return filled_;
   }
 
   const PlatformPolicy& policy_;
   const Capabilities& caps_;
   const LiveState& live_;
-  const ManagedAccounts& managed_;
   PlatformPlan& plan_;
   std::map<std::string, LiveUser> assumed_;  // managed members the listing cannot see
+  Grants filled_;  // LiveGrants' answer when it fills in the single-valued grant
 };
 
 }  // namespace
@@ -265,10 +269,20 @@ PlatformPlan MakePlan(const PlatformPolicy& policy, const DesiredUsers& desired,
   plan.managed = managed.size();
 
   PlanBuilder builder(policy, live, managed, plan);
-  for (const auto& [email, user] : desired) builder.Desired(user);
-  builder.ForEachLive([&](const std::string& email, const LiveUser& user) {
-    if (!desired.count(email)) builder.Undesired(user);
-  });
+  {
+    Cursor live_at(live.users);
+    Cursor managed_at(managed);
+    for (const auto& [email, user] : desired) {
+      const LiveUser* found = live_at.Seek(email);
+      builder.Desired(user, found ? found : builder.FindAssumed(email), managed_at.Seek(email));
+    }
+  }
+  for (const auto* users : {&live.users, &builder.assumed()}) {
+    Cursor desired_at(desired);
+    Cursor managed_at(managed);
+    for (const auto& [email, user] : *users)
+      if (!desired_at.Seek(email)) builder.Undesired(user, managed_at.Seek(email));
+  }
   std::sort(plan.unmanaged.begin(), plan.unmanaged.end());
   std::stable_sort(plan.actions.begin(), plan.actions.end(),
                    [](const Action& a, const Action& b) {
