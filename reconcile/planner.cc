@@ -110,7 +110,6 @@ class PlanBuilder {
       a.profile = d.profile;
       a.reason = "already on " + policy_.platform + "; not yet managed by idsync";
     }
-    const bool drift = managed && !managed->retired && live_grants != managed->grants;
     if (live->status == LiveStatus::kRetired) {
       Action& a = Add(d.email, Verb::kReactivate, live);
       a.before = live_grants;
@@ -121,25 +120,8 @@ class PlanBuilder {
                          : "retired on " + policy_.platform + "; desired active";
       return;  // the reactivate carries the desired grants
     }
-    if (live_grants != d.grants) {
-      Action& a = Add(d.email, OnlyRemovals(live_grants, d.grants) ? Verb::kRevoke : Verb::kGrant,
-                      live);
-      a.before = live_grants;
-      a.after = d.grants;
-      a.drift = drift;
-      a.reason = drift ? "changed outside idsync (drift): reverting"
-                       : RolesReason(policy_.platform, d);
-      if (PendingLike(*live) && !caps_.grant_change_on_pending) {
-        a.disposition = Disposition::kDeferred;
-        a.reason = "pending invitation; applied once accepted";
-      }
-    }
-    if (caps_.profile_update && live->name && d.profile.name && *live->name != *d.profile.name &&
-        !PendingLike(*live)) {
-      Action& a = Add(d.email, Verb::kUpdate, live);
-      a.profile = d.profile;
-      a.reason = "name differs: " + *live->name + " \u2192 " + *d.profile.name;
-    }
+    ConvergeGrants(d, *live, live_grants, managed);
+    UpdateProfile(d, *live);
   }
 
   // A live account (or assumed member) that is not desired on this platform.
@@ -197,6 +179,35 @@ class PlanBuilder {
     if (live.status == LiveStatus::kExpired && caps_.invite_expiry) return;
     Removal(live, &managed, verb,
             "no longer desired on " + policy_.platform + "; offboarding: " + VerbName(verb));
+  }
+
+  // A grant or revoke when the live grants differ from the desired ones; drift when
+  // they also differ from what idsync last applied.
+  void ConvergeGrants(const DesiredUser& d, const LiveUser& live, const Grants& live_grants,
+                      const ManagedAccount* managed) {
+    if (live_grants == d.grants) return;
+    const Verb verb = OnlyRemovals(live_grants, d.grants) ? Verb::kRevoke : Verb::kGrant;
+    Action& a = Add(d.email, verb, &live);
+    a.before = live_grants;
+    a.after = d.grants;
+    a.drift = managed && !managed->retired && live_grants != managed->grants;
+    a.reason = a.drift ? "changed outside idsync (drift): reverting"
+                       : RolesReason(policy_.platform, d);
+    if (PendingLike(live) && !caps_.grant_change_on_pending) {
+      a.disposition = Disposition::kDeferred;
+      a.reason = "pending invitation; applied once accepted";
+    }
+  }
+
+  // An update where the platform can change profiles and the name differs.
+  void UpdateProfile(const DesiredUser& d, const LiveUser& live) {
+    if (!caps_.profile_update || PendingLike(live) || !live.name || !d.profile.name ||
+        *live.name == *d.profile.name)
+      return;
+    Action& a = Add(d.email, Verb::kUpdate, &live);
+    a.after = a.before;  // grants are not part of an update
+    a.profile = d.profile;
+    a.reason = "name differs: " + *live.name + " \u2192 " + *d.profile.name;
   }
 
   // A retire or remove of `live`; deferred when it is an invitation the platform

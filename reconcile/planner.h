@@ -21,7 +21,8 @@
 //   adopt:           before = after = live grants (orgadmin: after = desired, since
 //                    its adopt re-asserts role and status);
 //   grant/revoke:    before = live grants, after = desired grants;
-//   update:          profile = desired profile; the reason names the field;
+//   update:          profile = desired profile, before = after = live grants; the
+//                    reason names the field;
 //   retire/remove:   before = live grants, after empty.
 //
 // Incomplete listings (LiveState::complete false, orgadmin): an account idsync

@@ -263,6 +263,34 @@ TEST_CASE("actions carry the live user id and the grants the connector needs") {
   CHECK(a.disposition == Disposition::kApply);
 }
 
+TEST_CASE("expired invitation is sent again once, then waits for acceptance") {
+  const auto policy = Ws();
+  const auto desired = DesiredOf({Want(kA, Single("DEVELOPER"))});
+  const auto managed = ManagedOf({Managed(kA, Single("DEVELOPER"))});
+  const auto first =
+      MakePlan(policy, desired, LiveOf({Live(kA, Single("DEVELOPER"), kExpired)}), managed, {});
+  REQUIRE(first.actions.size() == 1);
+  CHECK(first.actions[0].verb == Verb::kReinvite);
+  CHECK(first.changes() == 1);
+  // The new invitation replaces the old one and is pending: nothing more to send.
+  const auto second =
+      MakePlan(policy, desired, LiveOf({Live(kA, Single("DEVELOPER"), kPending)}), managed, {});
+  CHECK(second.actions.empty());
+}
+
+TEST_CASE("an update carries the desired profile and leaves grants alone") {
+  DesiredUser d = Want(kA, Set({"g1"}));
+  d.profile.name = "Alice Liddell";
+  d.profile.external_id = "E1";
+  LiveUser u = Live(kA, Set({"g1"}));
+  u.name = "Alice";
+  const auto plan = MakePlan(Scim(), DesiredOf({d}), LiveOf({u}), ManagedOf({Managed(kA, Set({"g1"}))}), {});
+  REQUIRE(plan.actions.size() == 1);
+  CHECK(plan.actions[0].verb == Verb::kUpdate);
+  CHECK(plan.actions[0].profile == d.profile);
+  CHECK(plan.actions[0].before == plan.actions[0].after);
+}
+
 TEST_CASE("an invite carries the profile to send") {
   DesiredUser d = Want(kA, Single("DEVELOPER"));
   d.profile.email_as_written = "Alice@Acme.io";
