@@ -16,8 +16,9 @@ namespace idsync {
 std::string GitCommitOf(const std::string& path) {
   std::error_code ec;
   std::filesystem::path p(path);
-  std::string dir = std::filesystem::is_directory(p, ec) ? p.string() : p.parent_path().string();
-  if (dir.empty()) dir = ".";
+  std::filesystem::path dir_path = std::filesystem::is_directory(p, ec) ? p : p.parent_path();
+  if (dir_path.empty()) dir_path = std::filesystem::path(".");
+  const std::string dir = dir_path.string();
 
   int fds[2];
   if (pipe(fds) != 0) return "";
