@@ -1,5 +1,6 @@
 // Loading the manifest (SPEC §2): files and directories in, a Manifest value or every
 // problem as a "FILE:LINE:COLUMN: message" diagnostic out. Nothing here throws.
+// Thread-safety: reentrant; calls share no state.
 #pragma once
 
 #include <optional>
