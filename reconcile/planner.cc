@@ -158,7 +158,8 @@ class PlanBuilder {
                                   : "disabled; invited again";
     } else if (managed) {
       a.drift = true;
-      a.reason = "gone from " + policy_.platform + " though idsync manages it (drift): invited again";
+      a.reason =
+          "gone from " + policy_.platform + " though idsync manages it (drift): invited again";
     } else {
       a.reason = RolesReason(policy_.platform, d);
     }

@@ -111,7 +111,8 @@ std::vector<Row> Rows() {
        {"~ grant alice@acme.io ANALYST → DEVELOPER (deferred: pending invitation; applied once "
         "accepted)"}},
       {"grant change on a pending houston invitation is deferred, additions included",
-       Houston(), {Want(kA, Scoped({{"ckws1", "WORKSPACE_EDITOR"}, {"ckws2", "WORKSPACE_VIEWER"}}))},
+       Houston(),
+       {Want(kA, Scoped({{"ckws1", "WORKSPACE_EDITOR"}, {"ckws2", "WORKSPACE_VIEWER"}}))},
        {Live(kA, editor, kPending)}, {Managed(kA, editor)},
        {"~ grant alice@acme.io ckws1=WORKSPACE_EDITOR → ckws1=WORKSPACE_EDITOR "
         "ckws2=WORKSPACE_VIEWER (deferred: pending invitation; applied once accepted)"}},
