@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
+
 namespace idsync {
 
 bool HeaderNameEquals(std::string_view a, std::string_view b) {
@@ -68,6 +70,20 @@ Status AsStatus(const HttpResponse& response, std::string_view what) {
     message += ": " + snippet;
   }
   return Status(code, std::move(message));
+}
+
+Status ScrubSecrets(const Status& status, const std::vector<std::string>& secrets) {
+  if (status.ok()) return status;
+  std::string message = status.message();
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    const std::string replacement = Redact(secret);
+    for (auto at = message.find(secret); at != std::string::npos;
+         at = message.find(secret, at + replacement.size())) {
+      message.replace(at, secret.size(), replacement);
+    }
+  }
+  return Status(status.code(), std::move(message));
 }
 
 }  // namespace idsync

@@ -62,6 +62,10 @@ Status AsStatus(const HttpResponse& response, std::string_view what);
 // space, for error messages ("<html> <head>..." from an ingress).
 std::string BodySnippet(std::string_view body, std::size_t limit = 200);
 
+// `status` with every occurrence of each non-empty value in `secrets` replaced by
+// Redact(value): a last defence for APIs that echo a credential in an error message.
+Status ScrubSecrets(const Status& status, const std::vector<std::string>& secrets);
+
 // Case-insensitive ASCII comparison, for header names.
 bool HeaderNameEquals(std::string_view a, std::string_view b);
 

@@ -95,6 +95,7 @@ std::string RefusalSuffix(const std::string& refusal) {
 WorkspaceConnector::WorkspaceConnector(std::string instance, std::string url,
                                        const WorkspaceCredentials& credentials, HttpClient& http)
     : instance_(std::move(instance)),
+      secrets_{credentials.api_key, credentials.api_secret},
       graphql_(http, std::move(url),
                HttpHeaders{{"X-API-KEY", credentials.api_key},
                            {"X-API-SECRET", credentials.api_secret}}) {}
@@ -107,7 +108,9 @@ std::string WorkspaceConnector::What(std::string_view operation, std::string_vie
 
 StatusOr<LiveState> WorkspaceConnector::List(const ListContext& context) {
   (void)context;  // listUsers returns everyone
-  return ListUsers();
+  StatusOr<LiveState> live = ListUsers();
+  if (!live.ok()) return Scrub(live.status());
+  return live;
 }
 
 StatusOr<LiveState> WorkspaceConnector::ListUsers() const {
@@ -156,7 +159,7 @@ StatusOr<bool> WorkspaceConnector::Mutate(const char* document, const char* oper
   return false;
 }
 
-Status WorkspaceConnector::Invite(const Action& action) {
+Status WorkspaceConnector::DoInvite(const Action& action) const {
   const std::string what = What("invite", action.email);
   if (!action.after.single) return InvalidArgument(what + ": no account type to invite with");
   std::string refusal;
@@ -182,7 +185,7 @@ Status WorkspaceConnector::Invite(const Action& action) {
   return FailedPrecondition(failure);
 }
 
-Status WorkspaceConnector::ChangeGrants(const Action& action) {
+Status WorkspaceConnector::DoChangeGrants(const Action& action) const {
   const std::string what = What("change account type of", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no uid (not signed up yet)");
   if (!action.after.single) return InvalidArgument(what + ": no account type to set");
@@ -208,7 +211,7 @@ Status WorkspaceConnector::ChangeGrants(const Action& action) {
   return FailedPrecondition(failure);
 }
 
-Status WorkspaceConnector::Retire(const Action& action) {
+Status WorkspaceConnector::DoRetire(const Action& action) const {
   const std::string what = What("disable", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no uid (not signed up yet)");
   std::string refusal;

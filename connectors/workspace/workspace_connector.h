@@ -22,6 +22,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "connectors/connector.h"
 #include "connectors/http/graphql.h"
@@ -50,15 +51,20 @@ class WorkspaceConnector : public Connector {
 
   PlatformType type() const override { return PlatformType::kWorkspace; }
   StatusOr<LiveState> List(const ListContext& context) override;
-  Status Invite(const Action& action) override;
-  Status ChangeGrants(const Action& action) override;
-  Status Retire(const Action& action) override;
+  Status Invite(const Action& action) override { return Scrub(DoInvite(action)); }
+  Status ChangeGrants(const Action& action) override { return Scrub(DoChangeGrants(action)); }
+  Status Retire(const Action& action) override { return Scrub(DoRetire(action)); }
   Status Reactivate(const Action& action) override;
   Status Remove(const Action& action) override;
   Status Update(const Action& action) override;
 
  private:
+  Status DoInvite(const Action& action) const;
+  Status DoChangeGrants(const Action& action) const;
+  Status DoRetire(const Action& action) const;
   StatusOr<LiveState> ListUsers() const;
+  // The credentials never leave in a message, even when the API echoes them.
+  Status Scrub(const Status& status) const { return ScrubSecrets(status, secrets_); }
   // Runs a mutation returning OkResult at `field`; returns whether ok was true, or the
   // failure. `refusal` receives the server's message for ok: false ("" if none).
   StatusOr<bool> Mutate(const char* document, const char* operation, const char* field,
@@ -67,6 +73,7 @@ class WorkspaceConnector : public Connector {
   std::string What(std::string_view operation, std::string_view email) const;
 
   const std::string instance_;
+  const std::vector<std::string> secrets_;
   const GraphQLClient graphql_;
 };
 

@@ -61,6 +61,12 @@ TEST_CASE("body snippets never end in half a UTF-8 character") {
   CHECK(BodySnippet(body) == std::string(199, 'a'));
 }
 
+TEST_CASE("secrets are scrubbed from failure messages, every occurrence") {
+  CHECK(ScrubSecrets(Unavailable("k1 and k1 and s2"), {"k1", "s2", ""}) ==
+        Unavailable("(redacted) and (redacted) and (redacted)"));
+  CHECK(ScrubSecrets(OkStatus(), {"k1"}).ok());
+}
+
 TEST_CASE("header lookup ignores case and returns the first") {
   HttpResponse response;
   response.headers = {{"Retry-After", "3"}, {"retry-after", "9"}};

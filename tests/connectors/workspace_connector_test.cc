@@ -154,6 +154,20 @@ TEST_CASE("a 401 is unauthenticated and carries the server's message, never the 
   CheckNoCredentials(status);
 }
 
+TEST_CASE("credentials an API echoes back are scrubbed from every failure") {
+  Fixture f;
+  f.fake.Push(Answer(401, std::string(R"({"errors":[{"message":"bad key )") + kKey + " with secret " +
+                              kSecret + R"("}]})"));
+  f.fake.Push(Answer(200, OkAnswer("inviteUser", false, (std::string("key ") + kKey).c_str())));
+  f.fake.Push(Answer(200, ListAnswer(json::array(), json::array())));
+  const Status list = f.connector.List({}).status();
+  CHECK(list.message() == "workspace ws: list users: bad key (redacted) with secret (redacted) (HTTP 401)");
+  const Status invite = f.connector.Invite(MakeAction(Verb::kInvite, "c@acme.io", "", "ANALYST"));
+  CHECK(invite.message() == "workspace ws: invite c@acme.io: inviteUser returned ok: false: key (redacted)");
+  CheckNoCredentials(list);
+  CheckNoCredentials(invite);
+}
+
 TEST_CASE("a malformed listing is an internal failure, not a crash") {
   Fixture f;
   f.fake.Push(Answer(200, R"({"data":{"listUsers":{"ok":true,"activeUsers":[{"uid":1}]}}})"));
