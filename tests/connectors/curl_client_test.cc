@@ -4,8 +4,11 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
+#include <vector>
 
 namespace idsync {
 namespace {
@@ -54,7 +57,8 @@ TEST_CASE("curl client round-trips GET and POST, times out, and reports refused 
   CurlOptions options;
   options.connect_timeout = 1s;
   options.timeout = 2s;
-  CurlHttpClient client(options);
+  auto client_owner = std::make_unique<CurlHttpClient>(options);
+  CurlHttpClient& client = *client_owner;
 
   HttpRequest get;
   get.url = server.Url("/hello");
@@ -84,6 +88,20 @@ TEST_CASE("curl client round-trips GET and POST, times out, and reports refused 
   REQUIRE(not_found.ok());  // an HTTP answer is not a transport failure
   CHECK(not_found->status == 404);
 
+  // Several threads share one client (the handle pool).
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) {
+        StatusOr<HttpResponse> r = client.Send(get);
+        if (r.ok() && r->body == "hello") ++answered;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  CHECK(answered == 20);
+
   HttpRequest slow;
   slow.url = server.Url("/slow");
   slow.timeout = 200ms;
@@ -94,10 +112,11 @@ TEST_CASE("curl client round-trips GET and POST, times out, and reports refused 
   CHECK(late.status().message().starts_with("GET " + server.Url("/slow") + ": timed out after 200ms"));
 
   const std::string refused_url = server.Url("/hello");
+  client_owner.reset();  // closes its kept-alive connections, so the server stops at once
   server.Stop();
   HttpRequest refused;
   refused.url = refused_url;
-  StatusOr<HttpResponse> down = client.Send(refused);
+  StatusOr<HttpResponse> down = CurlHttpClient(options).Send(refused);
   CHECK(down.status().code() == StatusCode::kUnavailable);
   CHECK(down.status().message().starts_with("GET " + refused_url + ": "));
 }
