@@ -48,6 +48,8 @@ struct TypeRef {
   std::string ToString() const;  // as written in GraphQL: "[String!]!"
 };
 
+struct ObjectField;
+
 // A literal value (or a $variable reference) as written in a document.
 struct Value {
   enum class Kind { kVariable, kInt, kFloat, kString, kBoolean, kNull, kEnum, kList, kObject };
@@ -55,11 +57,17 @@ struct Value {
   std::string text;  // variable name, number text, string contents, enum name
   bool boolean = false;
   std::vector<Value> list;
-  std::vector<std::pair<std::string, Value>> fields;  // kObject, in written order
+  std::vector<ObjectField> fields;  // kObject, in written order
   Location location;
 
   // GraphQL source form, as used in error messages: "FOO", "\"a\"", "[1, 2]", "$x".
   std::string ToString() const;
+};
+
+// One `name: value` of an object literal.
+struct ObjectField {
+  std::string first;  // the field name
+  Value second;
 };
 
 struct Argument {

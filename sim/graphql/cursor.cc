@@ -81,7 +81,7 @@ Value Cursor::ParseValue(bool is_const) {
     while (!SkipPunct("}")) {
       std::string name = ExpectName();
       ExpectPunct(":");
-      v.fields.emplace_back(std::move(name), ParseValue(is_const));
+      v.fields.push_back(ObjectField{std::move(name), ParseValue(is_const)});
     }
     return v;
   }
