@@ -76,12 +76,12 @@ int main(int argc, char** argv) {
     std::cerr << "idsync-sim: " << error << "\n";
     return 1;
   }
-  if (!port_file.empty()) {
+  std::cout << "idsync-sim listening on http://" << server.host() << ":" << server.port() << std::endl;
+  if (!port_file.empty()) {  // written last: once it exists, the line above is out too
     std::string tmp = port_file + ".tmp";
     std::ofstream(tmp) << server.port() << "\n";
     std::rename(tmp.c_str(), port_file.c_str());  // readers never see a partial file
   }
-  std::cout << "idsync-sim listening on http://" << server.host() << ":" << server.port() << std::endl;
 
   int signal = 0;
   sigwait(&signals, &signal);
