@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "connectors/astra/astra_connector.h"
+#include "connectors/houston/houston_connector.h"
+#include "connectors/orgadmin/orgadmin_connector.h"
 #include "connectors/workspace/workspace_connector.h"
 
 namespace idsync {
@@ -35,6 +38,9 @@ StatusOr<std::unique_ptr<Connector>> MakeConnector(const PlatformConfig& config,
       return std::unique_ptr<Connector>(
           std::make_unique<WorkspaceConnector>(config.name, config.url, credentials, *env.http));
     }
+    case PlatformType::kHouston: return MakeHoustonConnector(config, secrets, env);
+    case PlatformType::kAstra: return MakeAstraConnector(config, secrets, env);
+    case PlatformType::kOrgadmin: return MakeOrgadminConnector(config, secrets, env);
     default:
       return FailedPrecondition("connector for type " + std::string(PlatformTypeName(config.type)) +
                                 " is not built yet");

@@ -4,6 +4,9 @@
 #include <iostream>
 
 #include "sim/seed.h"
+#include "sim/astra/astra.h"
+#include "sim/houston/houston.h"
+#include "sim/orgadmin/orgadmin.h"
 #include "sim/workspace.h"
 
 namespace idsync::sim {
@@ -20,12 +23,15 @@ void Reply(httplib::Response& res, int status, const json& body) {
 
 std::variant<std::unique_ptr<SimServer>, std::string> SimServer::Create(std::string_view seed_yaml,
                                                                         const ServerOptions& options) {
-  auto sections = LoadSeed(seed_yaml, {"workspace"});
+  auto sections = LoadSeed(seed_yaml, {"workspace", "houston", "astra", "orgadmin"});
   if (auto* error = std::get_if<std::string>(&sections)) return *error;
   const auto& seeds = std::get<std::map<std::string, YAML::Node>>(sections);
 
   std::unique_ptr<SimServer> server(new SimServer(options));
   server->platforms_.push_back(MakeWorkspacePlatform());
+  server->platforms_.push_back(MakeHoustonPlatform());
+  server->platforms_.push_back(MakeAstraPlatform());
+  server->platforms_.push_back(MakeOrgadminPlatform());
   for (const auto& platform : server->platforms_) {
     auto it = seeds.find(platform->name());
     std::string error = platform->Seed(it == seeds.end() ? YAML::Node() : it->second);

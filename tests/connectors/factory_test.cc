@@ -54,8 +54,7 @@ TEST_CASE("types without a connector yet are refused by name") {
   SecretReader secrets = [](const PlatformConfig&, const std::string&) -> StatusOr<std::string> {
     return std::string("x");
   };
-  for (PlatformType type : {PlatformType::kHouston, PlatformType::kAstra, PlatformType::kOrgadmin,
-                            PlatformType::kScim}) {
+  for (PlatformType type : {PlatformType::kScim}) {
     PlatformConfig config = Workspace();
     config.type = type;
     const Status status = MakeConnector(config, secrets, {&fake}).status();
