@@ -14,6 +14,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,11 +26,22 @@
 
 namespace idsync {
 
+// Platform user ids remembered across reconciles (SQLite), for platforms that must
+// look users up one by one (orgadmin: email is globally unique, so an id found once is
+// cached for good). Thread-safe.
+class UserIdCache {
+ public:
+  virtual ~UserIdCache() = default;
+  virtual std::optional<std::string> Get(const std::string& email) = 0;
+  virtual void Put(const std::string& email, const std::string& user_id) = 0;
+};
+
 // What a listing may need to know beyond the platform itself (orgadmin looks users up
-// one by one; others ignore it).
+// one by one; others ignore it). Pointers may be null.
 struct ListContext {
   const DesiredUsers* desired = nullptr;
   const ManagedAccounts* managed = nullptr;
+  UserIdCache* ids = nullptr;
 };
 
 class Connector {

@@ -158,6 +158,24 @@ void SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers& desir
   }
 }
 
+// The connectors' id cache over the state DB's user_ids table.
+class StoreIdCache final : public UserIdCache {
+ public:
+  StoreIdCache(Store& store, std::string platform) : store_(store), platform_(std::move(platform)) {}
+  std::optional<std::string> Get(const std::string& email) override {
+    auto id = store_.CachedUserId(platform_, email);
+    return id.ok() ? *id : std::nullopt;
+  }
+  void Put(const std::string& email, const std::string& user_id) override {
+    Status s = store_.PutUserId(platform_, email, user_id);
+    if (!s.ok()) spdlog::warn("{}: caching the id of {}: {}", platform_, email, s.message());
+  }
+
+ private:
+  Store& store_;
+  std::string platform_;
+};
+
 }  // namespace
 
 ReconcileEnv SystemReconcileEnv() {
@@ -187,7 +205,8 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
     out.plan.error = "state: " + managed.status().message();
     return out;
   }
-  auto live = connector.List(ListContext{&desired, &*managed});
+  StoreIdCache ids(store, config.name);
+  auto live = connector.List(ListContext{&desired, &*managed, &ids});
   if (!live.ok()) {
     out.plan.error = live.status().message();
     return out;
@@ -204,7 +223,9 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
     return out;
   }
 
-  out.plan = MakePlan(PolicyFor(config), resolved, *live, *managed, options.plan);
+  PlanOptions plan_options = options.plan;
+  plan_options.now = env.now();
+  out.plan = MakePlan(PolicyFor(config), resolved, *live, *managed, plan_options);
   for (const auto& a : out.plan.actions) out.drift += a.drift ? 1 : 0;
   if (!out.plan.unmanaged.empty())
     spdlog::info("{}: {} unmanaged account(s) left alone", config.name, out.plan.unmanaged.size());

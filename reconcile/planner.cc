@@ -267,7 +267,11 @@ PlatformPolicy PolicyFor(const PlatformConfig& config) {
                         .type = config.type,
                         .offboarding = config.offboarding,
                         .unmanaged = config.unmanaged,
-                        .max_removals = config.max_removals};
+                        .max_removals = config.max_removals,
+                        .reassert_interval_seconds =
+                            config.type == PlatformType::kOrgadmin
+                                ? static_cast<int64_t>(config.reassert_interval.count() / 1000)
+                                : 0};
 }
 
 PlatformPlan MakePlan(const PlatformPolicy& policy, const DesiredUsers& desired,

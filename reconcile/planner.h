@@ -32,6 +32,7 @@
 // to hold the last applied one.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -49,6 +50,9 @@ struct PlatformPolicy {
   Offboarding offboarding = Offboarding::kRetire;
   UnmanagedPolicy unmanaged = UnmanagedPolicy::kIgnore;
   std::optional<RemovalLimit> max_removals = std::nullopt;  // unset: max(5, 10% of managed)
+  // orgadmin: role and status are re-asserted when last asserted longer ago (SPEC §3,
+  // orgadmin.md). Zero: never.
+  int64_t reassert_interval_seconds = 0;
 };
 
 PlatformPolicy PolicyFor(const PlatformConfig& config);
@@ -56,6 +60,9 @@ PlatformPolicy PolicyFor(const PlatformConfig& config);
 struct PlanOptions {
   // `--allow-removals N`: releases a held set of at most N actions on each platform.
   std::optional<int> allow_removals = std::nullopt;
+  // The time of this reconcile (unix seconds), as data, for time-based rules such as
+  // orgadmin's reassert_interval. 0: unknown, no time-based actions.
+  int64_t now = 0;
 };
 
 // The plan for one platform instance. `desired` holds this platform's desired users
