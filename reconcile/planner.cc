@@ -64,12 +64,23 @@ class Cursor {
   typename Map::const_iterator it_, end_;
 };
 
+// "24h", "90m", "1s": an interval as a manifest would write it.
+std::string IntervalText(int64_t seconds) {
+  if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
+  if (seconds % 60 == 0) return std::to_string(seconds / 60) + "m";
+  return std::to_string(seconds) + "s";
+}
+
 // One platform's planning pass; collects actions into `plan`.
 class PlanBuilder {
  public:
   PlanBuilder(const PlatformPolicy& policy, const LiveState& live,
-              const ManagedAccounts& managed, PlatformPlan& plan)
-      : policy_(policy), caps_(CapabilitiesOf(policy.type)), live_(live), plan_(plan) {
+              const ManagedAccounts& managed, const PlanOptions& options, PlatformPlan& plan)
+      : policy_(policy),
+        caps_(CapabilitiesOf(policy.type)),
+        live_(live),
+        now_(options.now),
+        plan_(plan) {
     if (!live.complete) {
       // The listing cannot see every member: what idsync manages is a member.
       for (const auto& [email, account] : managed) {
@@ -120,7 +131,9 @@ class PlanBuilder {
                          : "retired on " + policy_.platform + "; desired active";
       return;  // the reactivate carries the desired grants
     }
+    const std::size_t before = plan_.actions.size();
     ConvergeGrants(d, *live, live_grants, managed);
+    if (plan_.actions.size() == before) Reassert(d, *live, managed);
     UpdateProfile(d, *live);
   }
 
@@ -200,6 +213,21 @@ class PlanBuilder {
     }
   }
 
+  // orgadmin cannot read role or status, so a managed active member whose role and
+  // status were last asserted `reassert_interval` ago or longer gets them sent again:
+  // a grant with before = after = desired grants.
+  void Reassert(const DesiredUser& d, const LiveUser& live, const ManagedAccount* managed) {
+    const int64_t interval = policy_.reassert_interval_seconds;
+    if (policy_.type != PlatformType::kOrgadmin || interval <= 0 || now_ <= 0 || !managed ||
+        managed->retired || live.status != LiveStatus::kActive ||
+        managed->last_asserted + interval > now_)
+      return;
+    Action& a = Add(d.email, Verb::kGrant, &live);
+    a.before = d.grants;
+    a.after = d.grants;
+    a.reason = "re-asserting role and status (every " + IntervalText(interval) + ")";
+  }
+
   // An update where the platform can change profiles and the name differs.
   void UpdateProfile(const DesiredUser& d, const LiveUser& live) {
     if (!caps_.profile_update || PendingLike(live) || !live.name || !d.profile.name ||
@@ -255,6 +283,7 @@ class PlanBuilder {
   const PlatformPolicy& policy_;
   const Capabilities& caps_;
   const LiveState& live_;
+  const int64_t now_;  // PlanOptions::now
   PlatformPlan& plan_;
   std::map<std::string, LiveUser> assumed_;  // managed members the listing cannot see
   Grants filled_;  // LiveGrants' answer when it fills in the single-valued grant
@@ -284,7 +313,7 @@ PlatformPlan MakePlan(const PlatformPolicy& policy, const DesiredUsers& desired,
   plan.live = live.users.size();
   plan.managed = managed.size();
 
-  PlanBuilder builder(policy, live, managed, plan);
+  PlanBuilder builder(policy, live, managed, options, plan);
   {
     Cursor live_at(live.users);
     Cursor managed_at(managed);

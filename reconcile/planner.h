@@ -20,7 +20,10 @@
 //                    makes the account active holding `after` (no grant action follows);
 //   adopt:           before = after = live grants (orgadmin: after = desired, since
 //                    its adopt re-asserts role and status);
-//   grant/revoke:    before = live grants, after = desired grants;
+//   grant/revoke:    before = live grants, after = desired grants; an orgadmin
+//                    re-assertion (managed active member last asserted
+//                    reassert_interval ago or more, nothing else to change) is a
+//                    grant with before = after = desired grants;
 //   update:          profile = desired profile, before = after = live grants; the
 //                    reason names the field;
 //   retire/remove:   before = live grants, after empty.

@@ -404,6 +404,80 @@ TEST_CASE("orgadmin role it cannot read live is taken from last applied") {
   }
 }
 
+TEST_CASE("orgadmin role and status are re-asserted once reassert_interval has passed, not before") {
+  PlatformPolicy policy = Org();
+  policy.reassert_interval_seconds = 3600;
+  const Grants g = SingleSet("admin", {"g1"});
+  ManagedAccount account = Managed(kA, g);
+  account.last_asserted = 10'000;
+  struct Case {
+    const char* name;
+    int64_t now;
+    std::size_t actions;
+  };
+  for (const Case& c : {Case{"just asserted", 10'000, 0}, Case{"one second early", 13'599, 0},
+                        Case{"exactly due", 13'600, 1}, Case{"long overdue", 99'000, 1},
+                        Case{"time unknown", 0, 0}}) {
+    CAPTURE(c.name);
+    const auto plan = MakePlan(policy, DesiredOf({Want(kA, g)}), LiveOf({Live(kA, Set({"g1"}))}, false),
+                               ManagedOf({account}), PlanOptions{.now = c.now});
+    REQUIRE(plan.actions.size() == c.actions);
+    CHECK(plan.changes() == c.actions);
+    if (c.actions == 0) continue;
+    const Action& a = plan.actions[0];
+    CHECK(a.verb == Verb::kGrant);
+    CHECK(a.before == g);
+    CHECK(a.after == g);
+    CHECK(a.user_id == "id-alice");
+    CHECK_FALSE(a.drift);
+    CHECK(a.reason == "re-asserting role and status (every 1h)");
+  }
+}
+
+TEST_CASE("orgadmin re-assertion is not added where another action already sends role and status") {
+  PlatformPolicy policy = Org();
+  policy.reassert_interval_seconds = 1;
+  const PlanOptions due{.now = 1'000'000};
+  SUBCASE("a grant change already sends the role") {
+    const auto plan = MakePlan(policy, DesiredOf({Want(kA, SingleSet("admin", {"g1"}))}),
+                               LiveOf({Live(kA, Set({"g1"}))}, false),
+                               ManagedOf({Managed(kA, SingleSet("user", {"g1"}))}), due);
+    CHECK(Lines(plan) ==
+          std::vector<std::string>{"~ grant alice@acme.io user [g1] → admin [g1] (desired on org)"});
+  }
+  SUBCASE("a retired member is reactivated, not re-asserted") {
+    const Grants g = SingleSet("user", {});
+    const auto plan = MakePlan(policy, DesiredOf({Want(kA, g)}), LiveOf({}, false),
+                               ManagedOf({Managed(kA, g, /*retired=*/true)}), due);
+    REQUIRE(plan.actions.size() == 1);
+    CHECK(plan.actions[0].verb == Verb::kReactivate);
+  }
+  SUBCASE("a suspended member is not re-asserted") {
+    const Grants g = SingleSet("user", {});
+    const auto plan = MakePlan(policy, DesiredOf({Suspended(kA, g)}), LiveOf({}, false),
+                               ManagedOf({Managed(kA, g, /*retired=*/true)}), due);
+    CHECK(plan.actions.empty());
+  }
+  SUBCASE("other platform types never re-assert") {
+    PlatformPolicy ws = Ws();
+    ws.reassert_interval_seconds = 1;
+    const auto plan = MakePlan(ws, DesiredOf({Want(kA, Single("DEVELOPER"))}),
+                               LiveOf({Live(kA, Single("DEVELOPER"))}),
+                               ManagedOf({Managed(kA, Single("DEVELOPER"))}), due);
+    CHECK(plan.actions.empty());
+  }
+}
+
+TEST_CASE("PolicyFor takes reassert_interval in seconds for orgadmin only") {
+  PlatformConfig config;
+  config.name = "fw";
+  config.type = PlatformType::kOrgadmin;
+  config.reassert_interval = std::chrono::milliseconds(90'000);
+  CHECK(PolicyFor(config).reassert_interval_seconds == 90);
+  config.type = PlatformType::kScim;
+  CHECK(PolicyFor(config).reassert_interval_seconds == 0);
+}
+
 TEST_CASE("PolicyFor copies the platform block's reconcile settings") {
   PlatformConfig config;
   config.name = "astra";
