@@ -61,6 +61,11 @@ int RunCli(int argc, char** argv) {
                         "Release up to N held removals per platform in this run")
       ->check(CLI::NonNegativeNumber);
 
+  ExportArgs export_args;
+  export_args.manifest.state = "idsync.db";
+  auto* export_cmd = app.add_subcommand("export", "Print a platform's live users as a manifest");
+  AddManifestOptions(export_cmd, export_args.manifest, true);
+
   HistoryArgs history;
   history.state = "idsync.db";
   std::string history_user, history_platform;
@@ -102,6 +107,7 @@ int RunCli(int argc, char** argv) {
     if (allow_removals >= 0) apply.allow_removals = allow_removals;
     return CmdApply(apply);
   }
+  if (*export_cmd) return CmdExport(export_args);
   if (*history_cmd) {
     if (!history_user.empty()) history.user = history_user;
     if (!history_platform.empty()) history.platform = history_platform;

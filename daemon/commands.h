@@ -38,11 +38,16 @@ struct StatusArgs {
   std::string format = "table";  // table|json
 };
 
+struct ExportArgs {
+  ManifestArgs manifest;  // exactly one --platform
+};
+
 int CmdValidate(const std::vector<std::string>& files);
 int CmdPlan(const PlanArgs& args);
 int CmdApply(const ApplyArgs& args);
 int CmdHistory(const HistoryArgs& args);
 int CmdStatus(const StatusArgs& args);
+int CmdExport(const ExportArgs& args);
 int CmdVersion();
 
 // Parses argv and runs the command.

@@ -186,6 +186,13 @@ ReconcileEnv SystemReconcileEnv() {
   }};
 }
 
+StatusOr<LiveState> ListPlatform(const PlatformConfig& config, const DesiredUsers& desired,
+                                 const ManagedAccounts& managed, Connector& connector,
+                                 Store& store) {
+  StoreIdCache ids(store, config.name);
+  return connector.List(ListContext{&desired, &managed, &ids});
+}
+
 std::string PlatformOutcome::result() const {
   if (failed()) return "failed";
   if (plan.blocked) return "blocked";
@@ -205,8 +212,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
     out.plan.error = "state: " + managed.status().message();
     return out;
   }
-  StoreIdCache ids(store, config.name);
-  auto live = connector.List(ListContext{&desired, &*managed, &ids});
+  auto live = ListPlatform(config, desired, *managed, connector, store);
   if (!live.ok()) {
     out.plan.error = live.status().message();
     return out;

@@ -52,6 +52,12 @@ struct PlatformOutcome {
   std::string result() const;
 };
 
+// Lists the platform with what its connector may need from the state DB (managed
+// accounts, the user id cache).
+StatusOr<LiveState> ListPlatform(const PlatformConfig& config, const DesiredUsers& desired,
+                                 const ManagedAccounts& managed, Connector& connector,
+                                 Store& store);
+
 // Lists the platform, resolves the desired grants through the connector, plans, and
 // when options.apply executes the plan. Never throws; a platform-level failure (list,
 // resolution, credentials) is PlatformOutcome::plan.error and nothing is applied.

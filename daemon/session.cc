@@ -51,24 +51,32 @@ StatusOr<Session> OpenSession(const ManifestArgs& args) {
   return s;
 }
 
+StatusOr<Connection> Connect(const PlatformConfig& platform) {
+  Connection c;
+  c.http = MakeHttpStack(platform);
+  auto connector = MakeConnector(platform, ReadSecret, ConnectorEnv{c.http.get()});
+  if (!connector.ok()) return connector.status();
+  c.connector = std::move(*connector);
+  return c;
+}
+
 std::vector<PlatformOutcome> ReconcileAll(Session& session, const ReconcileOptions& options) {
   std::vector<PlatformOutcome> outcomes;
   static const DesiredUsers kNone;
   for (const PlatformConfig* p : session.selected) {
     auto it = session.desired.find(p->name);
     const DesiredUsers& desired = it == session.desired.end() ? kNone : it->second;
-    std::unique_ptr<HttpClient> http = MakeHttpStack(*p);
-    auto connector = MakeConnector(*p, ReadSecret, ConnectorEnv{http.get()});
-    if (!connector.ok()) {
+    auto connection = Connect(*p);
+    if (!connection.ok()) {
       PlatformOutcome failed;
       failed.plan.platform = p->name;
       failed.plan.type = p->type;
-      failed.plan.error = connector.status().message();
+      failed.plan.error = connection.status().message();
       spdlog::error("{}: {}", p->name, failed.plan.error);
       outcomes.push_back(std::move(failed));
       continue;
     }
-    outcomes.push_back(ReconcilePlatform(*p, desired, **connector, *session.store, options,
+    outcomes.push_back(ReconcilePlatform(*p, desired, *connection->connector, *session.store, options,
                                          SystemReconcileEnv()));
     if (!outcomes.back().plan.error.empty())
       spdlog::error("{}: {}", p->name, outcomes.back().plan.error);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/manifest.h"
+#include "connectors/factory.h"
 #include "core/status.h"
 #include "daemon/commands.h"
 #include "daemon/progress.h"
@@ -27,6 +28,15 @@ struct Session {
 // Loads the manifest (printing every diagnostic to stderr), selects platforms, opens
 // the state DB. A failure has already been reported on stderr.
 StatusOr<Session> OpenSession(const ManifestArgs& args);
+
+// A platform's connector and the HTTP stack it talks through, owned together.
+struct Connection {
+  std::unique_ptr<HttpStack> http;
+  std::unique_ptr<Connector> connector;
+};
+// Reads the platform's credentials and builds its connector; the error names the
+// platform (never a secret).
+StatusOr<Connection> Connect(const PlatformConfig& platform);
 
 // Reconciles every selected platform, one after the other; one failing never stops
 // the others.
