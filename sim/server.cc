@@ -28,6 +28,9 @@ std::variant<std::unique_ptr<SimServer>, std::string> SimServer::Create(std::str
   const auto& seeds = std::get<std::map<std::string, YAML::Node>>(sections);
 
   std::unique_ptr<SimServer> server(new SimServer(options));
+  // Answers are small and written in pieces (headers, body): without TCP_NODELAY the
+  // second piece waits for the client's delayed ACK, 40 ms a request on loopback.
+  server->server_.set_tcp_nodelay(true);
   server->platforms_.push_back(MakeWorkspacePlatform());
   server->platforms_.push_back(MakeHoustonPlatform());
   server->platforms_.push_back(MakeAstraPlatform());
