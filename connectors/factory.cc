@@ -5,6 +5,7 @@
 #include "connectors/astra/astra_connector.h"
 #include "connectors/houston/houston_connector.h"
 #include "connectors/orgadmin/orgadmin_connector.h"
+#include "connectors/scim/scim_connector.h"
 #include "connectors/workspace/workspace_connector.h"
 
 namespace idsync {
@@ -41,6 +42,7 @@ StatusOr<std::unique_ptr<Connector>> MakeConnector(const PlatformConfig& config,
     case PlatformType::kHouston: return MakeHoustonConnector(config, secrets, env);
     case PlatformType::kAstra: return MakeAstraConnector(config, secrets, env);
     case PlatformType::kOrgadmin: return MakeOrgadminConnector(config, secrets, env);
+    case PlatformType::kScim: return MakeScimConnector(config, secrets, env);
     default:
       return FailedPrecondition("connector for type " + std::string(PlatformTypeName(config.type)) +
                                 " is not built yet");

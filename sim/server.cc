@@ -7,6 +7,7 @@
 #include "sim/astra/astra.h"
 #include "sim/houston/houston.h"
 #include "sim/orgadmin/orgadmin.h"
+#include "sim/scim/scim.h"
 #include "sim/workspace.h"
 
 namespace idsync::sim {
@@ -23,7 +24,7 @@ void Reply(httplib::Response& res, int status, const json& body) {
 
 std::variant<std::unique_ptr<SimServer>, std::string> SimServer::Create(std::string_view seed_yaml,
                                                                         const ServerOptions& options) {
-  auto sections = LoadSeed(seed_yaml, {"workspace", "houston", "astra", "orgadmin"});
+  auto sections = LoadSeed(seed_yaml, {"workspace", "houston", "astra", "orgadmin", "scim"});
   if (auto* error = std::get_if<std::string>(&sections)) return *error;
   const auto& seeds = std::get<std::map<std::string, YAML::Node>>(sections);
 
@@ -35,6 +36,7 @@ std::variant<std::unique_ptr<SimServer>, std::string> SimServer::Create(std::str
   server->platforms_.push_back(MakeHoustonPlatform());
   server->platforms_.push_back(MakeAstraPlatform());
   server->platforms_.push_back(MakeOrgadminPlatform());
+  server->platforms_.push_back(MakeScimPlatform());
   for (const auto& platform : server->platforms_) {
     auto it = seeds.find(platform->name());
     std::string error = platform->Seed(it == seeds.end() ? YAML::Node() : it->second);

@@ -49,20 +49,6 @@ TEST_CASE("a credential that cannot be read fails the build with the reader's me
   CHECK(connector.status() == FailedPrecondition("ws: credential api_secret: WS_SECRET is not set"));
 }
 
-TEST_CASE("types without a connector yet are refused by name") {
-  FakeHttpClient fake;
-  SecretReader secrets = [](const PlatformConfig&, const std::string&) -> StatusOr<std::string> {
-    return std::string("x");
-  };
-  for (PlatformType type : {PlatformType::kScim}) {
-    PlatformConfig config = Workspace();
-    config.type = type;
-    const Status status = MakeConnector(config, secrets, {&fake}).status();
-    CHECK(status == FailedPrecondition("connector for type " + std::string(PlatformTypeName(type)) +
-                                       " is not built yet"));
-  }
-}
-
 TEST_CASE("the default stack counts each attempt") {
   PlatformConfig config = Workspace();
   config.url = "http://127.0.0.1:1/graphql";  // nothing listens on port 1

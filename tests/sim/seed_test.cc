@@ -36,7 +36,6 @@ TEST_CASE("bad seeds are rejected with a message that says why and where") {
   };
   const Case cases[] = {
       {"unknown section", "jira: {}\n", "seed: unknown section \"jira\" (expected houston, astra, orgadmin, workspace or scim) (line 1)"},
-      {"platform not simulated yet", "scim: {}\n", "seed: platform scim is not simulated yet (line 1)"},
       {"not a map", "- workspace\n", "seed: the top level must be a map of platform sections (line 1)"},
       {"unknown workspace key", "workspace:\n  credentials: {api_key: k, api_secret: s}\n  groups: []\n",
        "seed: workspace: unknown key \"groups\" (line 3)"},
