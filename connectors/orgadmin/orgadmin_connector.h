@@ -1,17 +1,108 @@
-// The `orgadmin` connector (../shared/platforms/orgadmin.md). Not built yet: MakeConnector
-// reports it as such.
+// The `orgadmin` connector: Fluxweave's "Administration GraphQL" exactly as
+// ../shared/platforms/orgadmin.md describes it (requests in orgadmin_api.h).
+//
+// The platform cannot list an org's members or read a member's role, so:
+//   List        LiveState.complete = false. groupUsers(org, groupId) for each managed
+//               group (the groups of every desired user and of every managed account);
+//               findUserBy(email) for each desired user (and managed account) whose id
+//               is neither in the managed record nor in ListContext.ids, caching what it
+//               finds. A found user is not a member: membership is what idsync last
+//               applied. Live users: every managed account (status from the groups it
+//               was seen in, else last applied), every desired user seen in a managed
+//               group (adopted), and every other member of a managed group as an
+//               unmanaged "userId:<uuid>" entry (name = userName). grants.single is
+//               nullopt (unreadable: the planner uses last applied); grants.set holds
+//               the managed groups the member was seen in. catalog: group id -> "" for
+//               each group that exists.
+//   Resolve     every desired group must be in the catalog, else an error naming it.
+//   Invite      no known id: createUser (`email already exists`: findUserBy, then as
+//               found), plus updateMember(active, admin) for an admin; known id:
+//               addOrgMember(role), and after `already a member` updateMember(active,
+//               role). Then addGroupMembership per group. Every id learnt is cached.
+//   ChangeGrants updateMember(active, role) when the role changes or nothing else does
+//               (re-assertion, before == after); add/removeGroupMembership for groups.
+//   Retire      updateMember(retired, role = before.single, else "user"); groups kept.
+//   Reactivate  updateMember(active, after.single), then group changes.
+//   Remove, Update: FailedPrecondition (the platform cannot; the planner never asks).
+// A MutationResult error is a failure naming the platform's message, except
+// `already a member` (adding) and `not a member` (removing from a group, retiring).
+//
+// Failure messages: "orgadmin <instance>: <operation> <email>: <API's message>".
+// The token never appears in a message or a log line.
+//
+// Thread-safety: every call may run concurrently; the ids learnt (and the id cache of
+// the last List) are guarded by a mutex.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
 
+#include "connectors/connector.h"
 #include "connectors/factory.h"
+#include "connectors/orgadmin/orgadmin_api.h"
 
 namespace idsync {
 
-// Reads the platform's credentials through `secrets` and builds its connector over
-// env.http.
+class OrgadminConnector : public Connector {
+ public:
+  // REQUIRES: `http` outlives the connector. `org` is the org uuid of the platform block.
+  OrgadminConnector(std::string instance, std::string url, std::string org, std::string token,
+                    HttpClient& http);
+
+  PlatformType type() const override { return PlatformType::kOrgadmin; }
+  // REQUIRES: context.ids, when set, outlives the actions run after this listing (the
+  // ids an invite learns are cached there).
+  StatusOr<LiveState> List(const ListContext& context) override;
+  StatusOr<Grants> Resolve(const Grants& desired, const LiveState& live) override;
+  Status Invite(const Action& action) override { return Scrub(DoInvite(action)); }
+  Status ChangeGrants(const Action& action) override { return Scrub(DoChangeGrants(action)); }
+  Status Retire(const Action& action) override { return Scrub(DoRetire(action)); }
+  Status Reactivate(const Action& action) override { return Scrub(DoReactivate(action)); }
+  Status Remove(const Action& action) override;
+  Status Update(const Action& action) override;
+
+ private:
+  struct Listing;  // List's working state (orgadmin_list.cc)
+
+  StatusOr<LiveState> DoList(const ListContext& context);
+  Status DoInvite(const Action& action);
+  Status DoChangeGrants(const Action& action);
+  Status DoRetire(const Action& action);
+  Status DoReactivate(const Action& action);
+
+  // The id of `email`: the action's, else one learnt by List or an invite.
+  std::optional<std::string> KnownId(const Action& action);
+  // Remembers an id and caches it in the last List's UserIdCache.
+  void Learn(const std::string& email, const std::string& id);
+
+  // Runs a mutation; OK when it succeeded or its error is in `done` (already done).
+  Status Run(const char* document, const char* operation, const char* field,
+             nlohmann::json variables, const std::string& what,
+             std::initializer_list<const char*> done, OrgadminMutation* out = nullptr);
+  Status SetMember(const std::string& user_id, const char* status, const std::string& role,
+                   const std::optional<std::string>& external_id, const std::string& what,
+                   std::initializer_list<const char*> done);
+  Status ChangeGroups(const std::string& user_id, const Grants& from, const Grants& to,
+                      const std::string& what);
+
+  std::string What(std::string_view operation, std::string_view email) const;
+  Status Scrub(const Status& status) const { return ScrubSecrets(status, {token_}); }
+
+  const std::string instance_;
+  const std::string token_;
+  const OrgadminApi api_;
+  std::mutex mu_;
+  std::map<std::string, std::string> known_ids_;  // email -> user id; guarded by mu_
+  UserIdCache* ids_ = nullptr;                    // the last List's cache; guarded by mu_
+};
+
+// Reads credentials.token and builds the connector over env.http. Fails when `org` is
+// missing or the token cannot be read.
 StatusOr<std::unique_ptr<Connector>> MakeOrgadminConnector(const PlatformConfig& config,
-                                                      const SecretReader& secrets,
-                                                      ConnectorEnv env);
+                                                           const SecretReader& secrets,
+                                                           ConnectorEnv env);
 
 }  // namespace idsync
