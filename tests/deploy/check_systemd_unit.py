@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Checks deploy/systemd/idsync.service: the directives SPEC §8 and issue 5 require,
+then `systemd-analyze verify` on a copy whose ExecStart runs the built binary (the
+committed unit points at /usr/local/bin/idsync, which a test must not install).
+
+    check_systemd_unit.py UNIT IDSYNC_BINARY
+"""
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from report import Report
+
+# [Service] directive -> the value it must have (a set: compared as words, any order).
+REQUIRED = {
+    "Type": "notify",
+    "NotifyAccess": "main",
+    "DynamicUser": "yes",
+    "StateDirectory": "idsync",
+    "ProtectSystem": "strict",
+    "ProtectHome": "yes",
+    "NoNewPrivileges": "yes",
+    "PrivateTmp": "yes",
+    "PrivateDevices": "yes",
+    "RestrictAddressFamilies": {"AF_INET", "AF_INET6", "AF_UNIX"},
+    "CapabilityBoundingSet": "",
+    "EnvironmentFile": "-/etc/idsync/credentials.env",
+    "Restart": "on-failure",
+    "ProtectKernelTunables": "yes",
+    "ProtectKernelModules": "yes",
+    "ProtectKernelLogs": "yes",
+    "ProtectControlGroups": "yes",
+    "LockPersonality": "yes",
+    "MemoryDenyWriteExecute": "yes",
+    "RestrictNamespaces": "yes",
+    "RestrictRealtime": "yes",
+    "RestrictSUIDSGID": "yes",
+    "SystemCallArchitectures": "native",
+}
+SECRET_WORDS = re.compile(r"TOKEN|SECRET|PASSWORD|API_KEY", re.I)
+
+
+def parse_unit(text):
+    """{section: [(key, value), ...]} in file order; continuation lines joined."""
+    sections, current = {}, None
+    text = re.sub(r"\\\n", " ", text)
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif "=" in line and current is not None:
+            key, value = line.split("=", 1)
+            current.append((key.strip(), value.strip()))
+    return sections
+
+
+def values(section, key):
+    return [v for k, v in section if k == key]
+
+
+def directive_problems(text):
+    """What is wrong with the unit's directives, as sentences."""
+    problems = []
+    units = parse_unit(text)
+    service = units.get("Service", [])
+    for key, want in REQUIRED.items():
+        got = values(service, key)
+        if not got:
+            problems.append(f"[Service] has no {key}=")
+        elif isinstance(want, set):
+            if set(got[-1].split()) != want:
+                problems.append(f"{key}={got[-1]}, expected {' '.join(sorted(want))}")
+        elif got != [want]:
+            problems.append(f"{key}={'|'.join(got)}, expected {key}={want}")
+    watchdog = values(service, "WatchdogSec")
+    if not watchdog or watchdog[-1] in ("", "0", "infinity"):
+        problems.append("WatchdogSec= is not set to a period")
+    filters = " ".join(values(service, "SystemCallFilter"))
+    if "@system-service" not in filters.split():
+        problems.append("SystemCallFilter= does not allow only @system-service")
+    if values(service, "User") or values(service, "Group"):
+        problems.append("User=/Group= set: DynamicUser=yes allocates the user")
+    for key, value in service:
+        if key == "Environment" and SECRET_WORDS.search(value):
+            problems.append(f"a secret in the unit: Environment={value}; use the EnvironmentFile")
+    exec_start = values(service, "ExecStart")
+    if len(exec_start) != 1:
+        problems.append(f"expected one ExecStart=, got {len(exec_start)}")
+    else:
+        argv = shlex.split(exec_start[0])
+        if argv[:2] != ["/usr/local/bin/idsync", "run"]:
+            problems.append(f"ExecStart= does not run /usr/local/bin/idsync run: {exec_start[0]}")
+        pairs = dict(zip(argv, argv[1:]))
+        if pairs.get("-f") != "/etc/idsync/manifest":
+            problems.append("ExecStart= does not read -f /etc/idsync/manifest")
+        if pairs.get("--state") != "/var/lib/idsync/state.db":
+            problems.append("ExecStart= does not keep --state in /var/lib/idsync/state.db")
+        listen = pairs.get("--listen", "127.0.0.1:9464")
+        if not re.match(r"^(127\.[0-9.]+|\[::1\]|localhost):[0-9]+$", listen):
+            problems.append(f"--listen {listen} is not loopback: it would need IDSYNC_API_TOKEN")
+    if "multi-user.target" not in " ".join(values(units.get("Install", []), "WantedBy")):
+        problems.append("[Install] WantedBy=multi-user.target missing: enable would do nothing")
+    return problems
+
+
+def verify_problems(text, binary, workdir, name="idsync.service"):
+    """systemd-analyze verify's complaints about `text` with ExecStart running `binary`."""
+    path = os.path.join(workdir, name)
+    with open(path, "w") as f:
+        f.write(re.sub(r"^ExecStart=/usr/local/bin/idsync", "ExecStart=" + binary, text, flags=re.M))
+    run = subprocess.run(["systemd-analyze", "verify", "--man=no", path],
+                         capture_output=True, text=True, timeout=60)
+    output = (run.stdout + run.stderr).splitlines()
+    problems = [line for line in output if name in line]
+    if run.returncode != 0:
+        problems.append(f"systemd-analyze verify exited {run.returncode}")
+    return problems
+
+
+def main():
+    unit_path, binary = sys.argv[1], os.path.abspath(sys.argv[2])
+    report = Report("check_systemd_unit")
+    text = open(unit_path).read()
+    for problem in directive_problems(text):
+        report.check(False, problem)
+    report.catches("a missing ProtectSystem=", directive_problems(text.replace("ProtectSystem=strict", "")))
+    report.catches("a capability kept", directive_problems(
+        text.replace("CapabilityBoundingSet=\n", "CapabilityBoundingSet=CAP_NET_ADMIN\n")))
+    report.catches("a token in Environment=", directive_problems(
+        text.replace("[Service]\n", "[Service]\nEnvironment=IDSYNC_API_TOKEN=x\n")))
+    report.catches("a public listener", directive_problems(text.replace("127.0.0.1:9464", "0.0.0.0:9464")))
+
+    if not report.check(shutil.which("systemd-analyze"),
+                        "systemd-analyze not found: install Debian's systemd package (scripts/install-deps)"):
+        report.exit()
+    report.check(os.access(binary, os.X_OK), f"{binary} is not an executable")
+    with tempfile.TemporaryDirectory() as tmp:
+        for problem in verify_problems(text, binary, tmp):
+            report.check(False, f"systemd-analyze verify: {problem}")
+        report.catches("an unknown directive (verify)", verify_problems(
+            text.replace("[Service]\n", "[Service]\nProtectSystm=strict\n"), binary, tmp, "typo.service"))
+        report.catches("a bad value (verify)", verify_problems(
+            text.replace("Restart=on-failure", "Restart=sometimes"), binary, tmp, "value.service"))
+        report.catches("a missing binary (verify)", verify_problems(
+            text, os.path.join(tmp, "no-such-idsync"), tmp, "missing.service"))
+    report.exit()
+
+
+if __name__ == "__main__":
+    main()
