@@ -189,7 +189,7 @@ INVALID = {
     "an empty scim group name": binding("scim", '{ groups: [ "" ] }'),
     "scim groups as a string": binding("scim", "{ groups: Engineering }"),
     "a binding that is a number": binding("workspace", "5"),
-    "a role that is a list": "version: 1\nroles:\n  r: [ p ]\n",
+    "a role that is a list": "version: 1\nroles:\n  engineer: [ platform ]\n",
     "an unknown key in a group": "version: 1\nroles:\n  r: {}\ngroups:\n  g: { members: [ a@b.c ] }\n",
     "group roles as a string": "version: 1\nroles:\n  r: {}\ngroups:\n  g: { roles: r }\n",
     "a user without email": user("{ name: Alice }"),
