@@ -13,7 +13,7 @@ import shlex
 import subprocess
 import sys
 
-from report import Report
+from report import Report, unknown_flags
 
 SECRET_WORDS = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|CREDENTIAL", re.I)
 BUILD_ONLY = re.compile(r"-dev$|^(build-essential|cmake|ninja-build|g\+\+|gcc|clang|ccache|git|make)$")
@@ -74,25 +74,47 @@ def runtime_packages(binary):
     """Debian packages holding the shared libraries `binary` loads (ldd + dpkg -S)."""
     ldd = subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout
     libs = re.findall(r"=>\s+(/\S+)", ldd)
-    packages = set()
-    for lib in libs:
-        found = subprocess.run(["dpkg", "-S", lib], capture_output=True, text=True)
-        if found.returncode != 0:  # /lib -> /usr/lib on merged-/usr systems
-            found = subprocess.run(["dpkg", "-S", lib.replace("/usr/lib/", "/lib/", 1)],
-                                   capture_output=True, text=True)
-        if found.returncode == 0:
-            packages.add(found.stdout.split(":")[0].strip())
-    return packages
+    # Merged /usr: ldd may say /lib/... where dpkg knows /usr/lib/..., or the reverse.
+    variants = {lib: {lib, "/usr" + lib if lib.startswith("/lib") else lib.removeprefix("/usr")}
+                for lib in libs}
+    paths = sorted(set().union(*variants.values())) if variants else []
+    owners = {}
+    for line in subprocess.run(["dpkg", "-S", *paths], capture_output=True, text=True).stdout.splitlines():
+        package, _, path = line.partition(": ")
+        owners[path.strip()] = package.split(":")[0].strip()
+    unknown = [lib for lib, vs in variants.items() if not any(v in owners for v in vs)]
+    if unknown:
+        raise SystemExit(f"FAIL: no Debian package holds {unknown}; cannot tell the runtime needs")
+    return {owners[v] for vs in variants.values() for v in vs if v in owners}
 
 
-def in_slim_base(package):
-    """True for packages every Debian image has (Priority: required or Essential: yes)."""
-    query = subprocess.run(["dpkg-query", "-W", "-f", "${Priority} ${Essential}", package],
-                           capture_output=True, text=True)
-    return query.returncode == 0 and ("required" in query.stdout or "yes" in query.stdout)
+def dependency_closure():
+    """A function: packages -> those packages and everything they depend on, from this
+    machine's dpkg database (the same Debian release as the image)."""
+    query = subprocess.run(["dpkg-query", "-W", "-f",
+                            "${Package}\t${Priority}\t${Essential}\t${Pre-Depends}, ${Depends}\n"],
+                           capture_output=True, text=True, check=True).stdout
+    depends, required = {}, set()
+    for line in query.splitlines():
+        name, priority, essential, deps = line.split("\t")
+        depends[name] = [re.split(r"[ :(]", alt.strip())[0] for dep in deps.split(",")
+                         for alt in dep.split("|") if alt.strip()]
+        if priority == "required" or essential == "yes":
+            required.add(name)
+
+    def closure(roots):
+        found, todo = set(roots), list(roots)
+        while todo:
+            for dep in depends.get(todo.pop(), []):
+                if dep in depends and dep not in found:
+                    found.add(dep)
+                    todo.append(dep)
+        return found
+    closure.slim = closure(required | {"apt"})  # what debian:bookworm-slim has
+    return closure
 
 
-def problems(text, deps_packages, needed_packages):
+def problems(text, deps_packages, needed_packages, closure):
     found = []
     st = stages(text)
     if len(st) < 2:
@@ -119,8 +141,9 @@ def problems(text, deps_packages, needed_packages):
     for package in runtime:
         if BUILD_ONLY.search(package):
             found.append(f"final stage installs build-only package {package}")
+    present = closure(set(runtime)) | closure.slim
     for package in sorted(needed_packages):
-        if package not in runtime and not in_slim_base(package):
+        if package not in present:
             found.append(f"final stage lacks {package}, which the binary loads a library from")
     if not any("rm -rf /var/lib/apt/lists" in a for w, a in steps if w == "RUN"):
         found.append("final stage keeps apt's package lists")
@@ -163,21 +186,26 @@ def main():
     deps = install_deps_packages(install_deps)
     report.check(len(deps) > 5, f"cannot read the PACKAGES list of {install_deps}")
     needed = runtime_packages(binary)
-    report.check(needed, f"ldd found no packaged libraries in {binary}")
-    for problem in problems(text, deps, needed):
+    closure = dependency_closure()
+    report.check("libcurl4" in needed, f"ldd found no libcurl in {binary}")
+    for problem in problems(text, deps, needed, closure):
         report.check(False, problem)
+    cmd = [json.loads(a) for w, a in stages(text)[-1]["steps"] if w == "CMD"]
+    if cmd:
+        unknown = unknown_flags(binary, cmd[-1][0], cmd[-1][1:])
+        report.check(not unknown, f"CMD passes flags `idsync {cmd[-1][0]}` does not take: {unknown}")
 
-    report.catches("USER root", problems(text.replace("USER 10001:10001", "USER root"), deps, needed))
-    report.catches("a missing USER", problems(re.sub(r"(?m)^USER .*$", "", text), deps, needed))
-    report.catches("a token in ENV", problems(text.replace("ENV ", "ENV IDSYNC_API_TOKEN=abc ", 1), deps, needed))
+    report.catches("USER root", problems(text.replace("USER 10001:10001", "USER root"), deps, needed, closure))
+    report.catches("a missing USER", problems(re.sub(r"(?m)^USER .*$", "", text), deps, needed, closure))
+    report.catches("a token in ENV", problems(text.replace("ENV ", "ENV IDSYNC_API_TOKEN=abc ", 1), deps, needed, closure))
     report.catches("a fat final stage", problems(
-        text.replace("FROM debian:bookworm-slim", "FROM debian:bookworm"), deps, needed))
+        text.replace("FROM debian:bookworm-slim", "FROM debian:bookworm"), deps, needed, closure))
     report.catches("a compiler in the final stage", problems(
-        text.replace("ca-certificates ", "ca-certificates g++ ", 1), deps, needed))
+        text.replace("ca-certificates ", "ca-certificates g++ ", 1), deps, needed, closure))
     report.catches("a runtime library left out", problems(
-        re.sub(r"\blibcurl4\b", "", text), deps, needed | {"libcurl4"}))
+        re.sub(r"\blibcurl4\b", "", text), deps, needed, closure))
     report.catches("a single stage", problems(
-        "FROM debian:bookworm-slim\nUSER 1000\nENTRYPOINT [\"idsync\"]\n", deps, needed))
+        "FROM debian:bookworm-slim\nUSER 1000\nENTRYPOINT [\"idsync\"]\n", deps, needed, closure))
     report.exit()
 
 

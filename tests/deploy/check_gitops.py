@@ -78,7 +78,8 @@ def gitlab_problems(ci, env_names):
     rules = str(plan[0].get("rules"))
     if "merge_request_event" not in rules:
         found.append("GitLab: the plan job does not run on merge requests")
-    found += plan_command_problems("\n".join(plan[0]["script"]), "GitLab")
+    every_script = "\n".join(line for j in jobs.values() for line in j["script"])
+    found += plan_command_problems("\n".join(plan[0]["script"]) + every_script, "GitLab")
     if not any("merge_requests/$CI_MERGE_REQUEST_IID/notes" in "\n".join(j["script"]) for j in jobs.values()):
         found.append("GitLab: no job posts the plan as a merge-request note")
     if not any(re.search(r"\b3\)[^\n]*exit 3", "\n".join(j["script"])) for j in jobs.values()):

@@ -6,7 +6,7 @@ exist, volumes mounted are declared, containers are locked down), and the sideca
 pattern of SPEC §8 holds: git-sync and idsync share an emptyDir, idsync reads
 git-sync's `current` link, credentials come from a Secret, the state has a volume.
 
-    check_kubernetes.py DEPLOY_KUBERNETES_DIR GITOPS_MANIFEST_DIR
+    check_kubernetes.py DEPLOY_KUBERNETES_DIR GITOPS_MANIFEST_DIR IDSYNC_BINARY
 """
 import copy
 import glob
@@ -16,7 +16,7 @@ import sys
 
 import yaml
 
-from report import Report
+from report import Report, unknown_flags
 
 KINDS = {  # kind -> apiVersion
     "Namespace": "v1", "ServiceAccount": "v1", "ConfigMap": "v1", "Secret": "v1",
@@ -274,9 +274,15 @@ def manifest_env_names(directory):
 
 
 def main():
-    directory, gitops = sys.argv[1], sys.argv[2]
+    directory, gitops, binary = sys.argv[1:4]
     report = Report("check_kubernetes")
     docs = load(directory)
+    for _, dep in docs:
+        if isinstance(dep, dict) and dep.get("kind") == "Deployment":
+            for c in dep["spec"]["template"]["spec"]["containers"]:
+                if c.get("name") == "idsync" and c.get("args"):
+                    unknown = unknown_flags(binary, c["args"][0], c["args"][1:])
+                    report.check(not unknown, f"idsync's args pass flags it does not take: {unknown}")
     env = manifest_env_names(gitops)
     report.check(len(docs) >= 8, f"expected the sidecar objects in {directory}, found {len(docs)} documents")
     report.check(env, f"no credential variables found in {gitops}")

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 
-from report import Report
+from report import Report, unknown_flags
 
 # [Service] directive -> the value it must have (a set: compared as words, any order).
 REQUIRED = {
@@ -140,6 +140,10 @@ def main():
                         "systemd-analyze not found: install Debian's systemd package (scripts/install-deps)"):
         report.exit()
     report.check(os.access(binary, os.X_OK), f"{binary} is not an executable")
+    exec_start = shlex.split(values(parse_unit(text)["Service"], "ExecStart")[0])
+    unknown = unknown_flags(binary, "run", exec_start[2:])
+    report.check(not unknown, f"ExecStart= passes flags `idsync run` does not take: {unknown}")
+    report.catches("a flag idsync run does not take", unknown_flags(binary, "run", ["--listn", "x"]))
     with tempfile.TemporaryDirectory() as tmp:
         for problem in verify_problems(text, binary, tmp):
             report.check(False, f"systemd-analyze verify: {problem}")

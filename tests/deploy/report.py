@@ -3,6 +3,8 @@
 Every checker also runs itself on broken copies of what it checks and fails when a
 break goes unnoticed, so a checker that checks nothing cannot pass.
 """
+import re
+import subprocess
 import sys
 
 
@@ -25,3 +27,11 @@ class Report:
     def exit(self):
         print(f"{self.name}: {self.checks} checks, {len(self.failures)} failed")
         sys.exit(1 if self.failures else 0)
+
+
+def unknown_flags(binary, command, argv):
+    """The --flags and -f in `argv` that `binary command --help` does not list."""
+    help_text = subprocess.run([binary, command, "--help"], capture_output=True, text=True,
+                               timeout=60).stdout
+    listed = set(re.findall(r"(?<![\w-])(--?[a-z][-a-z]*)", help_text))
+    return [a.split("=")[0] for a in argv if a.startswith("-") and a.split("=")[0] not in listed]
