@@ -61,6 +61,16 @@ int RunCli(int argc, char** argv) {
                         "Release up to N held removals per platform in this run")
       ->check(CLI::NonNegativeNumber);
 
+  RunArgs run;
+  run.state = "idsync.db";
+  auto* run_cmd = app.add_subcommand("run", "Keep the platforms in line continuously (daemon)");
+  run_cmd->add_option("-f,--file", run.files, "Manifest file or directory (repeatable)")->required();
+  run_cmd->add_option("--state", run.state, "State DB (default $IDSYNC_STATE, else ./idsync.db)")
+      ->envname("IDSYNC_STATE");
+  run_cmd->add_option("--interval", run.interval, "Time between reconciles (±10% jitter)");
+  run_cmd->add_option("--listen", run.listen, "HTTP listener HOST:PORT (port 0: a free one)");
+  run_cmd->add_option("--port-file", run.port_file, "Write the bound port here once listening");
+
   ExportArgs export_args;
   export_args.manifest.state = "idsync.db";
   auto* export_cmd = app.add_subcommand("export", "Print a platform's live users as a manifest");
@@ -108,6 +118,7 @@ int RunCli(int argc, char** argv) {
     return CmdApply(apply);
   }
   if (*export_cmd) return CmdExport(export_args);
+  if (*run_cmd) return CmdRun(run);
   if (*history_cmd) {
     if (!history_user.empty()) history.user = history_user;
     if (!history_platform.empty()) history.platform = history_platform;

@@ -42,6 +42,14 @@ struct ExportArgs {
   ManifestArgs manifest;  // exactly one --platform
 };
 
+struct RunArgs {
+  std::vector<std::string> files;  // -f, repeatable
+  std::string state;               // --state, else $IDSYNC_STATE, else ./idsync.db
+  std::string interval = "5m";
+  std::string listen = "127.0.0.1:9464";
+  std::string port_file;           // --port-file: the bound port, written once listening
+};
+
 int CmdValidate(const std::vector<std::string>& files);
 int CmdPlan(const PlanArgs& args);
 int CmdApply(const ApplyArgs& args);
@@ -49,6 +57,8 @@ int CmdHistory(const HistoryArgs& args);
 int CmdStatus(const StatusArgs& args);
 int CmdExport(const ExportArgs& args);
 int CmdVersion();
+// Runs until SIGTERM/SIGINT: 0 on a clean stop, 1 on a start-up error or a second signal.
+int CmdRun(const RunArgs& args);
 
 // Parses argv and runs the command.
 int RunCli(int argc, char** argv);

@@ -103,6 +103,10 @@ void Execute(PlatformOutcome& out, Connector& connector, Store& store,
       ++(a.disposition == Disposition::kHeld ? out.held : out.deferred);
       continue;
     }
+    if (options.cancel && options.cancel->load()) {
+      ++out.cancelled;
+      continue;
+    }
     if (failed_users.count(a.email)) {
       out.failures.push_back({a, "skipped: an earlier action for this user failed"});
       ++done;
@@ -127,6 +131,7 @@ void Execute(PlatformOutcome& out, Connector& connector, Store& store,
       if (!saved.ok()) spdlog::error("{}: recording {}: {}", a.platform, a.email, saved.message());
       spdlog::info("{}: {} {}: done", a.platform, VerbName(a.verb), a.email);
       ++out.succeeded;
+      ++out.succeeded_by_verb[VerbName(a.verb)];
     } else {
       (void)store.JournalFinish(*entry, JournalStatus::kFailed, result.message(), env.now());
       spdlog::error("{}: {} {} failed: {}", a.platform, VerbName(a.verb), a.email, result.message());

@@ -8,8 +8,10 @@
 // Store and each Connector are thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,9 @@ struct ReconcileOptions {
   int64_t run_id = 0;  // REQUIRES when apply: a run begun in the Store
   // Called after each executed action (apply only): platform, done, total.
   std::function<void(const std::string&, std::size_t, std::size_t)> progress;
+  // Checked before each action (apply only): once true, no further action starts and
+  // the rest are counted in PlatformOutcome::cancelled. Null: never cancelled.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ActionFailure {
@@ -46,6 +51,8 @@ struct PlatformOutcome {
   std::size_t succeeded = 0, deferred = 0, held = 0;
   std::vector<ActionFailure> failures;
   std::size_t drift = 0;
+  std::size_t cancelled = 0;                      // actions not started (shutdown)
+  std::map<std::string, std::size_t> succeeded_by_verb;  // VerbName -> count
 
   bool failed() const { return !plan.error.empty() || !failures.empty(); }
   // "ok", "changes", "failed" or "blocked" (for status, metrics and exit codes).

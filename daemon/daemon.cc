@@ -1,0 +1,238 @@
+#include "daemon/daemon.h"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+
+#include "daemon/git_info.h"
+#include "daemon/reconciler.h"
+#include "daemon/session.h"
+#include "daemon/manifest_watch.h"
+
+namespace idsync {
+
+DaemonEnv SystemDaemonEnv() { return {SystemLoopEnv(), SystemReconcileEnv().now}; }
+
+Daemon::Daemon(DaemonOptions options, DaemonEnv env)
+    : options_(std::move(options)), env_(std::move(env)), manifest_(options_.files) {}
+
+Daemon::~Daemon() = default;
+
+void Daemon::AddWorkers() {
+  auto current = manifest_.Current();
+  if (!current || !workers_) return;
+  for (const auto& [name, p] : current->manifest.platforms) {
+    {
+      std::lock_guard lock(reports_mu_);
+      if (!reports_.count(name)) reports_[name].type = std::string(PlatformTypeName(p.type));
+    }
+    workers_->Add(name);
+  }
+}
+
+void Daemon::OnManifestEvent(bool force_reconcile) {
+  ReloadResult r = manifest_.Reload();
+  metrics_.SetManifestValid(manifest_.valid());
+  if (r == ReloadResult::kChanged) {
+    AddWorkers();
+    if (workers_) workers_->TriggerAll();
+    if (store_ && !ready_.exchange(true)) {
+      spdlog::info("run: ready");
+      notifier_.Ready();
+    }
+  } else if (force_reconcile && workers_) {
+    workers_->TriggerAll();
+  }
+}
+
+bool Daemon::ReconcileOne(const std::string& platform) {
+  auto current = manifest_.Current();
+  if (!current) return false;
+  auto it = current->manifest.platforms.find(platform);
+  if (it == current->manifest.platforms.end()) {
+    std::lock_guard lock(reports_mu_);
+    reports_[platform].result = "removed";
+    reports_[platform].error = "no longer in the manifest; not reconciled";
+    return true;
+  }
+  const PlatformConfig& config = it->second;
+  static const DesiredUsers kNone;
+  auto desired_it = current->desired.find(platform);
+  const DesiredUsers& desired = desired_it == current->desired.end() ? kNone : desired_it->second;
+
+  auto started = std::chrono::steady_clock::now();
+  std::string commit = current->manifest.files.empty() ? "" : GitCommitOf(current->manifest.files.front());
+  auto run = store_->BeginRun("run", current->manifest.digest, commit, env_.wall_now());
+  PlatformOutcome outcome;
+  outcome.plan.platform = platform;
+  outcome.plan.type = config.type;
+  std::map<int, uint64_t> api_seen;
+  if (!run.ok()) {
+    outcome.plan.error = "state: " + run.status().message();
+  } else if (auto connection = Connect(config); !connection.ok()) {
+    outcome.plan.error = connection.status().message();
+  } else {
+    ReconcileOptions options;
+    options.apply = true;
+    options.run_id = *run;
+    options.cancel = &stopping_;
+    ReconcileEnv renv{env_.wall_now};
+    outcome = ReconcilePlatform(config, desired, *connection->connector, *store_, options, renv);
+    metrics_.AddApiRequests(platform, connection->http->counters().Snapshot(), api_seen);
+  }
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  int64_t now = env_.wall_now();
+  int64_t managed = 0;
+  if (auto m = store_->Managed(platform); m.ok()) managed = static_cast<int64_t>(m->size());
+  metrics_.RecordReconcile(platform, outcome, took, managed, now);
+  if (run.ok()) (void)store_->FinishRun(*run, outcome.result(), now);
+
+  std::string error = outcome.plan.error;
+  if (error.empty() && !outcome.failures.empty())
+    error = VerbName(outcome.failures.front().action.verb) + std::string(" ") +
+            outcome.failures.front().action.email + ": " + outcome.failures.front().error;
+  {
+    std::lock_guard lock(reports_mu_);
+    Report& r = reports_[platform];
+    r.type = std::string(PlatformTypeName(config.type));
+    r.result = outcome.result();
+    r.at = now;
+    if (!outcome.failed()) r.last_success = now;
+    r.duration_seconds = took.count();
+    r.succeeded = outcome.succeeded;
+    r.failed = outcome.failures.size();
+    r.deferred = outcome.deferred;
+    r.held = outcome.held;
+    r.unmanaged = outcome.plan.unmanaged.size();
+    r.drift = outcome.drift;
+    r.managed = managed;
+    r.error = error;
+  }
+  if (outcome.failed()) {
+    spdlog::error("{}: reconcile failed in {:.2f}s: {}", platform, took.count(), error);
+  } else {
+    spdlog::info("{}: reconcile {} in {:.2f}s: {} succeeded, {} deferred, {} held{}", platform,
+                 outcome.result(), took.count(), outcome.succeeded, outcome.deferred, outcome.held,
+                 outcome.cancelled ? ", " + std::to_string(outcome.cancelled) + " not started (stopping)" : "");
+  }
+  notifier_.Status(platform + ": " + outcome.result() + " (" + std::to_string(outcome.succeeded) +
+                   " succeeded, " + std::to_string(outcome.failures.size()) + " failed)");
+  return !outcome.failed();
+}
+
+nlohmann::json Daemon::StatusJson() const {
+  nlohmann::json platforms = nlohmann::json::array();
+  std::map<std::string, PlatformTiming> timings = workers_ ? workers_->Timings() : decltype(timings){};
+  SteadyTime steady = env_.loop.now();
+  int64_t wall = env_.wall_now();
+  std::lock_guard lock(reports_mu_);
+  for (const auto& [name, r] : reports_) {
+    nlohmann::json next = nullptr;
+    auto t = timings.find(name);
+    if (t != timings.end() && !t->second.running && t->second.due != SteadyTime::max()) {
+      auto in = std::chrono::duration_cast<std::chrono::seconds>(t->second.due - steady).count();
+      next = wall + std::max<int64_t>(0, in);
+    }
+    platforms.push_back({
+        {"name", name},
+        {"type", r.type},
+        {"last_result", r.result},
+        {"last_run", r.at ? nlohmann::json(r.at) : nlohmann::json(nullptr)},
+        {"last_success", r.last_success ? nlohmann::json(r.last_success) : nlohmann::json(nullptr)},
+        {"duration_seconds", r.duration_seconds},
+        {"running", t != timings.end() && t->second.running},
+        {"consecutive_failures", t != timings.end() ? t->second.failures : 0},
+        {"next_run", next},
+        {"last_error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
+        {"counts",
+         {{"succeeded", r.succeeded}, {"failed", r.failed}, {"deferred", r.deferred},
+          {"held", r.held}, {"managed", r.managed}, {"unmanaged", r.unmanaged}, {"drift", r.drift}}},
+    });
+  }
+  auto current = manifest_.Current();
+  nlohmann::json manifest = {{"valid", manifest_.valid()}, {"errors", manifest_.errors()}};
+  manifest["digest"] = current ? nlohmann::json(current->manifest.digest) : nlohmann::json(nullptr);
+  return {{"ready", ready()}, {"manifest", manifest}, {"platforms", platforms}};
+}
+
+int Daemon::Run(SignalEvents& signals) {
+  auto store = Store::Open(options_.state);
+  if (!store.ok()) {
+    spdlog::error("run: {}", store.status().message());
+    return 1;
+  }
+  store_ = std::move(*store);
+
+  ApiServer api(ApiHandlers{[this] { return ready(); }, [this] { return metrics_.Serialize(); },
+                            [this] { return StatusJson(); },
+                            [this] {
+                              spdlog::info("run: reconcile requested over HTTP");
+                              if (workers_) workers_->TriggerAll();
+                            }},
+                options_.token);
+  if (Status s = api.Listen(options_.listen); !s.ok()) {
+    spdlog::error("run: {}", s.message());
+    return 1;
+  }
+  spdlog::info("run: listening on {}:{}", options_.listen.host, api.port());
+  if (!options_.port_file.empty()) std::ofstream(options_.port_file) << api.port() << '\n';
+
+  workers_ = std::make_unique<Workers>(options_.schedule, env_.loop,
+                                       [this](const std::string& p) { return ReconcileOne(p); });
+  OnManifestEvent(false);
+  api.Start();
+  ManifestWatcher watcher(options_.files, [this] { OnManifestEvent(false); });
+  if (Status s = watcher.Start(); !s.ok())
+    spdlog::warn("run: manifest changes will not be seen until SIGHUP: {}", s.message());
+
+  auto watchdog = Notifier::WatchdogPeriod();
+  if (watchdog) notifier_.Watchdog();
+  auto next_ping = std::chrono::steady_clock::now() + (watchdog ? *watchdog : std::chrono::hours(1));
+  for (;;) {
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_ping - std::chrono::steady_clock::now());
+    auto sig = signals.Wait(std::clamp(wait, std::chrono::milliseconds(0), std::chrono::milliseconds(1000)));
+    if (watchdog && std::chrono::steady_clock::now() >= next_ping) {
+      notifier_.Watchdog();
+      next_ping = std::chrono::steady_clock::now() + *watchdog;
+    }
+    if (!sig) continue;
+    if (*sig == SIGHUP) {
+      spdlog::info("run: SIGHUP: reloading the manifest and reconciling every platform");
+      OnManifestEvent(true);
+      continue;
+    }
+    spdlog::info("run: {}: stopping; no new actions start", strsignal(*sig));
+    break;
+  }
+  watcher.Stop();
+  int code = Shutdown(signals);
+  api.Stop();
+  return code;
+}
+
+int Daemon::Shutdown(SignalEvents& signals) {
+  notifier_.Stopping();
+  stopping_ = true;
+  workers_->Stop();
+  auto deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
+  while (!workers_->WaitStopped(std::chrono::milliseconds(50))) {
+    if (auto sig = signals.Wait(std::chrono::milliseconds(0)); sig && *sig != SIGHUP) {
+      spdlog::warn("run: second signal: exiting at once; the journal holds what was in flight");
+      spdlog::default_logger()->flush();
+      std::_Exit(1);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      spdlog::warn("run: in-flight requests did not end within {} ms; exiting, their journal "
+                   "rows stay pending and are settled by the next reconcile",
+                   options_.shutdown_grace.count());
+      spdlog::default_logger()->flush();
+      std::_Exit(0);
+    }
+  }
+  spdlog::info("run: stopped");
+  return 0;
+}
+
+}  // namespace idsync

@@ -1,0 +1,91 @@
+// `idsync run` (SPEC §5): the manifest kept current, one worker per platform instance,
+// the HTTP listener, systemd notifications and the signal-driven lifecycle.
+//
+//   SIGHUP             reload the manifest and mark every platform pending
+//   SIGTERM / SIGINT   start nothing new, let in-flight actions finish (or stay
+//                      journalled) for up to 10 s, exit 0; a second signal exits 1 at once
+//
+// Thread-safety: Run from the main thread; the handlers it installs are thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/http_api.h"
+#include "daemon/manifest_state.h"
+#include "daemon/metrics.h"
+#include "daemon/notify.h"
+#include "daemon/signals.h"
+#include "daemon/workers.h"
+#include "state/store.h"
+
+namespace idsync {
+
+struct DaemonOptions {
+  std::vector<std::string> files;
+  std::string state;
+  ScheduleConfig schedule;
+  ListenAddress listen;
+  std::optional<std::string> token;  // IDSYNC_API_TOKEN
+  std::string port_file;             // written once listening; "" for none
+  std::chrono::milliseconds shutdown_grace{10'000};
+};
+
+// What the daemon takes from the world (STYLE: leveldb's Env), built in main.
+struct DaemonEnv {
+  LoopEnv loop;
+  std::function<int64_t()> wall_now;  // unix seconds
+};
+DaemonEnv SystemDaemonEnv();
+
+class Daemon {
+ public:
+  Daemon(DaemonOptions options, DaemonEnv env);
+  ~Daemon();
+
+  // The whole lifecycle; returns the exit code. REQUIRES: `signals` built before any
+  // thread was started.
+  int Run(SignalEvents& signals);
+
+ private:
+  // The last reconcile of one platform, for /v1/status.
+  struct Report {
+    std::string type;
+    std::string result = "pending";  // until the first reconcile ends
+    int64_t at = 0, last_success = 0;
+    double duration_seconds = 0;
+    std::size_t succeeded = 0, failed = 0, deferred = 0, held = 0, unmanaged = 0, drift = 0;
+    int64_t managed = 0;
+    std::string error;
+  };
+
+  bool ReconcileOne(const std::string& platform);
+  void OnManifestEvent(bool force_reconcile);
+  void AddWorkers();
+  nlohmann::json StatusJson() const;
+  bool ready() const { return ready_.load(); }
+  int Shutdown(SignalEvents& signals);
+
+  const DaemonOptions options_;
+  const DaemonEnv env_;
+  ManifestState manifest_;
+  Metrics metrics_;
+  Notifier notifier_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Workers> workers_;
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex reports_mu_;
+  std::map<std::string, Report> reports_;  // guarded by reports_mu_
+};
+
+}  // namespace idsync

@@ -1,0 +1,59 @@
+// When one platform instance reconciles next (SPEC §5; STYLE: controller-runtime).
+//
+// Level-based: a timer, a manifest change, SIGHUP or POST /v1/reconcile only make a
+// platform due; they never carry what changed. A Schedule is a plain value driven with
+// explicit times, so tests need no clock.
+//
+//   Start(now)            due at once (the reconcile at start)
+//   Trigger(now)          due at now + coalesce, unless already due sooner; triggers
+//                         within that window make one reconcile. While a reconcile is
+//                         running, a trigger makes the platform due again right after.
+//   Began(now)            a reconcile starts: triggers so far are consumed
+//   Finished(now, ok, u)  next due: ok -> interval * (0.9 + 0.2u); failure n (1-based)
+//                         -> min(1 s * 2^(n-1), interval) * (0.9 + 0.2u); u in [0, 1)
+//
+// Thread-safety: a value; callers synchronise.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace idsync {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+using Millis = std::chrono::milliseconds;
+
+struct ScheduleConfig {
+  Millis interval{5 * 60'000};
+  Millis coalesce{250};
+  Millis first_backoff{1'000};
+  double jitter = 0.10;  // ± fraction of each wait
+};
+
+class Schedule {
+ public:
+  explicit Schedule(ScheduleConfig config) : config_(config) {}
+
+  void Start(SteadyTime now);
+  void Trigger(SteadyTime now);
+  void Began(SteadyTime now);
+  void Finished(SteadyTime now, bool ok, double uniform);
+
+  SteadyTime due() const { return due_; }
+  bool running() const { return running_; }
+  int failures() const { return failures_; }
+  // The wait after the n-th consecutive failure, before jitter (n >= 1).
+  Millis BackoffFor(int n) const;
+
+ private:
+  Millis Jittered(Millis base, double uniform) const;
+
+  ScheduleConfig config_;
+  SteadyTime due_ = SteadyTime::max();
+  bool running_ = false;
+  bool triggered_while_running_ = false;
+  SteadyTime trigger_at_{};
+  int failures_ = 0;
+};
+
+}  // namespace idsync
