@@ -123,6 +123,20 @@ def verify_problems(text, binary, workdir, name="idsync.service"):
     return problems
 
 
+def exposure_problems(text, binary, workdir, name="idsync.service", threshold=15):
+    """`systemd-analyze security` on the unit: its exposure (0-100, shown /10) must stay
+    at or below `threshold`, i.e. 1.5, well inside systemd's "OK" band."""
+    path = os.path.join(workdir, name)
+    with open(path, "w") as f:
+        f.write(re.sub(r"^ExecStart=/usr/local/bin/idsync", "ExecStart=" + binary, text, flags=re.M))
+    run = subprocess.run(["systemd-analyze", "security", "--offline=yes", "--no-pager",
+                          f"--threshold={threshold}", path], capture_output=True, text=True, timeout=60)
+    if run.returncode == 0:
+        return []
+    level = re.findall(r"Overall exposure level[^\n]*", run.stdout + run.stderr)
+    return [f"systemd-analyze security: {level[0] if level else run.stderr.strip()[:200]}"]
+
+
 def main():
     unit_path, binary = sys.argv[1], os.path.abspath(sys.argv[2])
     report = Report("check_systemd_unit")
@@ -151,6 +165,12 @@ def main():
             text.replace("[Service]\n", "[Service]\nProtectSystm=strict\n"), binary, tmp, "typo.service"))
         report.catches("a bad value (verify)", verify_problems(
             text.replace("Restart=on-failure", "Restart=sometimes"), binary, tmp, "value.service"))
+        for problem in exposure_problems(text, binary, tmp):
+            report.check(False, problem)
+        unhardened = "\n".join(line for line in text.splitlines()
+                                if not line.startswith(("Protect", "Private", "Restrict", "SystemCall")))
+        report.catches("a unit without its hardening (security)",
+                       exposure_problems(unhardened, binary, tmp, "bare.service"))
         report.catches("a missing binary (verify)", verify_problems(
             text, os.path.join(tmp, "no-such-idsync"), tmp, "missing.service"))
     report.exit()
