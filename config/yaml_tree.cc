@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "config/yaml_tree.h"
 
 #include <cctype>
@@ -145,7 +146,9 @@ std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text
                                   std::vector<Diagnostic>& diags) {
   YamlTree tree;
   tree.file_ = file;
-  tree.arena_.reserve(text.size() / 2);
+  // At least past the small-string buffer: the tree is moved after parsing, and a
+  // short arena living inside the string object itself would move with it.
+  tree.arena_.reserve(std::max<std::size_t>(64, text.size() / 2));
   ViewBuf buffer(text);
   std::istream in(&buffer);
   try {

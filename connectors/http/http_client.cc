@@ -74,16 +74,26 @@ Status AsStatus(const HttpResponse& response, std::string_view what) {
 
 Status ScrubSecrets(const Status& status, const std::vector<std::string>& secrets) {
   if (status.ok()) return status;
-  std::string message = status.message();
-  for (const std::string& secret : secrets) {
-    if (secret.empty()) continue;
-    const std::string replacement = Redact(secret);
-    for (auto at = message.find(secret); at != std::string::npos;
-         at = message.find(secret, at + replacement.size())) {
-      message.replace(at, secret.size(), replacement);
+  // One pass over the original text, longest secret first at each position, so a
+  // replacement is never searched again (a one-letter secret must not eat into the
+  // "(redacted)" that replaced another).
+  const std::string& message = status.message();
+  std::string out;
+  out.reserve(message.size());
+  for (std::size_t i = 0; i < message.size();) {
+    std::size_t match = 0;
+    for (const std::string& secret : secrets) {
+      if (!secret.empty() && secret.size() > match && message.compare(i, secret.size(), secret) == 0)
+        match = secret.size();
+    }
+    if (match > 0) {
+      out += Redact(message.substr(i, match));
+      i += match;
+    } else {
+      out += message[i++];
     }
   }
-  return Status(status.code(), std::move(message));
+  return Status(status.code(), std::move(out));
 }
 
 }  // namespace idsync

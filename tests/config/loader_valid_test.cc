@@ -192,4 +192,16 @@ TEST_CASE("a manifest with errors carries no value") {
 }
 
 }  // namespace
+TEST_CASE("a tiny manifest whose text fits the small-string buffer is read correctly") {
+  // The scalars here total under 16 bytes; the tree is moved after parsing.
+  LoadResult r = LoadManifestFromStrings(
+      {{"tiny.yaml", "version: 1\nplatforms:\n  p:\n    type: astra\n    url: https://a.io\n"
+                     "    credentials: { token: { env: T } }\n    offboarding: remove\nroles:\n  r: { p: [ x ] }\n"}});
+  REQUIRE(r.ok());
+  CHECK(r.manifest->roles.size() == 1);
+  CHECK(r.manifest->roles.count("r") == 1);
+  LoadResult bad = LoadManifestFromStrings({{"t.yaml", "version: 1\nroles:\n  r: [ p ]\n"}});
+  CHECK_FALSE(bad.ok());
+}
+
 }  // namespace idsync

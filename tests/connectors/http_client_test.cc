@@ -67,6 +67,12 @@ TEST_CASE("secrets are scrubbed from failure messages, every occurrence") {
   CHECK(ScrubSecrets(OkStatus(), {"k1"}).ok());
 }
 
+TEST_CASE("a short secret never eats into the redaction of another") {
+  CHECK(ScrubSecrets(Unauthenticated("key sk-long and d"), {"sk-long", "d"}) ==
+        Unauthenticated("key (redacted) an(redacted) (redacted)"));
+  CHECK(ScrubSecrets(Unavailable("abcabc"), {"abc", "abcabc"}) == Unavailable("(redacted)"));
+}
+
 TEST_CASE("header lookup ignores case and returns the first") {
   HttpResponse response;
   response.headers = {{"Retry-After", "3"}, {"retry-after", "9"}};
