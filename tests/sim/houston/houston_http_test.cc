@@ -130,6 +130,17 @@ TEST_CASE("invites and workspaces list everything; InviteSearch filters") {
         json::array({{{"id", "ckws1"}, {"label", "Data"}}, {{"id", "ckws2"}, {"label", "ML"}}}));
 }
 
+TEST_CASE("the documented seed example loads and serves its users") {
+  std::ifstream in(std::string(IDSYNC_SOURCE_DIR) + "/examples/sim-seed.houston.yaml");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  Sim sim(text.str());
+  Reply r = sim.Graphql(kUsers, json{{"take", 1000}});
+  CHECK(r.body["data"]["users"].size() == 3);
+  CHECK(sim.State()["invites"].size() == 2);
+}
+
 TEST_CASE("a bad seed is refused with the line") {
   auto created = SimServer::Create("houston:\n  credentials: { api_key: k }\n  users:\n    - { email: a@b.c, system: BOSS }\n",
                                    ServerOptions{});
