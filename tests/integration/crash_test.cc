@@ -1,0 +1,166 @@
+// Crash safety (SPEC §3): idsync is killed with SIGKILL at many points of a run of a
+// few hundred actions against idsync-sim and restarted each time; at the end the
+// platform equals the manifest, no invitation was sent twice, and no journal row is
+// left pending.
+//
+// Kill points are spread by watching the simulator's mutation counter: the process is
+// killed once the platform has received N mutations (N = 10, 20, ... 330), a few
+// milliseconds after, so kills land anywhere between a journal row and its answer.
+// Runs alternate between `idsync apply` and `idsync run`.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "tests/integration/daemon_process.h"
+#include "tests/integration/harness.h"
+
+namespace idsync::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr int kSeeded = 40;    // active users present before idsync
+constexpr int kNew = 300;      // invites
+constexpr int kRegrant = 20;   // seeded users whose account type changes
+constexpr int kRetire = kSeeded - kRegrant;
+constexpr int kActions = kNew + kRegrant + kRetire;
+
+std::string Seeded(int i) { return "s" + std::to_string(100 + i).substr(1) + "@acme.io"; }
+std::string Fresh(int i) { return "n" + std::to_string(1000 + i).substr(1) + "@acme.io"; }
+
+std::string Seed() {
+  std::string s =
+      "workspace:\n"
+      "  credentials: { api_key: sim-key, api_secret: sim-secret }\n"
+      "  users:\n";
+  for (int i = 0; i < kSeeded; ++i) s += "    - { email: " + Seeded(i) + ", accountType: DEVELOPER }\n";
+  return s;
+}
+
+std::string Manifest(const Sim& sim, const std::string& users) {
+  return "version: 1\n"
+         "platforms:\n"
+         "  ws:\n"
+         "    type: workspace\n"
+         "    url: " + sim.Url("/workspace/graphql") + "\n"
+         "    max_removals: 50\n"
+         "    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
+         "roles:\n"
+         "  engineer: { ws: DEVELOPER }\n"
+         "  analyst: { ws: ANALYST }\n"
+         "users:\n" + users;
+}
+
+// Every seeded user as they are: applying it only adopts them.
+std::string Adopting(const Sim& sim) {
+  std::string users;
+  for (int i = 0; i < kSeeded; ++i) users += "  - { email: " + Seeded(i) + ", roles: [engineer] }\n";
+  return Manifest(sim, users);
+}
+
+// 300 invites, 20 account type changes, 20 retires.
+std::string Target(const Sim& sim) {
+  std::string users;
+  for (int i = 0; i < kRegrant; ++i) users += "  - { email: " + Seeded(i) + ", roles: [analyst] }\n";
+  for (int i = 0; i < kNew; ++i)
+    users += "  - { email: " + Fresh(i) + ", roles: [" + (i % 2 ? "analyst" : "engineer") + "] }\n";
+  return Manifest(sim, users);
+}
+
+}  // namespace
+
+TEST_CASE("killed at 30+ points of a 340-action run, idsync converges without a duplicate invite") {
+  Sim sim(Seed());
+  TempDir dir;
+  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+  std::string manifest = dir.Write("idsync.yaml", Adopting(sim));
+  std::string state = dir.path() + "/state.db";
+  RunResult adopt = Idsync({"apply", "-f", manifest, "--state", state}, env);
+  REQUIRE_MESSAGE(adopt.exit_code == 0, adopt.err);
+  sim.Post("/_sim/counters/reset");
+
+  dir.Write("idsync.yaml", Target(sim));
+  auto mutations = [&] { return sim.Counters()["workspace"].value("mutations", 0); };
+  std::mt19937 rng(20240611);
+  int kills = 0, runs = 0;
+  std::set<int> kill_points;  // mutation counts seen at each kill
+  for (int target = 10; target <= kActions - 10; target += 10, ++runs) {
+    bool daemon = runs % 2 == 1;
+    std::vector<std::string> args = {daemon ? "run" : "apply", "-f", manifest, "--state", state};
+    if (daemon) args.insert(args.end(), {"--interval", "1h", "--listen", "127.0.0.1:0"});
+    pid_t pid = SpawnIdsync(args, env, dir.path());
+    bool exited = false;
+    auto give_up = std::chrono::steady_clock::now() + milliseconds(10'000);
+    while (mutations() < target && std::chrono::steady_clock::now() < give_up) {
+      int status = 0;
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      std::this_thread::sleep_for(milliseconds(1));
+    }
+    if (!exited) {
+      std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 4000)(rng)));
+      kill(pid, SIGKILL);
+      int status = 0;
+      waitpid(pid, &status, 0);
+      if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+        ++kills;
+        kill_points.insert(mutations());
+      }
+    }
+  }
+  INFO("kills: " << kills << ", distinct kill points: " << kill_points.size());
+  CHECK(kills >= 30);
+  CHECK(kill_points.size() >= 30);
+  CHECK(*kill_points.rbegin() - *kill_points.begin() >= kActions / 2);  // spread over the run
+
+  // One uninterrupted apply finishes the work; then nothing is left to do.
+  RunResult last = Idsync({"apply", "-f", manifest, "--state", state}, env);
+  INFO(last.out, last.err);
+  CHECK(last.exit_code == 0);
+  RunResult plan = Idsync({"plan", "-f", manifest, "--state", state, "--detailed-exitcode"}, env);
+  INFO(plan.out);
+  CHECK(plan.exit_code == 0);
+
+  // The platform equals the manifest.
+  nlohmann::json ws = sim.State()["workspace"];
+  std::map<std::string, std::string> invited, active;
+  std::set<std::string> disabled;
+  for (const auto& i : ws["invitations"]) invited[i["email"]] = i["accountType"];
+  for (const auto& u : ws["users"]) active[u["email"]] = u["accountType"];
+  for (const auto& u : ws["disabled"]) disabled.insert(u["email"]);
+  CHECK(invited.size() == kNew);
+  for (int i = 0; i < kNew; ++i) CHECK(invited[Fresh(i)] == (i % 2 ? "ANALYST" : "DEVELOPER"));
+  CHECK(active.size() == kRegrant);
+  for (int i = 0; i < kRegrant; ++i) CHECK(active[Seeded(i)] == "ANALYST");
+  CHECK(disabled.size() == kRetire);
+  for (int i = kRegrant; i < kSeeded; ++i) CHECK(disabled.count(Seeded(i)) == 1);
+
+  // Every request reached the platform exactly once: an invite repeated for a pending
+  // invitation would be counted (and refused) by the simulator.
+  nlohmann::json counters = sim.Counters()["workspace"];
+  CHECK(counters["inviteUser"] == kNew);
+  CHECK(counters["updateUserAccountType"] == kRegrant);
+  CHECK(counters["disableUser"] == kRetire);
+
+  // No journal row is left pending.
+  RunResult history = Idsync({"history", "--state", state, "--format", "json", "--limit", "100000"});
+  REQUIRE(history.exit_code == 0);
+  nlohmann::json rows = nlohmann::json::parse(history.out);
+  CHECK(rows.size() >= kActions);
+  int pending = 0, interrupted = 0;
+  for (const auto& r : rows) {
+    if (r["status"] == "pending") ++pending;
+    if (r["error"].get<std::string>().starts_with("interrupted")) ++interrupted;
+  }
+  CHECK(pending == 0);
+  MESSAGE("journal rows closed as interrupted after a kill: " << interrupted);
+}
+
+}  // namespace idsync::testing
