@@ -148,7 +148,6 @@ SCIMMY.Resources.declare(SCIMMY.Resources.User)
       u.emails = data.emails ?? u.emails;
       return userOut(u);
     }
-    counters.createUser++;
     const u = {
       id: crypto.randomUUID(), userName: data.userName, active: data.active ?? true, hidden: false,
       name: data.name ?? {}, displayName: data.displayName, externalId: data.externalId,
@@ -210,6 +209,7 @@ app.use("/scim/v2", (req, res, next) => {
   if (req.method !== "GET") counters.mutations++;
   const [, collection, id] = req.path.split("/");
   if (req.method === "GET" && collection === "ServiceProviderConfig") counters.getServiceProviderConfig++;
+  if (req.method === "POST" && collection === "Users" && !id) counters.createUser++;
   if (req.method === "PATCH" && collection === "Users") counters.patchUser++;
   if (req.method === "PUT" && collection === "Users") counters.replaceUser++;
   if (req.method === "PATCH" && collection === "Groups") counters.patchGroup++;
