@@ -2,7 +2,9 @@
 // spoken to with httplib::Client as the contract (astra.md) describes.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <set>
 #include <string>
 #include <variant>
@@ -34,7 +36,7 @@ struct Reply {
 
 class Sim {
  public:
-  explicit Sim(const std::string& seed = kSeed) {
+  explicit Sim(const std::string& seed = kSeed, std::string token = "AstraCS:sim") : token_(std::move(token)) {
     auto created = SimServer::Create(seed, ServerOptions{});
     if (auto* error = std::get_if<std::string>(&created)) FAIL("seed: " << *error);
     server_ = std::get<std::unique_ptr<SimServer>>(std::move(created));
@@ -42,9 +44,10 @@ class Sim {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
   }
 
-  httplib::Headers Auth(const std::string& token = "AstraCS:sim") const {
+  httplib::Headers Auth(const std::string& token) const {
     return {{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
   }
+  httplib::Headers Auth() const { return Auth(token_); }
   Reply Get(const std::string& path) { return Wrap(client_->Get(path, Auth())); }
   Reply Put(const std::string& path, const std::string& body, const std::string& type = "application/json") {
     return Wrap(client_->Put(path, Auth(), body, type.c_str()));
@@ -55,7 +58,11 @@ class Sim {
   }
   json Counters() { return Wrap(client_->Get("/_sim/counters")).body["astra"]; }
 
-  json Users() { return Get("/astra/v2/organizations/users").body; }
+  json Users() {
+    Reply reply = Get("/astra/v2/organizations/users");
+    REQUIRE(reply.status == 200);
+    return reply.body;
+  }
   json User(const std::string& email) {
     const json users = Users();
     for (const json& u : users["Users"])
@@ -65,7 +72,9 @@ class Sim {
   // Role Name -> ID from the roles listing.
   std::map<std::string, std::string> Roles() {
     std::map<std::string, std::string> out;
-    for (const json& r : Get("/astra/v2/organizations/roles").body) out[r["Name"]] = r["ID"];
+    Reply reply = Get("/astra/v2/organizations/roles");
+    REQUIRE(reply.status == 200);
+    for (const json& r : reply.body) out[r["Name"]] = r["ID"];
     return out;
   }
   std::set<std::string> RoleNames(const json& user) {
@@ -84,6 +93,7 @@ class Sim {
     return reply;
   }
 
+  std::string token_;
   std::unique_ptr<SimServer> server_;
   std::unique_ptr<httplib::Client> client_;
 };
@@ -324,6 +334,19 @@ TEST_CASE("reset returns to the seed and zeroes the counters") {
   CHECK(sim.Users()["Users"].size() == 2);
   CHECK(sim.Roles() == roles);
   CHECK(sim.Counters()["inviteUser"] == 0);
+}
+
+TEST_CASE("the documented seed example loads and holds what it says") {
+  std::ifstream in(std::string(IDSYNC_SOURCE_DIR) + "/examples/sim-seed.astra.yaml");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  Sim sim(text.str(), "AstraCS:sim-token");
+  auto roles = sim.Roles();
+  CHECK(roles.size() == 11);
+  CHECK(roles["Data Engineer"] == "3f1c2b4a-6d5e-4f70-8a9b-0c1d2e3f4a5b");
+  CHECK(sim.User("jane.doe@acme.io")["Status"] == "invited");
+  CHECK(sim.Users()["Users"].size() == 4);
 }
 
 }  // namespace
