@@ -52,7 +52,7 @@ std::optional<std::string> OrgadminConnector::KnownId(const Action& action) {
 void OrgadminConnector::Learn(const std::string& email, const std::string& id) {
   std::lock_guard lock(mu_);
   known_ids_[email] = id;
-  if (ids_) ids_->Put(email, id);
+  to_cache_[email] = id;
 }
 
 Status OrgadminConnector::Run(const char* document, const char* operation, const char* field,

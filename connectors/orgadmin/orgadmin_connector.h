@@ -18,7 +18,10 @@
 //   Invite      no known id: createUser (`email already exists`: findUserBy, then as
 //               found), plus updateMember(active, admin) for an admin; known id:
 //               addOrgMember(role), and after `already a member` updateMember(active,
-//               role). Then addGroupMembership per group. Every id learnt is cached.
+//               role). Then addGroupMembership per group. An id an invite learns is
+//               remembered and put in ListContext.ids at the next List (the cache only
+//               lives through a List call), so a one-shot `apply` that created a user
+//               looks its id up once in the next process.
 //   ChangeGrants updateMember(active, role) when the role changes or nothing else does
 //               (re-assertion, before == after); add/removeGroupMembership for groups.
 //   Retire      updateMember(retired, role = before.single, else "user"); groups kept.
@@ -30,8 +33,7 @@
 // Failure messages: "orgadmin <instance>: <operation> <email>: <API's message>".
 // The token never appears in a message or a log line.
 //
-// Thread-safety: every call may run concurrently; the ids learnt (and the id cache of
-// the last List) are guarded by a mutex.
+// Thread-safety: every call may run concurrently; the ids learnt are guarded by a mutex.
 #pragma once
 
 #include <map>
@@ -53,8 +55,6 @@ class OrgadminConnector : public Connector {
                     HttpClient& http);
 
   PlatformType type() const override { return PlatformType::kOrgadmin; }
-  // REQUIRES: context.ids, when set, outlives the actions run after this listing (the
-  // ids an invite learns are cached there).
   StatusOr<LiveState> List(const ListContext& context) override;
   StatusOr<Grants> Resolve(const Grants& desired, const LiveState& live) override;
   Status Invite(const Action& action) override { return Scrub(DoInvite(action)); }
@@ -75,7 +75,7 @@ class OrgadminConnector : public Connector {
 
   // The id of `email`: the action's, else one learnt by List or an invite.
   std::optional<std::string> KnownId(const Action& action);
-  // Remembers an id and caches it in the last List's UserIdCache.
+  // Remembers an id an action learnt; the next List caches it.
   void Learn(const std::string& email, const std::string& id);
 
   // Runs a mutation; OK when it succeeded or its error is in `done` (already done).
@@ -96,7 +96,7 @@ class OrgadminConnector : public Connector {
   const OrgadminApi api_;
   std::mutex mu_;
   std::map<std::string, std::string> known_ids_;  // email -> user id; guarded by mu_
-  UserIdCache* ids_ = nullptr;                    // the last List's cache; guarded by mu_
+  std::map<std::string, std::string> to_cache_;   // learnt by actions; guarded by mu_
 };
 
 // Reads credentials.token and builds the connector over env.http. Fails when `org` is

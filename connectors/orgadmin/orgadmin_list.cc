@@ -54,9 +54,14 @@ StatusOr<LiveState> OrgadminConnector::DoList(const ListContext& context) {
   static const ManagedAccounts kNoManaged;
   const DesiredUsers& desired = context.desired ? *context.desired : kNoDesired;
   const ManagedAccounts& managed = context.managed ? *context.managed : kNoManaged;
+  std::map<std::string, std::string> known;
   {
     std::lock_guard lock(mu_);
-    ids_ = context.ids;
+    known = known_ids_;
+    if (context.ids) {
+      for (const auto& [email, id] : to_cache_) context.ids->Put(email, id);
+      to_cache_.clear();
+    }
   }
 
   Listing listing;
@@ -65,6 +70,10 @@ StatusOr<LiveState> OrgadminConnector::DoList(const ListContext& context) {
     std::optional<std::string> id;
     if (!recorded.empty()) id = recorded;
     if (!id && context.ids) id = context.ids->Get(email);
+    if (!id) {
+      const auto it = known.find(email);
+      if (it != known.end()) id = it->second;
+    }
     if (!id) {
       StatusOr<std::optional<std::string>> found = api_.FindUser(email, What("find user", email));
       if (!found.ok()) return found.status();

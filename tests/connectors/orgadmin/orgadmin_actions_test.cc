@@ -66,7 +66,7 @@ void ListWith(OrgFixture& f, MapIdCache& ids, const char* alice_id) {
   REQUIRE(f.connector.List(ListContext{&desired, nullptr, &ids}).ok());
 }
 
-TEST_CASE("inviting a user nobody has creates them, then adds their groups, and caches the id") {
+TEST_CASE("inviting a user nobody has creates them, adds their groups, and the next listing caches the id") {
   OrgFixture f;
   MapIdCache ids;
   ListWith(f, ids, nullptr);
@@ -82,6 +82,12 @@ TEST_CASE("inviting a user nobody has creates them, then adds their groups, and 
                             {{"org", kOrg}, {"email", "Alice@Acme.io"}, {"first", "Alice"},
                              {"last", "Liddell"}, {"name", "Alice Liddell"}, {"externalId", "E-1"}}));
   CHECK(sent[2] == AddGroup(kNewId, kG1));
+  // The next listing caches the id and looks nothing up.
+  CHECK(ids.ids.count("alice@acme.io") == 0);
+  DesiredUsers desired;
+  desired["alice@acme.io"].email = "alice@acme.io";
+  REQUIRE(f.connector.List(ListContext{&desired, nullptr, &ids}).ok());
+  CHECK(f.fake.requests().size() == 3);
   CHECK(ids.ids.at("alice@acme.io") == kNewId);
 }
 
