@@ -101,7 +101,9 @@ TEST_CASE("an internal server error on a mutation is retryable; other codes are 
       {"UNAUTHENTICATED", StatusCode::kUnauthenticated},
       {"SOMETHING_NEW", StatusCode::kFailedPrecondition},
   };
-  for (const auto& [code, status] : cases) {
+  for (const auto& c : cases) {
+    const char* code = c.first;
+    const StatusCode status = c.second;
     CAPTURE(code);
     Fixture f;
     f.fake.Push(testing::Answer(200, ErrorJson("removeUser", "no", code)));

@@ -36,7 +36,9 @@ TEST_CASE("inviteUser: a new email is invited; wrong level, user, or invitation 
       {{{"email", "ALICE@acme.io"}, {"role", "SYSTEM_VIEWER"}}, "DUPLICATE_EMAIL"},
       {{{"email", "carol@acme.io"}, {"role", "SYSTEM_VIEWER"}}, "USER_ALREADY_INVITED"},
   };
-  for (const auto& [variables, code] : cases) {
+  for (const auto& c : cases) {
+    const json& variables = c.first;
+    const char* code = c.second;
     CAPTURE(code);
     Reply r = sim.Graphql(kInviteUser, variables);
     CHECK(r.status == 200);
