@@ -33,6 +33,7 @@ void Daemon::AddWorkers() {
 }
 
 void Daemon::OnManifestEvent(bool force_reconcile) {
+  std::lock_guard lock(reload_mu_);
   ReloadResult r = manifest_.Reload();
   metrics_.SetManifestValid(manifest_.valid());
   if (r == ReloadResult::kChanged) {

@@ -84,6 +84,7 @@ class Daemon {
   std::unique_ptr<Workers> workers_;
   std::atomic<bool> ready_{false};
   std::atomic<bool> stopping_{false};
+  std::mutex reload_mu_;  // one reload at a time: an older read never replaces a newer one
   mutable std::mutex reports_mu_;
   std::map<std::string, Report> reports_;  // guarded by reports_mu_
 };

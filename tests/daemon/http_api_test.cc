@@ -216,7 +216,9 @@ TEST_CASE("metrics are Prometheus text with HELP and TYPE for every family") {
       {"idsync_removals_held", "gauge"},           {"idsync_manifest_valid", "gauge"},
       {"idsync_last_success_timestamp_seconds", "gauge"}, {"idsync_api_requests_total", "counter"},
   };
-  for (const auto& [name, type] : want) {
+  for (const auto& entry : want) {
+    const std::string& name = entry.first;
+    const std::string& type = entry.second;
     CAPTURE(name);
     CHECK(e.type[name] == type);
     CHECK_FALSE(e.help[name].empty());
