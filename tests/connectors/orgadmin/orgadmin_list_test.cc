@@ -140,8 +140,8 @@ TEST_CASE("the planner invites found non-members, adopts seen ones and reports t
   Scenario s;
   s.desired.erase("fred@acme.io");
   f.Reply(FindAnswer("cccccccc-0000-4000-8000-000000000003", "carl@acme.io"));
-  f.Reply(GroupAnswer({GroupRow(kAliceId, kG1, "retired"), GroupRow(kEveId, kG1, "active", "Eve")}));
-  f.Reply(GroupAnswer({GroupRow(kBobId, kG2, "active")}));
+  f.Reply(GroupAnswer(json::array({GroupRow(kAliceId, kG1, "retired"), GroupRow(kEveId, kG1, "active", "Eve")})));
+  f.Reply(GroupAnswer(json::array({GroupRow(kBobId, kG2, "active")})));
   StatusOr<LiveState> live = f.connector.List(s.context());
   REQUIRE(live.ok());
   PlatformPolicy policy{.platform = "fw", .type = PlatformType::kOrgadmin,
