@@ -83,7 +83,7 @@ TEST_CASE("idsync-sim refuses a bad seed with exit code 2 and the reason") {
   std::ofstream(seed) << "astra: {}\n";
   pid_t pid = Spawn({"--seed", seed}, out);
   CHECK(WaitExit(pid) == 2);
-  CHECK(ReadFile(out + ".err").find("platform astra is not simulated yet") != std::string::npos);
+  CHECK(ReadFile(out + ".err").find("seed: astra.credentials { token } is required (line 1)") != std::string::npos);
   for (const std::string& f : {seed, out, out + ".err"}) std::remove(f.c_str());
 }
 
