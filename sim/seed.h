@@ -19,8 +19,8 @@
 namespace idsync::sim {
 
 // The seed's sections by platform name, or an error message. Every section must name
-// a known platform: `simulated` lists the ones built; houston, astra, orgadmin and scim
-// are known but may not be simulated yet ("platform houston is not simulated yet").
+// a known platform; a known one missing from `simulated` is an error that says so
+// ("platform X is not simulated yet"). The server passes all five.
 // Empty text is an empty seed.
 std::variant<std::map<std::string, YAML::Node>, std::string> LoadSeed(std::string_view yaml_text,
                                                                       std::initializer_list<std::string_view> simulated);
