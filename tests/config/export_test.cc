@@ -64,7 +64,9 @@ void CheckRoundTrip(const PlatformConfig& p, const LiveState& live, std::size_t 
   CHECK(back.max_removals == p.max_removals);
   auto desired = ResolveDesired(*loaded.manifest)[p.name];
   CHECK(desired.size() == expected_users);
-  for (const auto& [email, d] : desired) {
+  for (const auto& entry : desired) {
+    const std::string& email = entry.first;
+    const DesiredUser& d = entry.second;
     CAPTURE(email);
     REQUIRE(live.users.count(email));
     bool resolves = p.type == PlatformType::kAstra || p.type == PlatformType::kScim;
