@@ -128,6 +128,24 @@ Status SqliteStore::JournalRecord(int64_t run_id, const Action& action, JournalS
                            StoredVerbName(action.verb) + " " + action.platform + "/" +
                            action.email;
   return Locked(what, [&]() -> Status {
+    // The same deferred or held action as this user's newest row on the platform is
+    // refreshed, not written again: a daemon would otherwise add a row every interval.
+    const std::string payload = EncodeActionPayload(action);
+    SQLite::Statement last(db_,
+                           "SELECT id, action, payload, status FROM journal "
+                           "WHERE platform = ? AND email = ? ORDER BY id DESC LIMIT 1");
+    last.bind(1, action.platform);
+    last.bind(2, action.email);
+    if (last.executeStep() && last.getColumn(1).getString() == StoredVerbName(action.verb) &&
+        last.getColumn(2).getString() == payload &&
+        last.getColumn(3).getString() == JournalStatusName(status)) {
+      SQLite::Statement refresh(db_, "UPDATE journal SET run_id = ?, updated_at = ? WHERE id = ?");
+      BindRunId(refresh, 1, run_id);
+      refresh.bind(2, now);
+      refresh.bind(3, last.getColumn(0).getInt64());
+      refresh.exec();
+      return OkStatus();
+    }
     InsertJournal(run_id, action, status, 0, now);
     return OkStatus();
   });

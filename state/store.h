@@ -91,7 +91,9 @@ class Store {
   virtual Status JournalFinish(int64_t entry_id, JournalStatus status, const std::string& error,
                                int64_t now) = 0;
   // Records a deferred or held action without a request (attempts 0); kPending is
-  // refused (kInvalidArgument): a pending row means "request maybe sent".
+  // refused (kInvalidArgument): a pending row means "request maybe sent". When the
+  // user's newest row on the platform is the same action (verb and payload) with the
+  // same status, that row is refreshed (run_id, updated_at) instead of a new one.
   virtual Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                                int64_t now) = 0;
   // Entries left pending by a process that died mid-request (any run), oldest first;

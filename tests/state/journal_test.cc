@@ -178,6 +178,28 @@ TEST_CASE_FIXTURE(Fixture, "deferred and held actions are recorded without an at
   CHECK(pending->empty());
 }
 
+TEST_CASE_FIXTURE(Fixture, "a deferred action recorded again refreshes its row instead of adding one") {
+  Action deferred = MakeAction("houston", "a@acme.io", Verb::kGrant);
+  deferred.disposition = Disposition::kDeferred;
+  REQUIRE(store->JournalRecord(run, deferred, JournalStatus::kDeferred, 7).ok());
+  REQUIRE(store->JournalRecord(run, deferred, JournalStatus::kDeferred, 9).ok());
+  std::vector<JournalEntry> history = MustHistory({});
+  REQUIRE(history.size() == 1);
+  CHECK(history[0].created_at == 7);
+  CHECK(history[0].updated_at == 9);
+
+  // Another status, another action, or a row in between: a new row each.
+  REQUIRE(store->JournalRecord(run, deferred, JournalStatus::kHeld, 10).ok());
+  CHECK(MustHistory({}).size() == 2);
+  MustBegin(MakeAction("houston", "a@acme.io", Verb::kInvite), 11);
+  REQUIRE(store->JournalRecord(run, deferred, JournalStatus::kHeld, 12).ok());
+  CHECK(MustHistory({}).size() == 4);
+  Action other = MakeAction("houston", "b@acme.io", Verb::kGrant);
+  other.disposition = Disposition::kDeferred;
+  REQUIRE(store->JournalRecord(run, other, JournalStatus::kDeferred, 13).ok());
+  CHECK(MustHistory({}).size() == 5);
+}
+
 TEST_CASE_FIXTURE(Fixture, "recording a pending action without a request is refused") {
   Status s = store->JournalRecord(run, MakeAction("astro", "a@acme.io", Verb::kInvite),
                                   JournalStatus::kPending, 1);
