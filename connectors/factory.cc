@@ -10,18 +10,29 @@
 
 namespace idsync {
 
-HttpStack::HttpStack(CurlOptions curl, std::string label, RetryPolicy policy, Backoff backoff,
+HttpStack::HttpStack(HttpLane& lane, std::string label, RetryPolicy policy, Backoff backoff,
                      Sleeper sleeper)
-    : curl_(std::move(curl)),
-      logging_(curl_, std::move(label)),
+    : lane_(lane),
+      logging_(lane_, std::move(label)),
       retry_(logging_, policy, std::move(backoff), std::move(sleeper)) {}
 
-std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config) {
-  CurlOptions curl;
-  curl.timeout = config.timeout;
-  curl.connect_timeout = std::min(curl.connect_timeout, config.timeout);
-  curl.ca_file = config.ca_file;
-  return std::make_unique<HttpStack>(std::move(curl), config.name, RetryPolicy{}, Backoff{});
+LaneOptions LaneOptionsFor(const PlatformConfig& config) {
+  LaneOptions lane;
+  lane.name = config.name;
+  lane.concurrency = config.concurrency;
+  if (config.rate_limit && config.rate_limit->per_second > 0) {
+    lane.rate_limit = config.rate_limit->per_second;
+  }
+  lane.transfer.timeout = config.timeout;
+  lane.transfer.connect_timeout = std::min(lane.transfer.connect_timeout, config.timeout);
+  lane.transfer.ca_file = config.ca_file;
+  return lane;
+}
+
+std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config, HttpEngine* engine) {
+  HttpEngine& owner = engine != nullptr ? *engine : HttpEngine::Shared();
+  return std::make_unique<HttpStack>(owner.Lane(LaneOptionsFor(config)), config.name,
+                                     RetryPolicy{}, Backoff{});
 }
 
 StatusOr<std::unique_ptr<Connector>> MakeConnector(const PlatformConfig& config,

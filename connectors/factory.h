@@ -8,7 +8,7 @@
 
 #include "config/manifest.h"
 #include "connectors/connector.h"
-#include "connectors/http/curl_client.h"
+#include "connectors/http/engine.h"
 #include "connectors/http/http_client.h"
 #include "connectors/http/logging.h"
 #include "connectors/http/retry.h"
@@ -32,25 +32,40 @@ using SecretReader =
 StatusOr<std::unique_ptr<Connector>> MakeConnector(const PlatformConfig& config,
                                                    const SecretReader& secrets, ConnectorEnv env);
 
-// curl -> logging/counting -> retry, owned together. Send goes through the retry layer,
-// so every attempt is logged and counted.
+// engine lane -> logging/counting -> retry, owned together (the lane belongs to its
+// engine). Send goes through the retry layer, so every attempt is logged and
+// counted, and every attempt waits its turn in the lane (concurrency, rate, pauses).
+//
+// Thread-safety: Send, counters() and lane_stats() are safe from any number of
+// threads at once.
 class HttpStack : public HttpClient {
  public:
-  HttpStack(CurlOptions curl, std::string label, RetryPolicy policy, Backoff backoff,
+  // REQUIRES: `lane` (its engine) outlives this stack.
+  HttpStack(HttpLane& lane, std::string label, RetryPolicy policy, Backoff backoff,
             Sleeper sleeper = RealSleeper());
 
   StatusOr<HttpResponse> Send(const HttpRequest& request) override { return retry_.Send(request); }
-  // Requests per HTTP status (0 = no answer), for idsync_api_requests_total.
+  // Requests per HTTP status (0 = no answer) sent through this stack, for
+  // idsync_api_requests_total.
   const RequestCounters& counters() const { return logging_.counters(); }
+  // The lane's own counters since it was made (it outlives stacks: a platform's
+  // lane is shared by every stack built for it), for benchmarks.
+  LaneStats lane_stats() const { return lane_.Stats(); }
 
  private:
-  CurlHttpClient curl_;
+  HttpLane& lane_;
   LoggingHttpClient logging_;
   RetryingHttpClient retry_;
 };
 
-// The default stack for one platform instance: its `timeout` per request, its
-// `tls.ca_file`, logs labelled with its name, the default retry policy and backoff.
-std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config);
+// The lane options of one platform instance: its name, `concurrency`, `rate_limit`,
+// `timeout` per request (connect timeout at most 10 s) and `tls.ca_file`.
+LaneOptions LaneOptionsFor(const PlatformConfig& config);
+
+// The default stack for one platform instance: its lane of `engine` (the process's
+// shared engine when null), logs labelled with its name, the default retry policy and
+// backoff. Building it again for the same platform keeps the lane and what it learnt.
+std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config,
+                                         HttpEngine* engine = nullptr);
 
 }  // namespace idsync

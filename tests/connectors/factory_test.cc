@@ -53,17 +53,38 @@ TEST_CASE("the default stack counts each attempt") {
   PlatformConfig config = Workspace();
   config.url = "http://127.0.0.1:1/graphql";  // nothing listens on port 1
   config.timeout = std::chrono::milliseconds(500);
-  CurlOptions curl;
-  curl.timeout = config.timeout;
+  HttpEngine engine;
   RetryPolicy policy;
   policy.max_attempts = 3;
   Backoff backoff(std::chrono::milliseconds(1), std::chrono::milliseconds(1), 2.0, [] { return 0.0; });
-  HttpStack stack(curl, config.name, policy, backoff, [](std::chrono::milliseconds) {});
+  HttpStack stack(engine.Lane(LaneOptionsFor(config)), config.name, policy, backoff,
+                  [](std::chrono::milliseconds) {});
   HttpRequest request;
   request.url = config.url;
   CHECK(stack.Send(request).status().code() == StatusCode::kUnavailable);
   CHECK(stack.counters().Count(0) == 3);
-  CHECK(MakeHttpStack(config) != nullptr);
+  CHECK(stack.lane_stats().sent == 3);
+  CHECK(MakeHttpStack(config, &engine) != nullptr);
+}
+
+TEST_CASE("a platform's lane takes its concurrency, rate limit, timeout and CA file") {
+  PlatformConfig config = Workspace();
+  config.concurrency = 3;
+  config.rate_limit = RateLimit{2.5, "150/m"};
+  config.timeout = std::chrono::milliseconds(4000);
+  config.ca_file = "/etc/corp-ca.pem";
+  const LaneOptions lane = LaneOptionsFor(config);
+  CHECK(lane.name == "ws");
+  CHECK(lane.concurrency == 3);
+  CHECK(lane.rate_limit == 2.5);
+  CHECK(lane.transfer.timeout == std::chrono::milliseconds(4000));
+  CHECK(lane.transfer.connect_timeout == std::chrono::milliseconds(4000));
+  CHECK(lane.transfer.ca_file == "/etc/corp-ca.pem");
+
+  config.rate_limit.reset();
+  config.timeout = std::chrono::milliseconds(30'000);
+  CHECK_FALSE(LaneOptionsFor(config).rate_limit.has_value());
+  CHECK(LaneOptionsFor(config).transfer.connect_timeout == std::chrono::milliseconds(10'000));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// TLS through CurlHttpClient against a cpp-httplib SSLServer on 127.0.0.1, with a
+// TLS through an engine lane against a cpp-httplib SSLServer on 127.0.0.1, with a
 // self-signed certificate made here (nothing committed, nothing shelled out).
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -10,9 +10,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
-#include "connectors/http/curl_client.h"
+#include "connectors/http/engine.h"
 
 namespace idsync {
 namespace {
@@ -75,26 +76,37 @@ TEST_CASE("TLS verification is on: an untrusted certificate fails, a given CA fi
   HttpRequest request;
   request.url = "https://127.0.0.1:" + std::to_string(port) + "/hello";
 
-  CurlOptions system_trust;
-  system_trust.timeout = 2s;
-  StatusOr<HttpResponse> untrusted = CurlHttpClient(system_trust).Send(request);
+  auto engine_owner = std::make_unique<HttpEngine>();
+  HttpEngine& engine = *engine_owner;
+  LaneOptions system_trust;
+  system_trust.name = "system-trust";
+  system_trust.transfer.timeout = 2s;
+  StatusOr<HttpResponse> untrusted = engine.Lane(system_trust).Send(request);
   CHECK(untrusted.status().code() == StatusCode::kFailedPrecondition);
   CHECK(untrusted.status().message().starts_with("TLS certificate verification failed for 127.0.0.1: "));
   CHECK_FALSE(untrusted.status().retryable());
 
   const std::string pem = tls.WritePem("idsync-connectors-test-" + std::to_string(port) + ".pem");
   REQUIRE_FALSE(pem.empty());
-  CurlOptions extra_trust = system_trust;
-  extra_trust.ca_file = pem;
-  StatusOr<HttpResponse> trusted = CurlHttpClient(extra_trust).Send(request);
+  LaneOptions extra_trust = system_trust;
+  extra_trust.name = "extra-trust";
+  extra_trust.transfer.ca_file = pem;
+  StatusOr<HttpResponse> trusted = engine.Lane(extra_trust).Send(request);
   CHECK(trusted.ok());
   if (trusted.ok()) CHECK(trusted->body == "secure hello");
 
-  CurlOptions missing_ca = system_trust;
-  missing_ca.ca_file = pem + ".missing";
-  StatusOr<HttpResponse> bad_file = CurlHttpClient(missing_ca).Send(request);
+  LaneOptions missing_ca = system_trust;
+  missing_ca.name = "missing-ca";
+  missing_ca.transfer.ca_file = pem + ".missing";
+  StatusOr<HttpResponse> bad_file = engine.Lane(missing_ca).Send(request);
   CHECK(bad_file.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(bad_file.status().message().starts_with("TLS CA file " + pem + ".missing could not be used: "));
 
+  // The trusting lane's connection is still open: a lane without the CA must not
+  // reuse it (verification is per request, not per connection).
+  CHECK(engine.Lane(system_trust).Send(request).status().code() == StatusCode::kFailedPrecondition);
+
+  engine_owner.reset();  // closes its kept-alive connections, so the server stops at once
   server.stop();
   thread.join();
   std::filesystem::remove(pem);

@@ -1,0 +1,159 @@
+#include "connectors/http/transfer.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+
+#include "connectors/http/url.h"
+#include "core/text.h"
+
+#ifndef IDSYNC_VERSION
+#define IDSYNC_VERSION "0.0.0"
+#endif
+
+static_assert(CURL_ERROR_SIZE == 256, "CurlTransfer::errbuf_ must hold CURL_ERROR_SIZE bytes");
+
+namespace idsync {
+namespace {
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+// One header line per call: "Name: value\r\n". A status line starts a new response
+// (after a 100 Continue or an HTTP/1 upgrade), so it clears what came before.
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<HttpHeaders*>(user);
+  const std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) {
+    headers->clear();
+    return size * count;
+  }
+  const auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    headers->emplace_back(Trim(line.substr(0, colon)), Trim(line.substr(colon + 1)));
+  }
+  return size * count;
+}
+
+}  // namespace
+
+std::string DefaultUserAgent() { return std::string("idsync/") + IDSYNC_VERSION; }
+
+void EnsureCurlInitialised() {
+  // curl_global_init is not safe to race with other curl calls: once, before any use.
+  static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
+  (void)init;
+}
+
+StatusOr<std::unique_ptr<CurlTransfer>> CurlTransfer::Prepare(const HttpRequest& request,
+                                                              const TransferOptions& options) {
+  EnsureCurlInitialised();
+  std::unique_ptr<CurlTransfer> transfer(new CurlTransfer(request, options));
+  if (transfer->easy_ == nullptr) return Internal("curl_easy_init failed");
+  CURL* curl = transfer->easy_;
+
+  curl_slist* headers = nullptr;
+  auto append = [&headers](const std::string& line) {
+    curl_slist* head = curl_slist_append(headers, line.c_str());
+    if (head == nullptr) return false;  // the list is unchanged
+    headers = head;
+    return true;
+  };
+  bool appended = true;
+  for (const auto& [name, value] : request.headers) {
+    appended = appended && append(value.empty() ? name + ";" : name + ": " + value);
+  }
+  // No "Expect: 100-continue" round trip before bodies.
+  appended = appended && append("Expect:");
+  transfer->header_list_ = headers;
+  if (!appended) return Internal("curl_slist_append failed");
+
+  const auto timeout = transfer->timeout_;
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, transfer->errbuf_);
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (options.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file->c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min(options.connect_timeout, timeout).count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer->response_.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer->response_.headers);
+
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else {
+    if (request.method == "POST" || !request.body.empty()) {
+      // The size first: COPYPOSTFIELDS copies that many bytes (the body may hold NULs).
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(curl, CURLOPT_COPYPOSTFIELDS, request.body.data());
+    }
+    if (request.method != "POST") {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+  }
+  return transfer;
+}
+
+CurlTransfer::CurlTransfer(const HttpRequest& request, const TransferOptions& options)
+    : easy_(curl_easy_init()),
+      method_(request.method),
+      url_(request.url),
+      timeout_(request.timeout.count() > 0 ? request.timeout : options.timeout),
+      ca_file_(options.ca_file) {}
+
+CurlTransfer::~CurlTransfer() {
+  if (easy_ != nullptr) curl_easy_cleanup(easy_);
+  curl_slist_free_all(static_cast<curl_slist*>(header_list_));
+}
+
+StatusOr<HttpResponse> CurlTransfer::Finish(int result) {
+  const auto code = static_cast<CURLcode>(result);
+  if (code == CURLE_OK) {
+    long status = 0;
+    curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+    response_.status = static_cast<int>(status);
+    return std::move(response_);
+  }
+  const std::string detail = errbuf_[0] != '\0' ? errbuf_ : curl_easy_strerror(code);
+  const std::string what = method_ + " " + UrlForLog(url_);
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return Status(StatusCode::kDeadlineExceeded,
+                    what + ": timed out after " + FormatDuration(timeout_) + ": " + detail);
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return FailedPrecondition("TLS certificate verification failed for " + UrlHost(url_) +
+                                ": " + detail);
+    case CURLE_SSL_CACERT_BADFILE:
+      return FailedPrecondition("TLS CA file " + ca_file_.value_or("(system)") +
+                                " could not be used: " + detail);
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return InvalidArgument(what + ": " + detail);
+    case CURLE_OUT_OF_MEMORY:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+    case CURLE_UNKNOWN_OPTION:
+      return Internal(what + ": " + detail);
+    default:
+      // DNS, connect, send/receive, reset, TLS handshake, HTTP/2 stream errors.
+      return Unavailable(what + ": " + detail);
+  }
+}
+
+}  // namespace idsync
