@@ -17,6 +17,9 @@ constexpr double kBurstSeconds = 0.05;     // the bucket holds this much of the 
 constexpr auto kIdleGap = std::chrono::seconds(1);   // a longer gap starts a busy period
 constexpr auto kHistory = std::chrono::seconds(10);  // sends kept for the estimate
 constexpr auto kAssumedServerBurst = std::chrono::seconds(1);
+// Fewer sends than this before a refusal say more about someone else's use of the
+// limit (or a bucket left empty by our last run) than about its rate: pause only.
+constexpr int kMinEvidence = 10;
 constexpr milliseconds kDefaultPause{1000};
 constexpr milliseconds kMaxPause{120'000};
 
@@ -71,12 +74,13 @@ void AdaptiveRate::OnSent(Time now) {
   tokens_ = std::max(0.0, tokens_ - 1.0);
 }
 
-double AdaptiveRate::EstimateServerRate(Time refused_send) const {
+std::optional<double> AdaptiveRate::EstimateServerRate(Time refused_send) const {
   Time origin = refused_send - kHistory;
   if (busy_since_ <= refused_send) origin = std::max(origin, busy_since_);
   const auto accepted = std::count_if(sends_.begin(), sends_.end(), [&](Time t) {
     return t >= origin && t < refused_send;
   });
+  if (accepted < kMinEvidence) return std::nullopt;
   const double seconds = Seconds(refused_send - origin + kAssumedServerBurst).count();
   return std::max(kMinRate, static_cast<double>(accepted) / seconds);
 }
@@ -92,10 +96,13 @@ void AdaptiveRate::SetRate(double rate, Time now) {
 bool AdaptiveRate::OnThrottled(Time sent, Time now, std::optional<milliseconds> retry_after) {
   const bool after_first = first_throttle_.has_value() && sent > *first_throttle_;
   PauseFor(now, retry_after.value_or(kDefaultPause));
-  if (!first_throttle_) {
-    first_throttle_ = now;
-    ceiling_ = EstimateServerRate(sent);
-    SetRate(Cap(), now);
+  if (!first_throttle_) first_throttle_ = now;
+  if (std::isinf(ceiling_)) {
+    const std::optional<double> estimate = EstimateServerRate(sent);
+    if (estimate) {
+      ceiling_ = *estimate;
+      SetRate(Cap(), now);
+    }
   } else if (sent >= decreased_at_) {
     // Refused at the rate we were sending: that is the new ceiling.
     ceiling_ = std::min(ceiling_, rate_);

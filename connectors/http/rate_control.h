@@ -5,16 +5,17 @@
 // The server is assumed to limit with a token bucket of r requests/s holding about one
 // second's worth (r tokens), refusing with 429 once it is empty. Before any 429 the
 // lane sends at its configured rate_limit, or without a rate limit (concurrency only)
-// when none is configured. On the first 429 (for a request sent since the last
-// decrease):
+// when none is configured. On the first 429:
 //   - the lane pauses until the answer's Retry-After (1 s when absent; at most 2 min);
 //     requests already queued wait too, so only those in flight can still be refused;
 //   - the server's rate is estimated from what it accepted: from the start of the busy
 //     period (sends less than 1 s apart, at most 10 s back) to the refused send,
 //     N sends in T seconds drained a full bucket, N = r*1s + r*T, so r = N / (T + 1s).
 //     That is the ceiling; the lane continues at 95% of it. A smaller bucket than
-//     assumed makes the estimate lower (safe), never higher.
-// A later 429 for a request sent after that decrease means the ceiling was too high:
+//     assumed makes the estimate lower (safe), never higher. With fewer than 10
+//     such sends (the bucket was not full: another client, or our previous run) the
+//     lane only pauses, and learns at the next 429.
+// A later 429 for a request sent after the decrease means the ceiling was too high:
 // ceiling = the rate it was sent at, rate = 85% of that. 429s for requests sent before
 // the last decrease only extend the pause: they tell nothing about the new rate. Each
 // second without a 429 the rate climbs back by 2% of the ceiling, never above 95% of
@@ -65,7 +66,8 @@ class AdaptiveRate {
   double Burst() const;
   double Cap() const;  // the most AI may reach: min(limit, 95% of ceiling)
   void SetRate(double rate, Time now);
-  double EstimateServerRate(Time refused_send) const;
+  // nullopt when too few requests preceded the refusal to say anything.
+  std::optional<double> EstimateServerRate(Time refused_send) const;
 
   std::optional<double> limit_;
   double ceiling_ = kUnlimited;
