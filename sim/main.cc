@@ -1,5 +1,6 @@
 // idsync-sim: the platform simulator (SPEC §7) as a command.
 //   idsync-sim --seed examples/sim-seed.yaml --listen 127.0.0.1:0 --port-file /tmp/port
+//   idsync-sim --faults '{"workspace": {"latency_ms": 20, "rate_limit": {"per_second": 100}}}'
 // Prints "idsync-sim listening on http://HOST:PORT" once it accepts requests, and
 // exits 0 on SIGTERM or SIGINT.
 #include <csignal>
@@ -35,14 +36,29 @@ int main(int argc, char** argv) {
   std::string seed_path;
   std::string port_file;
   bool log_requests = false;
+  std::string faults;
+  int threads = 128;
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free one")->capture_default_str();
   app.add_option("--seed", seed_path, "YAML seed file (see examples/sim-seed.yaml)");
   app.add_option("--port-file", port_file, "write the bound port to this file once listening");
   app.add_flag("--log-requests", log_requests, "log one line per request on stderr");
+  app.add_option("--faults", faults,
+                 "JSON {\"<platform>\": faults} (sim/faults.h); replaces the seed's faults for those platforms");
+  app.add_option("--threads", threads, "worker threads (bounds concurrent connections)")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 4096));
   CLI11_PARSE(app, argc, argv);
 
   idsync::sim::ServerOptions options;
   options.log_requests = log_requests;
+  options.threads = threads;
+  if (!faults.empty()) {
+    options.faults = nlohmann::json::parse(faults, nullptr, /*allow_exceptions=*/false);
+    if (options.faults.is_discarded() || !options.faults.is_object()) {
+      std::cerr << "idsync-sim: --faults must be a JSON object {\"<platform>\": faults}\n";
+      return 2;
+    }
+  }
   if (!ParseListen(listen, &options)) {
     std::cerr << "idsync-sim: --listen must be HOST:PORT, got \"" << listen << "\"\n";
     return 2;
@@ -65,6 +81,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a client that hung up is a failed write, not a crash
 
   auto created = idsync::sim::SimServer::Create(seed, options);
   if (auto* error = std::get_if<std::string>(&created)) {

@@ -5,8 +5,10 @@
 // time after Seed(); implementations guard their state with their own mutex.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -23,6 +25,26 @@ struct ControlAnswer {
   static ControlAnswer Error(int status, std::string message) { return {status, {{"error", std::move(message)}}}; }
 };
 
+// Where a platform adds its HTTP routes. The server passes every handler through
+// `wrap` (fault injection, sim/fault_route.h) before httplib sees it, so no platform
+// registers a route the fault layer does not stand in front of.
+class Routes {
+ public:
+  using Handler = httplib::Server::Handler;
+  using Wrap = std::function<Handler(Handler)>;
+  Routes(httplib::Server& server, Wrap wrap) : server_(server), wrap_(std::move(wrap)) {}
+
+  void Get(const std::string& pattern, Handler handler) { server_.Get(pattern, wrap_(std::move(handler))); }
+  void Post(const std::string& pattern, Handler handler) { server_.Post(pattern, wrap_(std::move(handler))); }
+  void Put(const std::string& pattern, Handler handler) { server_.Put(pattern, wrap_(std::move(handler))); }
+  void Patch(const std::string& pattern, Handler handler) { server_.Patch(pattern, wrap_(std::move(handler))); }
+  void Delete(const std::string& pattern, Handler handler) { server_.Delete(pattern, wrap_(std::move(handler))); }
+
+ private:
+  httplib::Server& server_;
+  Wrap wrap_;
+};
+
 class Platform {
  public:
   virtual ~Platform() = default;
@@ -36,7 +58,7 @@ class Platform {
   virtual std::string Seed(const YAML::Node& section) = 0;
 
   // Adds the platform's API routes (under its own prefix) to `server`.
-  virtual void RegisterRoutes(httplib::Server& server) = 0;
+  virtual void RegisterRoutes(Routes& server) = 0;
 
   // Everything the platform holds, secrets excepted, in the seed's own shape.
   virtual nlohmann::json DumpState() const = 0;

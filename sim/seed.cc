@@ -61,4 +61,24 @@ std::optional<std::string> ScalarAt(const YAML::Node& node, const std::string& k
   return value.Scalar();
 }
 
+nlohmann::json YamlToJson(const YAML::Node& node) {
+  if (!node || node.IsNull()) return nullptr;
+  if (node.IsSequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : node) out.push_back(YamlToJson(item));
+    return out;
+  }
+  if (node.IsMap()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& entry : node) out[entry.first.Scalar()] = YamlToJson(entry.second);
+    return out;
+  }
+  const std::string& text = node.Scalar();
+  if (node.Tag() != "!") {
+    nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded() && (parsed.is_number() || parsed.is_boolean())) return parsed;
+  }
+  return text;
+}
+
 }  // namespace idsync::sim

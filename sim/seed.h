@@ -14,6 +14,7 @@
 #include <string_view>
 #include <variant>
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 namespace idsync::sim {
@@ -35,5 +36,10 @@ std::string CheckKeys(const YAML::Node& node, const std::string& where, std::ini
 // The scalar at node[key]: nullopt when absent; `error` set when present but not a scalar.
 std::optional<std::string> ScalarAt(const YAML::Node& node, const std::string& key, const std::string& where,
                                     std::string* error);
+
+// A seed node as JSON: maps and lists as such; a plain scalar that reads as a JSON
+// number, true, false or null becomes that; anything else (and every quoted scalar) a
+// string.
+nlohmann::json YamlToJson(const YAML::Node& node);
 
 }  // namespace idsync::sim

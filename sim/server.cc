@@ -3,6 +3,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "sim/fault_route.h"
 #include "sim/seed.h"
 #include "sim/astra/astra.h"
 #include "sim/houston/houston.h"
@@ -32,18 +33,42 @@ std::variant<std::unique_ptr<SimServer>, std::string> SimServer::Create(std::str
   // Answers are small and written in pieces (headers, body): without TCP_NODELAY the
   // second piece waits for the client's delayed ACK, 40 ms a request on loopback.
   server->server_.set_tcp_nodelay(true);
+  const int threads = options.threads;
+  server->server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server->platforms_.push_back(MakeWorkspacePlatform());
   server->platforms_.push_back(MakeHoustonPlatform());
   server->platforms_.push_back(MakeAstraPlatform());
   server->platforms_.push_back(MakeOrgadminPlatform());
   server->platforms_.push_back(MakeScimPlatform());
   for (const auto& platform : server->platforms_) {
-    auto it = seeds.find(platform->name());
-    std::string error = platform->Seed(it == seeds.end() ? YAML::Node() : it->second);
+    const std::string name = platform->name();
+    auto it = seeds.find(name);
+    YAML::Node section = it == seeds.end() ? YAML::Node() : it->second;
+    FaultConfig faults;
+    if (section.IsMap() && section["faults"]) {
+      auto parsed = ParseFaultConfig(YamlToJson(section["faults"]));
+      if (auto* error = std::get_if<std::string>(&parsed)) {
+        return SeedError(section["faults"], "seed: " + name + ".faults: " + *error);
+      }
+      faults = std::get<FaultConfig>(parsed);
+      section.remove("faults");
+    }
+    std::string error = platform->Seed(section);
     if (!error.empty()) return error;
-    platform->RegisterRoutes(server->server_);
+    server->seeded_faults_[name] = faults;
+    auto& injector = server->faults_[name] = std::make_unique<FaultInjector>();
+    injector->Set(faults);
+    Routes routes(server->server_, [injector = injector.get(), name, port = &server->port_](Routes::Handler inner) {
+      return WithFaults(injector, name, port, std::move(inner));
+    });
+    platform->RegisterRoutes(routes);
+  }
+  if (!options.faults.is_null() && !options.faults.empty()) {
+    if (std::string error = server->SetFaults(options.faults); !error.empty()) return "faults: " + error;
+    for (const auto& [name, injector] : server->faults_) server->seeded_faults_[name] = injector->config();
   }
   server->RegisterControlRoutes();
+  server->RegisterFaultRoutes();
   if (options.log_requests) {
     server->server_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       std::string line = "idsync-sim: " + req.method + " " + req.path + " -> " + std::to_string(res.status) + "\n";
@@ -70,15 +95,23 @@ void SimServer::RegisterControlRoutes() {
   });
   server_.Post("/_sim/reset", [this](const httplib::Request&, httplib::Response& res) {
     for (const auto& p : platforms_) p->Reset();
+    for (const auto& [name, injector] : faults_) {
+      injector->Set(seeded_faults_[name]);
+      injector->ResetCounters();
+    }
     Reply(res, 200, {{"reset", true}});
   });
   server_.Get("/_sim/counters", [this](const httplib::Request&, httplib::Response& res) {
     json out = json::object();
-    for (const auto& p : platforms_) out[p->name()] = p->Counters();
+    for (const auto& p : platforms_) {
+      out[p->name()] = p->Counters();
+      out[p->name()]["faults"] = faults_.at(p->name())->Counters();
+    }
     Reply(res, 200, out);
   });
   server_.Post("/_sim/counters/reset", [this](const httplib::Request&, httplib::Response& res) {
     for (const auto& p : platforms_) p->ResetCounters();
+    for (const auto& [name, injector] : faults_) injector->ResetCounters();
     Reply(res, 200, {{"reset", true}});
   });
   server_.Post(R"(/_sim/([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -88,6 +121,43 @@ void SimServer::RegisterControlRoutes() {
     if (body.is_discarded() || !body.is_object()) return Reply(res, 400, {{"error", "the body must be a JSON object"}});
     ControlAnswer answer = platform->Control(req.matches[2].str(), body);
     Reply(res, answer.status, answer.body);
+  });
+}
+
+std::string SimServer::SetFaults(const json& body) {
+  if (!body.is_object()) return "the body must be a JSON object {\"<platform>\": faults}";
+  std::map<std::string, FaultConfig> parsed;
+  for (const auto& [name, config] : body.items()) {
+    if (!faults_.contains(name)) return "platform " + name + " is not simulated";
+    if (config.is_null()) {
+      parsed[name] = FaultConfig{};
+      continue;
+    }
+    auto one = ParseFaultConfig(config);
+    if (auto* error = std::get_if<std::string>(&one)) return name + ": " + *error;
+    parsed[name] = std::get<FaultConfig>(one);
+  }
+  for (const auto& [name, config] : parsed) faults_.at(name)->Set(config);
+  return "";
+}
+
+json SimServer::FaultsJson() const {
+  json out = json::object();
+  for (const auto& [name, injector] : faults_) out[name] = FaultConfigJson(injector->config());
+  return out;
+}
+
+void SimServer::RegisterFaultRoutes() {
+  server_.Get("/_sim/faults", [this](const httplib::Request&, httplib::Response& res) { Reply(res, 200, FaultsJson()); });
+  server_.Post("/_sim/faults", [this](const httplib::Request& req, httplib::Response& res) {
+    json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) return Reply(res, 400, {{"error", "the body must be a JSON object"}});
+    if (std::string error = SetFaults(body); !error.empty()) return Reply(res, 400, {{"error", error}});
+    Reply(res, 200, FaultsJson());
+  });
+  server_.Delete("/_sim/faults", [this](const httplib::Request&, httplib::Response& res) {
+    for (const auto& [name, injector] : faults_) injector->Set(FaultConfig{});
+    Reply(res, 200, FaultsJson());
   });
 }
 
@@ -109,6 +179,7 @@ std::string SimServer::Start() {
 }
 
 void SimServer::Stop() {
+  for (const auto& [name, injector] : faults_) injector->Shutdown();  // hanging requests end now
   server_.stop();
   if (thread_.joinable()) thread_.join();
 }

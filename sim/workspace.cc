@@ -52,7 +52,7 @@ class WorkspaceSim final : public Platform {
     return "";
   }
 
-  void RegisterRoutes(httplib::Server& server) override {
+  void RegisterRoutes(Routes& server) override {
     server.Post("/workspace/graphql", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
       ++counters_["requests"];
@@ -84,7 +84,9 @@ class WorkspaceSim final : public Platform {
 
   json Counters() const override {
     std::lock_guard lock(mu_);
-    return json(counters_);
+    json out(counters_);
+    out["effects"] = effects_;
+    return out;
   }
 
   void ResetCounters() override {
@@ -95,6 +97,7 @@ class WorkspaceSim final : public Platform {
  private:
   void ResetCountersLocked() {
     for (const char* counter : kCounterNames) counters_[counter] = 0;
+    for (const char* mutation : {"inviteUser", "updateUserAccountType", "disableUser"}) effects_[mutation] = 0;
   }
 
   // "" when the request carries the seeded key and secret; else the 401 message.
@@ -135,6 +138,7 @@ class WorkspaceSim final : public Platform {
   gql::FieldResult Mutation(const char* counter, const std::optional<Refusal>& refusal) {
     ++counters_[counter];
     ++counters_["mutations"];
+    if (!refusal) ++effects_[counter];
     return refusal ? Refused(*refusal) : gql::FieldResult::Ok(json{{"ok", true}});
   }
 
@@ -152,6 +156,7 @@ class WorkspaceSim final : public Platform {
   WorkspaceState state_;
   std::optional<std::string> api_key_, api_secret_;
   std::map<std::string, int64_t> counters_;
+  std::map<std::string, int64_t> effects_;  // mutations applied (not refused), by name
 };
 
 std::string WorkspaceSim::ReadSeedUser(const YAML::Node& node, const std::string& where, WorkspaceUser* out) {

@@ -78,7 +78,7 @@ class AstraSim final : public Platform {
     return "";
   }
 
-  void RegisterRoutes(httplib::Server& server) override;
+  void RegisterRoutes(Routes& server) override;
 
   json DumpState() const override {
     std::lock_guard lock(mu_);
@@ -95,7 +95,9 @@ class AstraSim final : public Platform {
 
   json Counters() const override {
     std::lock_guard lock(mu_);
-    return json(counters_);
+    json out(counters_);
+    out["effects"] = effects_;
+    return out;
   }
 
   void ResetCounters() override {
@@ -108,6 +110,7 @@ class AstraSim final : public Platform {
 
   void ResetCountersLocked() {
     for (const char* counter : kCounterNames) counters_[counter] = 0;
+    for (const char* mutation : {"inviteUser", "setRoles", "deleteUser"}) effects_[mutation] = 0;
   }
 
   // Wraps an API handler: takes the lock, counts, checks the token (401 otherwise).
@@ -123,6 +126,7 @@ class AstraSim final : public Platform {
       ++counters_[counter];
       if (mutation) ++counters_["mutations"];
       handler(req, res);
+      if (mutation && res.status >= 200 && res.status < 300) ++effects_[counter];
     };
   }
 
@@ -141,9 +145,10 @@ class AstraSim final : public Platform {
   AstraState state_;
   std::string token_;
   std::map<std::string, int64_t> counters_;
+  std::map<std::string, int64_t> effects_;  // mutations answered 2xx (applied), by operation
 };
 
-void AstraSim::RegisterRoutes(httplib::Server& server) {
+void AstraSim::RegisterRoutes(Routes& server) {
   server.Get(kUsers, Api("listUsers", false, [this](const httplib::Request&, httplib::Response& res) {
                Send(res, 200, state_.UsersJson());
              }));

@@ -76,7 +76,7 @@ class HoustonSim final : public Platform {
     return "";
   }
 
-  void RegisterRoutes(httplib::Server& server) override {
+  void RegisterRoutes(Routes& server) override {
     auto handler = [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
       ++counters_["requests"];

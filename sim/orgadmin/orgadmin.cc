@@ -76,7 +76,7 @@ class OrgadminSim final : public Platform {
     return "";
   }
 
-  void RegisterRoutes(httplib::Server& server) override {
+  void RegisterRoutes(Routes& server) override {
     server.Post("/orgadmin/graphql", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
       ++counters_["requests"];

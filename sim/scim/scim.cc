@@ -75,7 +75,7 @@ class ScimSim final : public Platform {
     return "";
   }
 
-  void RegisterRoutes(httplib::Server& server) override;
+  void RegisterRoutes(Routes& server) override;
 
   json DumpState() const override {
     std::lock_guard lock(mu_);
@@ -137,7 +137,7 @@ class ScimSim final : public Platform {
   std::map<std::string, int64_t> counters_;
 };
 
-void ScimSim::RegisterRoutes(httplib::Server& server) {
+void ScimSim::RegisterRoutes(Routes& server) {
   const std::string p = kPrefix;
   server.Get(p + "/ServiceProviderConfig", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mu_);
