@@ -172,6 +172,8 @@ void HttpEngine::Complete(PendingTransfer& pending, StatusOr<HttpResponse> outco
       }
     }
   }
+  // The easy handle is cleaned up here, on the thread that drove it.
+  pending.transfer.reset();
   pending.Deliver(std::move(outcome));
 }
 
