@@ -156,9 +156,22 @@ std::optional<Enum> ParseEnumAt(YamlReader& r, NodeId value, std::string_view ke
   return std::nullopt;
 }
 
+// True when the authority of `url` ("scheme://authority/...", or up to the first "/"
+// without a scheme) holds "user[:password]@".
+bool HasUserInfo(std::string_view url) {
+  const size_t scheme = url.find("://");
+  std::string_view authority = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  return authority.find('@') != std::string_view::npos;
+}
+
 void CheckUrl(YamlReader& r, NodeId value, const PlatformConfig& p) {
   bool https = false, loopback = false;
-  if (!ParseHttpUrl(p.url, https, loopback)) {
+  if (HasUserInfo(p.url)) {
+    // A password in the url is an inline secret; the message must not repeat it.
+    r.Error(value, "url must not carry a user name or password (user:password@); "
+                   "credentials go under credentials: as {env: NAME} or {file: PATH}");
+  } else if (!ParseHttpUrl(p.url, https, loopback)) {
     r.Error(value, "invalid url \"" + p.url + "\"; expected https://HOST[/PATH]");
   } else if (!https && !loopback && !p.insecure_http) {
     r.Error(value, "plain http:// is only allowed for loopback hosts; use https:// or set "
