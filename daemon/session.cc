@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "config/loader.h"
+#include "config/platform_config.h"
 #include "config/resolve.h"
 #include "config/secrets.h"
 #include "connectors/factory.h"
@@ -52,6 +53,12 @@ StatusOr<Session> OpenSession(const ManifestArgs& args) {
 }
 
 StatusOr<Connection> Connect(const PlatformConfig& platform) {
+  bool https = false, loopback = false;
+  if (platform.insecure_http && ParseHttpUrl(platform.url, https, loopback) && !https && !loopback) {
+    spdlog::warn("{}: insecure_http: true: requests and their credentials go to a host that is not "
+                 "loopback over plain http://, unencrypted",
+                 platform.name);
+  }
   Connection c;
   c.http = MakeHttpStack(platform);
   auto connector = MakeConnector(platform, ReadSecret, ConnectorEnv{c.http.get()});
