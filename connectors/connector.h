@@ -42,6 +42,9 @@ struct ListContext {
   const DesiredUsers* desired = nullptr;
   const ManagedAccounts* managed = nullptr;
   UserIdCache* ids = nullptr;
+  // export: every group the platform lists counts as managed, so memberships of
+  // groups the manifest does not bind yet are reported too (scim).
+  bool every_group = false;
 };
 
 class Connector {

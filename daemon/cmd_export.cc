@@ -32,7 +32,7 @@ int CmdExport(const ExportArgs& args) {
   auto it = session->desired.find(platform.name);
   static const DesiredUsers kNone;
   auto live = ListPlatform(platform, it == session->desired.end() ? kNone : it->second, *managed,
-                           *connection->connector, *session->store);
+                           *connection->connector, *session->store, /*for_export=*/true);
   if (!live.ok()) {
     std::cerr << "error: " << platform.name << ": " << live.status().message() << '\n';
     return kExitError;

@@ -60,10 +60,10 @@ struct PlatformOutcome {
 };
 
 // Lists the platform with what its connector may need from the state DB (managed
-// accounts, the user id cache).
+// accounts, the user id cache). `for_export`: every group counts as managed.
 StatusOr<LiveState> ListPlatform(const PlatformConfig& config, const DesiredUsers& desired,
                                  const ManagedAccounts& managed, Connector& connector,
-                                 Store& store);
+                                 Store& store, bool for_export = false);
 
 // Lists the platform, resolves the desired grants through the connector, plans, and
 // when options.apply executes the plan. Never throws; a platform-level failure (list,

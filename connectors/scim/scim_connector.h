@@ -10,7 +10,8 @@
 //               page. A user is kRetired when active is false; name = displayName;
 //               grants.set = ids of the *managed groups* holding it: groups named by
 //               the desired users' grants (names, resolved case-insensitively) plus the
-//               ids in the managed accounts' grants. catalog = displayName -> id.
+//               ids in the managed accounts' grants (every group when
+//               ListContext::every_group, for export). catalog = displayName -> id.
 //   Resolve     group names -> ids, case-insensitively; an unknown name, or one two
 //               groups share, is an error naming it and listing the valid names.
 //   Invite      POST /Users (active); 409 uniqueness -> the user found by the

@@ -99,7 +99,7 @@ StatusOr<LiveState> ScimConnector::List(const ListContext& context) {
   }
   std::map<std::string, std::set<std::string>> groups_of;  // user id -> managed group ids
   for (const ScimGroup& g : *groups) {
-    if (!managed.count(g.id)) continue;
+    if (!context.every_group && !managed.count(g.id)) continue;
     for (const std::string& member : g.members) groups_of[member].insert(g.id);
   }
 

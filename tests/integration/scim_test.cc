@@ -307,4 +307,40 @@ TEST_CASE("drift in the simulator is reverted and the removal guard holds a mass
   CHECK(provider.Counters()["deleteUser"] == 0);
 }
 
+TEST_CASE("a scim export applied unchanged adopts everyone and changes nothing, groups included") {
+  for (const std::string& kind : kProviders) {
+    CAPTURE(kind);
+    auto provider = MakeProvider(kind, kSeed, /*max_results=*/2);
+    Run run{*provider, {}};
+    const std::string source = run.dir.Write(
+        "source.yaml", "version: 1\nplatforms:\n  app:\n    type: scim\n    url: " + provider->Url() +
+                           "\n    credentials:\n      token: { env: SCIM_TOKEN }\n");
+    const std::map<std::string, std::string> env{{"SCIM_TOKEN", provider->Token()}};
+    RunResult exported = testing::Idsync(
+        {"export", "-f", source, "--platform", "app", "--state", run.dir.path() + "/export.db"}, env);
+    INFO(exported.out << exported.err);
+    REQUIRE(exported.exit_code == 0);
+    // Every membership is exported, also of groups no manifest bound yet.
+    CHECK(Has(exported.out, "\"Sales\""));
+    CHECK(Has(exported.out, "\"Ops\""));
+    CHECK(Has(exported.out, "\"Engineering\""));
+    const std::string path = run.dir.Write("exported.yaml", exported.out);
+    const std::string state = run.dir.path() + "/adopt.db";
+    RunResult json_plan = testing::Idsync({"plan", "-f", path, "--state", state, "--format", "json"}, env);
+    REQUIRE(json_plan.exit_code == 0);
+    const json plan = json::parse(json_plan.out);
+    // olga is inactive: exported as a comment, so she stays unmanaged; the rest are adopted.
+    CHECK(Has(exported.out, "# retired: olga@acme.io"));
+    REQUIRE(plan["platforms"][0]["actions"].size() == kSeed["users"].size() - 1);
+    for (const json& a : plan["platforms"][0]["actions"]) CHECK(a["action"] == "adopt");
+    const int before = run.Mutations();
+    RunResult apply = testing::Idsync({"apply", "-f", path, "--state", state}, env);
+    INFO(apply.out << apply.err);
+    REQUIRE(apply.exit_code == 0);
+    CHECK(run.Mutations() == before);
+    RunResult again = testing::Idsync({"plan", "-f", path, "--state", state, "--detailed-exitcode"}, env);
+    CHECK(again.exit_code == 0);
+  }
+}
+
 }  // namespace idsync::testing
