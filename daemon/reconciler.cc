@@ -6,52 +6,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "daemon/execute.h"
 #include "reconcile/grants_json.h"
 
 namespace idsync {
 namespace {
-
-Status Dispatch(Connector& connector, const Action& a) {
-  switch (a.verb) {
-    case Verb::kInvite:
-    case Verb::kReinvite: return connector.Invite(a);
-    case Verb::kAdopt: return OkStatus();  // recorded in SQLite; nothing to send
-    case Verb::kGrant:
-    case Verb::kRevoke: return connector.ChangeGrants(a);
-    case Verb::kUpdate: return connector.Update(a);
-    case Verb::kReactivate: return connector.Reactivate(a);
-    case Verb::kRetire: return connector.Retire(a);
-    case Verb::kRemove: return connector.Remove(a);
-  }
-  return Internal("unknown action");
-}
-
-// What idsync has applied once `a` succeeded, starting from the account as recorded.
-ManagedAccount AfterSuccess(const Action& a, const ManagedAccount* before, int64_t now) {
-  ManagedAccount m;
-  if (before) m = *before;
-  m.platform = a.platform;
-  m.email = a.email;
-  if (!a.user_id.empty()) m.user_id = a.user_id;
-  if (m.first_managed == 0) m.first_managed = now;
-  m.last_seen = now;
-  switch (a.verb) {
-    case Verb::kAdopt: m.grants = a.before; break;
-    case Verb::kInvite:
-    case Verb::kReinvite:
-    case Verb::kGrant:
-    case Verb::kRevoke:
-    case Verb::kReactivate:
-      m.grants = a.after;
-      m.retired = false;
-      m.last_asserted = now;
-      break;
-    case Verb::kUpdate: m.last_asserted = now; break;
-    case Verb::kRetire: m.retired = true; break;
-    case Verb::kRemove: break;  // forgotten by the caller
-  }
-  return m;
-}
 
 std::string SnapshotJson(const LiveState& live, int64_t now) {
   nlohmann::json users = nlohmann::json::array();
@@ -81,65 +40,6 @@ void CloseInterrupted(Store& store, const std::string& platform, int64_t now) {
                               "interrupted: the process ended before the platform answered; "
                               "re-planned from live state",
                               now);
-  }
-}
-
-// Executes the plan in order. Per user, an action is skipped once an earlier one for
-// the same user failed (an invite that failed leaves nothing to change).
-void Execute(PlatformOutcome& out, Connector& connector, Store& store,
-             const ManagedAccounts& managed, const ReconcileOptions& options,
-             const ReconcileEnv& env) {
-  const auto& plan = out.plan;
-  std::set<std::string> failed_users;
-  std::size_t total = 0, done = 0;
-  for (const auto& a : plan.actions)
-    if (a.disposition == Disposition::kApply) ++total;
-  ManagedAccounts current = managed;
-
-  for (const auto& a : plan.actions) {
-    if (a.disposition != Disposition::kApply) {
-      auto status = a.disposition == Disposition::kHeld ? JournalStatus::kHeld : JournalStatus::kDeferred;
-      (void)store.JournalRecord(options.run_id, a, status, env.now());
-      ++(a.disposition == Disposition::kHeld ? out.held : out.deferred);
-      continue;
-    }
-    if (options.cancel && options.cancel->load()) {
-      ++out.cancelled;
-      continue;
-    }
-    if (failed_users.count(a.email)) {
-      out.failures.push_back({a, "skipped: an earlier action for this user failed"});
-      ++done;
-      continue;
-    }
-    auto entry = store.JournalBegin(options.run_id, a, env.now());
-    if (!entry.ok()) {
-      // Never send a request that is not journalled first.
-      out.failures.push_back({a, "journal: " + entry.status().message()});
-      failed_users.insert(a.email);
-      ++done;
-      continue;
-    }
-    Status result = Dispatch(connector, a);
-    if (result.ok()) {
-      auto it = current.find(a.email);
-      ManagedAccount m = AfterSuccess(a, it == current.end() ? nullptr : &it->second, env.now());
-      Status saved = a.verb == Verb::kRemove ? store.ForgetManaged(a.platform, a.email)
-                                             : store.PutManaged(m);
-      if (a.verb == Verb::kRemove) current.erase(a.email); else current[a.email] = m;
-      (void)store.JournalFinish(*entry, JournalStatus::kSucceeded, "", env.now());
-      if (!saved.ok()) spdlog::error("{}: recording {}: {}", a.platform, a.email, saved.message());
-      spdlog::info("{}: {} {}: done", a.platform, VerbName(a.verb), a.email);
-      ++out.succeeded;
-      ++out.succeeded_by_verb[VerbName(a.verb)];
-    } else {
-      (void)store.JournalFinish(*entry, JournalStatus::kFailed, result.message(), env.now());
-      spdlog::error("{}: {} {} failed: {}", a.platform, VerbName(a.verb), a.email, result.message());
-      out.failures.push_back({a, result.message()});
-      failed_users.insert(a.email);
-    }
-    ++done;
-    if (options.progress) options.progress(a.platform, done, total);
   }
 }
 
@@ -193,9 +93,9 @@ ReconcileEnv SystemReconcileEnv() {
 
 StatusOr<LiveState> ListPlatform(const PlatformConfig& config, const DesiredUsers& desired,
                                  const ManagedAccounts& managed, Connector& connector,
-                                 Store& store) {
+                                 Store& store, bool for_export) {
   StoreIdCache ids(store, config.name);
-  return connector.List(ListContext{&desired, &managed, &ids});
+  return connector.List(ListContext{&desired, &managed, &ids, for_export});
 }
 
 std::string PlatformOutcome::result() const {
@@ -243,7 +143,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   if (!options.apply) return out;
 
   CloseInterrupted(store, config.name, env.now());
-  Execute(out, connector, store, *managed, options, env);
+  ExecutePlan(out, connector, store, *managed, config.concurrency, options, env);
   SyncManagedWithLive(config, resolved, *live, store, env.now());
   Status snap = store.PutSnapshot(config.name, SnapshotJson(*live, env.now()), env.now());
   if (!snap.ok()) spdlog::warn("{}: snapshot not saved: {}", config.name, snap.message());

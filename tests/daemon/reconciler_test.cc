@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <mutex>
 #include <random>
 
 #include "state/store.h"
@@ -33,16 +34,19 @@ struct TempState {
 
 // A workspace-like platform in memory. Before answering each mutating call it checks
 // that the journal already holds a pending row for the action (journal first).
+// Thread-safe: the reconciler runs different users' actions concurrently.
 class FakeWorkspace final : public Connector {
  public:
   explicit FakeWorkspace(Store* store) : store_(store) {}
   PlatformType type() const override { return PlatformType::kWorkspace; }
   StatusOr<LiveState> List(const ListContext&) override {
+    std::lock_guard lock(mu_);
     ++lists;
     if (!list_error.ok()) return list_error;
     return live;
   }
   Status Invite(const Action& a) override {
+    std::lock_guard lock(mu_);
     Journalled(a);
     if (fail_email == a.email) return FailedPrecondition("inviteUser returned ok: false: refused");
     LiveUser u{"", a.email, LiveStatus::kPending, "SENT", a.after, std::nullopt, {}};
@@ -51,12 +55,14 @@ class FakeWorkspace final : public Connector {
     return OkStatus();
   }
   Status ChangeGrants(const Action& a) override {
+    std::lock_guard lock(mu_);
     Journalled(a);
     live.users[a.email].grants = a.after;
     ++mutations;
     return OkStatus();
   }
   Status Retire(const Action& a) override {
+    std::lock_guard lock(mu_);
     Journalled(a);
     live.users.erase(a.email);
     ++mutations;
@@ -80,6 +86,7 @@ class FakeWorkspace final : public Connector {
     if (!found) ++unjournalled;
   }
   Store* store_;
+  std::mutex mu_;
 };
 
 PlatformConfig Config() {

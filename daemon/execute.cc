@@ -1,0 +1,197 @@
+#include "daemon/execute.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace idsync {
+namespace {
+
+Status Dispatch(Connector& connector, const Action& a) {
+  switch (a.verb) {
+    case Verb::kInvite:
+    case Verb::kReinvite: return connector.Invite(a);
+    case Verb::kAdopt: return OkStatus();  // recorded in SQLite; nothing to send
+    case Verb::kGrant:
+    case Verb::kRevoke: return connector.ChangeGrants(a);
+    case Verb::kUpdate: return connector.Update(a);
+    case Verb::kReactivate: return connector.Reactivate(a);
+    case Verb::kRetire: return connector.Retire(a);
+    case Verb::kRemove: return connector.Remove(a);
+  }
+  return Internal("unknown action");
+}
+
+// What idsync has applied once `a` succeeded, starting from the account as recorded.
+ManagedAccount AfterSuccess(const Action& a, const ManagedAccount* before, int64_t now) {
+  ManagedAccount m;
+  if (before) m = *before;
+  m.platform = a.platform;
+  m.email = a.email;
+  if (!a.user_id.empty()) m.user_id = a.user_id;
+  if (m.first_managed == 0) m.first_managed = now;
+  m.last_seen = now;
+  switch (a.verb) {
+    case Verb::kAdopt: m.grants = a.before; break;
+    case Verb::kInvite:
+    case Verb::kReinvite:
+    case Verb::kGrant:
+    case Verb::kRevoke:
+    case Verb::kReactivate:
+      m.grants = a.after;
+      m.retired = false;
+      m.last_asserted = now;
+      break;
+    case Verb::kUpdate: m.last_asserted = now; break;
+    case Verb::kRetire: m.retired = true; break;
+    case Verb::kRemove: break;  // forgotten by the caller
+  }
+  return m;
+}
+
+// The actions of one user, in plan order.
+using UserActions = std::vector<const Action*>;
+
+class Executor {
+ public:
+  Executor(PlatformOutcome& out, Connector& connector, Store& store, const ManagedAccounts& managed,
+           const ReconcileOptions& options, const ReconcileEnv& env)
+      : out_(out), connector_(connector), store_(store), options_(options), env_(env),
+        current_(managed) {}
+
+  void set_total(std::size_t total) { total_ = total; }
+
+  // Runs every group, up to `concurrency` groups at a time; returns when all are done.
+  void RunAll(const std::vector<UserActions>& groups, int concurrency) {
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t i = next++; i < groups.size(); i = next++) RunUser(groups[i]);
+    };
+    const std::size_t threads =
+        std::min(groups.size(), static_cast<std::size_t>(std::max(1, concurrency)));
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+  }
+
+ private:
+  void RunUser(const UserActions& actions) {
+    for (const Action* a : actions) RunOne(*a);
+  }
+
+  void RunOne(const Action& a) {
+    {
+      std::lock_guard lock(mu_);
+      if (options_.cancel && options_.cancel->load()) {
+        ++out_.cancelled;
+        return;
+      }
+      if (failed_users_.count(a.email)) {
+        out_.failures.push_back({a, "skipped: an earlier action for this user failed"});
+        Progress(a);
+        return;
+      }
+    }
+    auto entry = store_.JournalBegin(options_.run_id, a, env_.now());
+    if (!entry.ok()) {
+      // Never send a request that is not journalled first.
+      Fail(a, "journal: " + entry.status().message());
+      return;
+    }
+    Status result = Dispatch(connector_, a);
+    if (!result.ok()) {
+      (void)store_.JournalFinish(*entry, JournalStatus::kFailed, result.message(), env_.now());
+      spdlog::error("{}: {} {} failed: {}", a.platform, VerbName(a.verb), a.email, result.message());
+      Fail(a, result.message());
+      return;
+    }
+    const int64_t now = env_.now();
+    ManagedAccount m;
+    {
+      std::lock_guard lock(mu_);
+      auto it = current_.find(a.email);
+      m = AfterSuccess(a, it == current_.end() ? nullptr : &it->second, now);
+      if (a.verb == Verb::kRemove) current_.erase(a.email); else current_[a.email] = m;
+    }
+    Status saved = a.verb == Verb::kRemove ? store_.ForgetManaged(a.platform, a.email)
+                                           : store_.PutManaged(m);
+    (void)store_.JournalFinish(*entry, JournalStatus::kSucceeded, "", now);
+    if (!saved.ok()) spdlog::error("{}: recording {}: {}", a.platform, a.email, saved.message());
+    spdlog::info("{}: {} {}: done", a.platform, VerbName(a.verb), a.email);
+    std::lock_guard lock(mu_);
+    ++out_.succeeded;
+    ++out_.succeeded_by_verb[VerbName(a.verb)];
+    Progress(a);
+  }
+
+  void Fail(const Action& a, std::string error) {
+    std::lock_guard lock(mu_);
+    out_.failures.push_back({a, std::move(error)});
+    failed_users_.insert(a.email);
+    Progress(a);
+  }
+
+  // REQUIRES: mu_ held.
+  void Progress(const Action& a) {
+    ++done_;
+    if (options_.progress) options_.progress(a.platform, done_, total_);
+  }
+
+  PlatformOutcome& out_;
+  Connector& connector_;
+  Store& store_;
+  const ReconcileOptions& options_;
+  const ReconcileEnv& env_;
+  std::mutex mu_;
+  ManagedAccounts current_;             // guarded by mu_
+  std::set<std::string> failed_users_;  // guarded by mu_
+  std::size_t done_ = 0, total_ = 0;    // guarded by mu_
+};
+
+// The apply actions grouped by user in order of first appearance; removals apart.
+void GroupByUser(const std::vector<Action>& actions, std::vector<UserActions>& before_removals,
+                 std::vector<UserActions>& removals) {
+  std::map<std::string, std::size_t> index;
+  for (const Action& a : actions) {
+    if (a.disposition != Disposition::kApply) continue;
+    if (a.verb == Verb::kRemove) {
+      removals.push_back({&a});
+      continue;
+    }
+    auto [it, inserted] = index.try_emplace(a.email, before_removals.size());
+    if (inserted) before_removals.emplace_back();
+    before_removals[it->second].push_back(&a);
+  }
+}
+
+}  // namespace
+
+void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
+                 const ManagedAccounts& managed, int concurrency, const ReconcileOptions& options,
+                 const ReconcileEnv& env) {
+  for (const Action& a : out.plan.actions) {
+    if (a.disposition == Disposition::kApply) continue;
+    const bool held = a.disposition == Disposition::kHeld;
+    (void)store.JournalRecord(options.run_id, a, held ? JournalStatus::kHeld : JournalStatus::kDeferred,
+                              env.now());
+    ++(held ? out.held : out.deferred);
+  }
+  std::vector<UserActions> before_removals, removals;
+  GroupByUser(out.plan.actions, before_removals, removals);
+  std::size_t total = removals.size();
+  for (const auto& g : before_removals) total += g.size();
+
+  Executor executor(out, connector, store, managed, options, env);
+  executor.set_total(total);
+  executor.RunAll(before_removals, concurrency);
+  executor.RunAll(removals, concurrency);
+}
+
+}  // namespace idsync

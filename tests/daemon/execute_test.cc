@@ -1,0 +1,174 @@
+// ExecutePlan: independent users at once, each user's actions in plan order, removals
+// last. A recording fake Connector (an injected interface) and the real SQLite store.
+#include "daemon/execute.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "tests/daemon/temp_dir.h"
+
+namespace idsync {
+namespace {
+
+// Records every call (who, what, on which thread) and how many ran at once. Each call
+// waits (at most `wait`) until `target` calls are in flight, so a test sees the
+// concurrency it asked for without depending on timing; a sequential executor makes
+// every call time out and the test fail.
+class Recorder final : public Connector {
+ public:
+  struct Call {
+    std::string email, verb;
+    std::thread::id thread;
+    int start = 0, end = 0;  // event numbers
+  };
+
+  PlatformType type() const override { return PlatformType::kScim; }
+  StatusOr<LiveState> List(const ListContext&) override { return LiveState{}; }
+  Status Invite(const Action& a) override { return Record(a); }
+  Status ChangeGrants(const Action& a) override { return Record(a); }
+  Status Retire(const Action& a) override { return Record(a); }
+  Status Reactivate(const Action& a) override { return Record(a); }
+  Status Remove(const Action& a) override { return Record(a); }
+  Status Update(const Action& a) override { return Record(a); }
+
+  int target = 1;
+  std::chrono::milliseconds wait{1500};
+  std::string fail_email;
+  std::vector<Call> calls;  // read after ExecutePlan returned
+  int max_in_flight = 0;
+
+ private:
+  Status Record(const Action& a) {
+    std::unique_lock lock(mu_);
+    Call call{a.email, VerbName(a.verb), std::this_thread::get_id(), ++events_, 0};
+    max_in_flight = std::max(max_in_flight, ++in_flight_);
+    cv_.notify_all();
+    cv_.wait_for(lock, wait, [&] { return in_flight_ >= target || released_; });
+    released_ = released_ || in_flight_ >= target;  // once reached, nobody waits again
+    --in_flight_;
+    call.end = ++events_;
+    calls.push_back(call);
+    if (a.email == fail_email) return FailedPrecondition("refused by the platform");
+    return OkStatus();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int in_flight_ = 0, events_ = 0;
+  bool released_ = false;
+};
+
+Action Make(const std::string& email, Verb verb) {
+  Action a;
+  a.platform = "app";
+  a.email = email;
+  a.verb = verb;
+  a.disposition = Disposition::kApply;
+  return a;
+}
+
+struct Fixture {
+  testing::TempDir dir;
+  std::unique_ptr<Store> store;
+  int64_t run = 0;
+  Recorder connector;
+  Fixture() {
+    auto s = Store::Open((dir.path() / "state.db").string());
+    REQUIRE(s.ok());
+    store = std::move(*s);
+    auto r = store->BeginRun("apply", "d", "", 1);
+    REQUIRE(r.ok());
+    run = *r;
+  }
+  PlatformOutcome Execute(std::vector<Action> actions, int concurrency) {
+    PlatformOutcome out;
+    out.plan.platform = "app";
+    out.plan.actions = std::move(actions);
+    ReconcileOptions options;
+    options.apply = true;
+    options.run_id = run;
+    ExecutePlan(out, connector, *store, {}, concurrency, options, {[] { return int64_t{100}; }});
+    return out;
+  }
+  const Recorder::Call& CallOf(const std::string& email, const std::string& verb) {
+    auto it = std::find_if(connector.calls.begin(), connector.calls.end(),
+                           [&](const auto& c) { return c.email == email && c.verb == verb; });
+    REQUIRE(it != connector.calls.end());
+    return *it;
+  }
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "different users run at once, up to the platform's concurrency") {
+  std::vector<Action> actions;
+  for (int i = 0; i < 8; ++i) actions.push_back(Make("u" + std::to_string(i) + "@x.io", Verb::kInvite));
+  connector.target = 4;
+  PlatformOutcome out = Execute(actions, 4);
+  CHECK(out.succeeded == 8);
+  CHECK(connector.max_in_flight == 4);
+}
+
+TEST_CASE_FIXTURE(Fixture, "one user's actions run in plan order, never at the same time") {
+  std::vector<Action> actions;
+  for (int i = 0; i < 4; ++i) actions.push_back(Make("u" + std::to_string(i) + "@x.io", Verb::kInvite));
+  for (int i = 0; i < 4; ++i) actions.push_back(Make("u" + std::to_string(i) + "@x.io", Verb::kGrant));
+  connector.target = 4;
+  PlatformOutcome out = Execute(actions, 4);
+  CHECK(out.succeeded == 8);
+  for (int i = 0; i < 4; ++i) {
+    const std::string email = "u" + std::to_string(i) + "@x.io";
+    CAPTURE(email);
+    CHECK(CallOf(email, "invite").end < CallOf(email, "grant").start);
+  }
+}
+
+TEST_CASE_FIXTURE(Fixture, "removals start only after every other action has finished") {
+  std::vector<Action> actions = {Make("gone1@x.io", Verb::kRemove), Make("a@x.io", Verb::kInvite),
+                                 Make("gone2@x.io", Verb::kRemove), Make("b@x.io", Verb::kInvite),
+                                 Make("a@x.io", Verb::kGrant)};
+  connector.target = 2;
+  PlatformOutcome out = Execute(actions, 4);
+  CHECK(out.succeeded == 5);
+  int last_other_end = 0, first_remove_start = 1 << 30;
+  for (const auto& c : connector.calls) {
+    if (c.verb == "remove") first_remove_start = std::min(first_remove_start, c.start);
+    else last_other_end = std::max(last_other_end, c.end);
+  }
+  CHECK(last_other_end < first_remove_start);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a failure skips the rest of that user only; the others stand") {
+  connector.fail_email = "bad@x.io";
+  connector.wait = std::chrono::milliseconds(0);
+  std::vector<Action> actions = {Make("bad@x.io", Verb::kInvite), Make("ok@x.io", Verb::kInvite),
+                                 Make("bad@x.io", Verb::kGrant), Make("ok@x.io", Verb::kGrant)};
+  PlatformOutcome out = Execute(actions, 4);
+  CHECK(out.succeeded == 2);
+  REQUIRE(out.failures.size() == 2);
+  for (const auto& f : out.failures) CHECK(f.action.email == "bad@x.io");
+  CHECK(connector.calls.size() == 3);  // bad's grant was never sent
+  auto managed = store->Managed("app");
+  REQUIRE(managed.ok());
+  CHECK(managed->count("ok@x.io") == 1);
+  CHECK(managed->count("bad@x.io") == 0);
+  auto pending = store->PendingEntries("app");
+  REQUIRE(pending.ok());
+  CHECK(pending->empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "with concurrency 1 every action runs on the calling thread") {
+  connector.wait = std::chrono::milliseconds(0);
+  std::vector<Action> actions = {Make("a@x.io", Verb::kInvite), Make("b@x.io", Verb::kInvite),
+                                 Make("c@x.io", Verb::kRemove)};
+  PlatformOutcome out = Execute(actions, 1);
+  CHECK(out.succeeded == 3);
+  CHECK(connector.max_in_flight == 1);
+  for (const auto& c : connector.calls) CHECK(c.thread == std::this_thread::get_id());
+}
+
+}  // namespace idsync
