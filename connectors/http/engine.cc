@@ -18,6 +18,7 @@ struct LaneState {
   AdaptiveRate rate;
   std::deque<PendingTransfer*> queue;
   int in_flight = 0;
+  bool draining = false;  // after a decrease: start nothing until in_flight is 0
   LaneStats stats;
   std::unique_ptr<HttpLane> lane;
 };
@@ -132,6 +133,8 @@ Clock::time_point HttpEngine::TakeStartable(std::vector<PendingTransfer*>& start
   const auto now = Clock::now();
   auto wake = Clock::time_point::max();
   for (auto& [name, lane] : lanes_) {
+    if (lane->draining && lane->in_flight > 0) continue;  // a completion wakes us
+    lane->draining = false;
     while (!lane->queue.empty() && lane->in_flight < lane->options.concurrency) {
       const auto next = lane->rate.NextSend(now);
       if (next > now) {
@@ -164,9 +167,11 @@ void HttpEngine::Complete(PendingTransfer& pending, StatusOr<HttpResponse> outco
       const auto now = Clock::now();
       if (outcome->status == 429) {
         ++lane.stats.throttled;
+        const int decreases = lane.rate.decreases();
         if (lane.rate.OnThrottled(pending.sent_at, now, retry_after)) {
           ++lane.stats.throttled_after_first;
         }
+        if (lane.rate.decreases() != decreases) lane.draining = true;
       } else if (retry_after) {
         lane.rate.PauseFor(now, *retry_after);
       }

@@ -87,6 +87,7 @@ std::optional<double> AdaptiveRate::EstimateServerRate(Time refused_send) const 
 
 void AdaptiveRate::SetRate(double rate, Time now) {
   rate_ = std::max(kMinRate, rate);
+  ++decreases_;
   decreased_at_ = now;
   last_increase_ = paused_until_;
   tokens_ = 1.0;  // the first request after the pause goes at once

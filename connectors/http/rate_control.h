@@ -7,7 +7,8 @@
 // lane sends at its configured rate_limit, or without a rate limit (concurrency only)
 // when none is configured. On the first 429:
 //   - the lane pauses until the answer's Retry-After (1 s when absent; at most 2 min);
-//     requests already queued wait too, so only those in flight can still be refused;
+//     requests already queued wait too (and, in the engine, until those in flight
+//     have come back), so only requests already in flight can still be refused;
 //   - the server's rate is estimated from what it accepted: from the start of the busy
 //     period (sends less than 1 s apart, at most 10 s back) to the refused send,
 //     N sends in T seconds drained a full bucket, N = r*1s + r*T, so r = N / (T + 1s).
@@ -60,6 +61,10 @@ class AdaptiveRate {
   double rate() const { return rate_; }        // requests/s now; kUnlimited when none
   double ceiling() const { return ceiling_; }  // kUnlimited until the first 429
   bool throttled_before() const { return first_throttle_.has_value(); }
+  // How many times a 429 lowered the rate. The engine lets a lane's requests in
+  // flight drain after each decrease before it sends again: they went out at the old
+  // rate, and a Retry-After of 0 would otherwise let new ones race them.
+  int decreases() const { return decreases_; }
 
  private:
   void Refill(Time now);
@@ -78,6 +83,7 @@ class AdaptiveRate {
   Time decreased_at_{};     // sends before it are stale evidence
   Time last_increase_{};
   std::optional<Time> first_throttle_;  // when the first 429 was received
+  int decreases_ = 0;
   Time busy_since_{};
   std::optional<Time> last_send_;
   std::deque<Time> sends_;  // the last 10 s of sends, oldest first
