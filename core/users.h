@@ -55,6 +55,8 @@ struct LiveUser {
   std::string raw_status;  // the platform's own word, for logs ("SENT")
   Grants grants;
   std::optional<std::string> name;
+  // Profile fields as listed, where the platform reports them (scim); nullopt when not.
+  std::optional<std::string> given_name, family_name, external_id;
   std::vector<std::string> invitation_ids;  // houston: to cancel pending invites
   bool operator==(const LiveUser&) const = default;
 };

@@ -228,15 +228,26 @@ class PlanBuilder {
     a.reason = "re-asserting role and status (every " + IntervalText(interval) + ")";
   }
 
-  // An update where the platform can change profiles and the name differs.
+  // An update where the platform can change profiles and a profile field it reports
+  // differs from the manifest's (fields the manifest leaves out are never compared).
   void UpdateProfile(const DesiredUser& d, const LiveUser& live) {
-    if (!caps_.profile_update || PendingLike(live) || !live.name || !d.profile.name ||
-        *live.name == *d.profile.name)
-      return;
+    if (!caps_.profile_update || PendingLike(live)) return;
+    std::string reason;
+    auto compare = [&](const char* field, const std::optional<std::string>& listed,
+                       const std::optional<std::string>& wanted) {
+      if (!listed || !wanted || *listed == *wanted) return;
+      reason += std::string(reason.empty() ? "" : "; ") + field + " differs: " + *listed +
+                " \u2192 " + *wanted;
+    };
+    compare("name", live.name, d.profile.name);
+    compare("given name", live.given_name, d.profile.given_name);
+    compare("family name", live.family_name, d.profile.family_name);
+    compare("external id", live.external_id, d.profile.external_id);
+    if (reason.empty()) return;
     Action& a = Add(d.email, Verb::kUpdate, &live);
     a.after = a.before;  // grants are not part of an update
     a.profile = d.profile;
-    a.reason = "name differs: " + *live.name + " \u2192 " + *d.profile.name;
+    a.reason = std::move(reason);
   }
 
   // A retire or remove of `live`; deferred when it is an invitation the platform

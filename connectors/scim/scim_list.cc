@@ -115,6 +115,9 @@ StatusOr<LiveState> ScimConnector::List(const ListContext& context) {
     user.status = u.active ? LiveStatus::kActive : LiveStatus::kRetired;
     user.raw_status = u.active ? "active" : "inactive";
     user.name = u.display_name;
+    user.given_name = u.given_name;
+    user.family_name = u.family_name;
+    user.external_id = u.external_id;
     if (auto it = groups_of.find(u.id); it != groups_of.end()) user.grants.set = it->second;
     auto [pos, inserted] = live.users.try_emplace(user.email, user);
     if (!inserted) {

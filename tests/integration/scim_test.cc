@@ -343,4 +343,34 @@ TEST_CASE("a scim export applied unchanged adopts everyone and changes nothing, 
   }
 }
 
+
+
+TEST_CASE("a changed external id or given name is patched, and then nothing more") {
+  for (const std::string& kind : kProviders) {
+    CAPTURE(kind);
+    auto provider = MakeProvider(kind, kSeed);
+    Run run{*provider, {}};
+    run.Manifest("  - { email: alice@acme.io, name: Alice Liddell, external_id: E1, roles: [eng] }\n");
+    RunResult first = run.Idsync("apply");
+    INFO(first.out << first.err);
+    REQUIRE(first.exit_code == 0);
+    run.Manifest("  - { email: alice@acme.io, name: Alice Liddell, given_name: Alicia, external_id: E2, "
+                 "roles: [eng] }\n");
+    RunResult plan = run.Idsync("plan");
+    INFO(plan.out << plan.err);
+    CHECK(Has(plan.out, "external id differs: E1"));
+    CHECK(Has(plan.out, "given name differs: Alice"));
+    RunResult second = run.Idsync("apply");
+    INFO(second.out << second.err);
+    REQUIRE(second.exit_code == 0);
+    const json alice = run.User("alice@acme.io");
+    CHECK(alice["externalId"] == "E2");
+    CHECK(alice["givenName"] == "Alicia");
+    const int mutations = run.Mutations();
+    RunResult third = run.Idsync("apply");
+    REQUIRE(third.exit_code == 0);
+    CHECK(run.Mutations() == mutations);
+  }
+}
+
 }  // namespace idsync::testing

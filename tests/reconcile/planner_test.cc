@@ -143,6 +143,30 @@ std::vector<Row> Rows() {
        }()},
        {Managed(kA, Set({"g1"}))},
        {"~ update alice@acme.io (name differs: Alice L → Alice Liddell)"}},
+      {"scim given name and external id that differ are updated, each named", Scim(),
+       {[&] {
+         auto d = Want(kA, Set({"g1"}));
+         d.profile.given_name = "Alice";
+         d.profile.family_name = "Liddell";
+         d.profile.external_id = "E2";
+         return d;
+       }()},
+       {[&] {
+         auto u = Live(kA, Set({"g1"}));
+         u.given_name = "Alicia";
+         u.family_name = "Liddell";
+         u.external_id = "E1";
+         return u;
+       }()},
+       {Managed(kA, Set({"g1"}))},
+       {"~ update alice@acme.io (given name differs: Alicia → Alice; external id differs: E1 → E2)"}},
+      {"a profile field the platform does not report is not compared", Scim(),
+       {[&] {
+         auto d = Want(kA, Set({"g1"}));
+         d.profile.external_id = "E2";
+         return d;
+       }()},
+       {Live(kA, Set({"g1"}))}, {Managed(kA, Set({"g1"}))}, {}},
       {"a name that differs is left alone where the platform cannot update profiles", Astra(),
        {[&] {
          auto d = Want(kA, Set({"r1"}));
