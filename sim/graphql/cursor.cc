@@ -56,7 +56,15 @@ void Cursor::Fail(std::string what, Location where) const {
   throw ParseFailure{SyntaxError(std::move(what), where)};
 }
 
+Cursor::Nested::Nested(Cursor& cursor) : cursor_(cursor) {
+  if (++cursor_.depth_ > kMaxDepth) {
+    cursor_.Fail("Document nests deeper than " + std::to_string(kMaxDepth) + " levels.",
+                 cursor_.current_.location);
+  }
+}
+
 Value Cursor::ParseValue(bool is_const) {
+  Nested nested(*this);
   Value v;
   v.location = current_.location;
   if (PeekPunct("$")) {
@@ -107,6 +115,7 @@ Value Cursor::ParseValue(bool is_const) {
 }
 
 TypeRef Cursor::ParseType() {
+  Nested nested(*this);
   TypeRef type;
   if (SkipPunct("[")) {
     TypeRef inner = ParseType();

@@ -49,9 +49,25 @@ class Cursor {
   std::vector<Argument> ParseArguments(bool is_const);  // "(a: 1, b: $x)" or nothing
   std::vector<Directive> ParseDirectives(bool is_const);
 
+  // The grammar is recursive (selection sets, list and object values, list types); a
+  // document nesting deeper than kMaxDepth is a syntax error, so a hostile request cannot
+  // exhaust the stack of the server thread parsing it (found by fuzz/graphql_fuzz).
+  static constexpr int kMaxDepth = 128;
+  class Nested {  // one level for its lifetime; throws ParseFailure past kMaxDepth
+   public:
+    explicit Nested(Cursor& cursor);
+    ~Nested() { --cursor_.depth_; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+
+   private:
+    Cursor& cursor_;
+  };
+
  private:
   Lexer lexer_;
   Token current_;
+  int depth_ = 0;
 };
 
 }  // namespace idsync::sim::gql

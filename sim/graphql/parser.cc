@@ -63,6 +63,7 @@ class DocumentParser {
   }
 
   std::vector<Field> ParseSelectionSet() {
+    Cursor::Nested nested(c_);
     c_.ExpectPunct("{");
     std::vector<Field> fields;
     if (c_.PeekPunct("}")) c_.Fail("Expected Name, found \"}\".", c_.peek().location);
