@@ -1,6 +1,8 @@
 #include "connectors/http/engine.h"
 
 #include <curl/curl.h>
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -8,6 +10,7 @@
 
 #include "connectors/http/rate_control.h"
 #include "connectors/http/retry.h"
+#include "core/text.h"
 
 namespace idsync {
 
@@ -155,6 +158,8 @@ Clock::time_point HttpEngine::TakeStartable(std::vector<PendingTransfer*>& start
 }
 
 void HttpEngine::Complete(PendingTransfer& pending, StatusOr<HttpResponse> outcome) {
+  using namespace std::chrono_literals;
+  std::string slowed;  // logged once mu_ is released
   {
     std::lock_guard lock(mu_);
     LaneState& lane = *pending.lane;
@@ -171,12 +176,19 @@ void HttpEngine::Complete(PendingTransfer& pending, StatusOr<HttpResponse> outco
         if (lane.rate.OnThrottled(pending.sent_at, now, retry_after)) {
           ++lane.stats.throttled_after_first;
         }
-        if (lane.rate.decreases() != decreases) lane.draining = true;
+        if (lane.rate.decreases() != decreases) {
+          lane.draining = true;
+          slowed = fmt::format("{}: HTTP 429: pausing {}, then {:.1f} requests/s (the platform's "
+                               "limit is estimated at {:.1f}/s)",
+                               lane.options.name, FormatDuration(retry_after.value_or(1000ms)),
+                               lane.rate.rate(), lane.rate.ceiling());
+        }
       } else if (retry_after) {
         lane.rate.PauseFor(now, *retry_after);
       }
     }
   }
+  if (!slowed.empty()) spdlog::info("{}", slowed);
   // The easy handle is cleaned up here, on the thread that drove it.
   pending.transfer.reset();
   pending.Deliver(std::move(outcome));
