@@ -47,11 +47,13 @@ std::string WorkspaceState::NewUid() {
 }
 
 WorkspaceUser* WorkspaceState::FindActive(const std::string& email) {
+  if (!active_.contains(NormalizeEmail(email))) return nullptr;
   auto it = std::ranges::find_if(users_, [&](const WorkspaceUser& u) { return SameEmail(u.email, email); });
   return it == users_.end() ? nullptr : &*it;
 }
 
 WorkspaceInvitation* WorkspaceState::FindInvitation(const std::string& email) {
+  if (!invited_.contains(NormalizeEmail(email))) return nullptr;
   auto it = std::ranges::find_if(invitations_, [&](const WorkspaceInvitation& i) { return SameEmail(i.email, email); });
   return it == invitations_.end() ? nullptr : &*it;
 }
@@ -70,6 +72,7 @@ std::optional<Refusal> WorkspaceState::Invite(const std::string& email, const st
     return std::nullopt;
   }
   invitations_.push_back({trimmed, account_type, "ACTIVE"});
+  invited_.insert(NormalizeEmail(trimmed));
   return std::nullopt;
 }
 
@@ -83,6 +86,7 @@ std::optional<Refusal> WorkspaceState::UpdateAccountType(const std::string& uid,
 std::optional<Refusal> WorkspaceState::Disable(const std::string& uid) {
   auto it = std::ranges::find(users_, uid, &WorkspaceUser::uid);
   if (it == users_.end()) return NoUser("with uid " + uid);
+  active_.erase(NormalizeEmail(it->email));
   disabled_.push_back(std::move(*it));
   users_.erase(it);
   return std::nullopt;
@@ -96,7 +100,9 @@ std::variant<WorkspaceUser, Refusal> WorkspaceState::Accept(const std::string& e
   }
   WorkspaceUser user{NewUid(), invitation->email, std::move(name), invitation->account_type};
   std::erase_if(invitations_, [&](const WorkspaceInvitation& i) { return SameEmail(i.email, email); });
+  invited_.erase(NormalizeEmail(email));
   users_.push_back(user);
+  active_.insert(NormalizeEmail(user.email));
   return user;
 }
 
@@ -125,8 +131,11 @@ std::variant<WorkspaceUser, Refusal> WorkspaceState::AddUser(WorkspaceUser user)
     return Refusal{"DUPLICATE_UID", "uid " + user.uid + " is already taken."};
   }
   if (user.uid.empty()) user.uid = NewUid();
-  std::erase_if(invitations_, [&](const WorkspaceInvitation& i) { return SameEmail(i.email, user.email); });
+  if (invited_.erase(NormalizeEmail(user.email))) {
+    std::erase_if(invitations_, [&](const WorkspaceInvitation& i) { return SameEmail(i.email, user.email); });
+  }
   users_.push_back(user);
+  active_.insert(NormalizeEmail(user.email));
   return user;
 }
 
@@ -138,6 +147,7 @@ std::variant<WorkspaceInvitation, Refusal> WorkspaceState::AddInvitation(Workspa
     return Refusal{"USER_ALREADY_INVITED", invitation.email + " already has an invitation."};
   }
   invitations_.push_back(invitation);
+  invited_.insert(NormalizeEmail(invitation.email));
   return invitation;
 }
 
