@@ -41,17 +41,6 @@ std::string RoleWord(std::string_view value) {
   return Slug(value);
 }
 
-// id -> name from a catalog of name -> id (astra roles, scim groups). An id shared by
-// no name, or a name two ids share, stays an id.
-std::map<std::string, std::string> NamesById(const std::map<std::string, std::string>& catalog) {
-  std::map<std::string, std::string> out;
-  std::map<std::string, int> lower_count;
-  for (const auto& [name, id] : catalog) ++lower_count[NormalizeEmail(name)];
-  for (const auto& [name, id] : catalog)
-    if (lower_count[NormalizeEmail(name)] == 1) out[id] = name;
-  return out;
-}
-
 // Splits one user's grants into single grants, each a role of the exported manifest.
 std::vector<ExportRole> Atoms(const PlatformConfig& p, const Grants& g, const LiveState& live,
                               const std::map<std::string, std::string>& names_by_id) {

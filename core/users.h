@@ -70,6 +70,10 @@ struct LiveState {
   bool complete = true;  // false where the platform cannot list everyone (orgadmin)
 };
 
+// id -> name from a catalog of name -> id (astra roles, scim groups), for showing ids
+// to people. An id no name maps to, or a name two ids share (ignoring case), is left out.
+std::map<std::string, std::string> NamesById(const std::map<std::string, std::string>& catalog);
+
 // An account idsync manages on one platform: what it last applied (SPEC §6).
 struct ManagedAccount {
   std::string platform;

@@ -137,6 +137,8 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   PlanOptions plan_options = options.plan;
   plan_options.now = env.now();
   out.plan = MakePlan(PolicyFor(config), resolved, *live, *managed, plan_options);
+  if (config.type == PlatformType::kAstra || config.type == PlatformType::kScim)
+    out.plan.names = NamesById(live->catalog);
   for (const auto& a : out.plan.actions) out.drift += a.drift ? 1 : 0;
   if (!out.plan.unmanaged.empty())
     spdlog::info("{}: {} unmanaged account(s) left alone", config.name, out.plan.unmanaged.size());

@@ -17,11 +17,28 @@ char Rune(Verb v) {
   return '~';
 }
 
-std::string GrantsCell(const Action& a) {
+namespace {
+
+std::string Named(const Grants& g, const std::map<std::string, std::string>& names) {
+  if (names.empty()) return ToString(g);
+  auto name = [&](const std::string& id) {
+    auto it = names.find(id);
+    return it == names.end() ? id : it->second;
+  };
+  Grants shown;
+  if (g.single) shown.single = name(*g.single);
+  for (const auto& [scope, role] : g.scoped) shown.scoped[scope] = name(role);
+  for (const auto& item : g.set) shown.set.insert(name(item));
+  return ToString(shown);
+}
+
+}  // namespace
+
+std::string GrantsCell(const Action& a, const std::map<std::string, std::string>& names) {
   if (a.verb == Verb::kUpdate) return "";
-  if (a.after.empty() || a.before == a.after) return ToString(a.before);
-  if (a.before.empty()) return ToString(a.after);
-  return ToString(a.before) + " \u2192 " + ToString(a.after);
+  if (a.after.empty() || a.before == a.after) return Named(a.before, names);
+  if (a.before.empty()) return Named(a.after, names);
+  return Named(a.before, names) + " \u2192 " + Named(a.after, names);
 }
 
 std::string Annotation(const Action& a) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,9 @@ struct PlatformPlan {
   std::string blocked_reason;       // "7 removals > max_removals 5"
   std::string error;                // non-empty: this platform could not be planned
   std::size_t desired = 0, live = 0, managed = 0;
+  // Platform id -> readable name (astra role ids, scim group ids), so text and
+  // markdown plans show names; the JSON plan keeps the ids.
+  std::map<std::string, std::string> names;
   bool operator==(const PlatformPlan&) const = default;
 
   // Actions that will change the platform (kApply, and not an adopt that changes

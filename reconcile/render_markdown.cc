@@ -52,7 +52,7 @@ void PlatformSection(const PlatformPlan& p, std::string& out) {
     out += "| | action | user | grants | reason |\n|---|---|---|---|---|\n";
     for (const auto& a : p.actions)
       out += std::string("| `") + Rune(a.verb) + "` | " + VerbName(a.verb) + " | " +
-             Cell(a.email) + " | " + Cell(GrantsCell(a)) + " | " + ReasonCell(a) + " |\n";
+             Cell(a.email) + " | " + Cell(GrantsCell(a, p.names)) + " | " + ReasonCell(a) + " |\n";
     out += "\n" + SummaryLine(Count(p)) + "\n\n";
   }
   if (!p.unmanaged.empty()) {

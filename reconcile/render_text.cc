@@ -36,10 +36,11 @@ std::string Pad(std::string s, std::size_t width) {
   return s;
 }
 
-std::string ActionLine(const Action& a, std::size_t email_width, const Painter& paint) {
+std::string ActionLine(const Action& a, std::size_t email_width, const Painter& paint,
+                       const std::map<std::string, std::string>& names) {
   std::string head = std::string(1, Rune(a.verb)) + " " + Pad(VerbName(a.verb), kVerbWidth);
   std::string line = "  " + paint(head, RuneColor(a.verb)) + " " + Pad(a.email, email_width);
-  std::string grants = GrantsCell(a);
+  std::string grants = GrantsCell(a, names);
   if (!grants.empty()) line += "  " + grants;
   std::string note;
   switch (a.disposition) {
@@ -63,7 +64,7 @@ void PlatformSection(const PlatformPlan& p, const Painter& paint, std::string& o
   out += paint(title, "1") + ": " + SizesLine(p) + "\n";
   std::size_t email_width = 0;
   for (const auto& a : p.actions) email_width = std::max(email_width, a.email.size());
-  for (const auto& a : p.actions) out += ActionLine(a, email_width, paint);
+  for (const auto& a : p.actions) out += ActionLine(a, email_width, paint, p.names);
   if (p.blocked)
     out += "  " + paint("! removals held: " + p.blocked_reason, "1;31") + "\n    " +
            BlockedHint(p) + "\n";

@@ -125,6 +125,20 @@ TEST_CASE("an adopt shows in the summary only when there is one") {
                   "deferred; 0 held\n") != std::string::npos);
 }
 
+TEST_CASE("ids the platform names are shown by name in text and markdown, kept in JSON") {
+  PlatformPlan p;
+  p.platform = "db";
+  p.type = PlatformType::kAstra;
+  p.names = {{"id-ro", "RO User"}, {"id-rw", "R/W User"}};
+  p.actions = {MakeAction("db", "a@x.io", Verb::kGrant, Set({"id-ro"}), Set({"id-rw", "id-new"}),
+                          "role dev")};
+  const std::string text = Render(Plan{{p}}, Format::kText);
+  CAPTURE(text);
+  CHECK(text.find("[RO User] \u2192 [R/W User, id-new]") != std::string::npos);
+  CHECK(Render(Plan{{p}}, Format::kMarkdown).find("[RO User] \u2192 [R/W User, id-new]") != std::string::npos);
+  CHECK(Render(Plan{{p}}, Format::kJson).find("\"id-rw\"") != std::string::npos);
+}
+
 TEST_CASE("markdown plan is ready to paste as a pull-request comment") {
   const std::string expected =
       "## idsync plan\n"
