@@ -358,9 +358,9 @@ TEST_CASE("the search finds each planted credential in every form it looks for")
       {"basic auth, alignment 2", "Basic " + Base64(":" + secret + "  ")},
       {"hex dump", "0x" + Hex("..." + secret)},
   };
-  for (const auto& [what, bytes] : planted) {
-    CAPTURE(what);
-    CHECK_FALSE(FindSecret(bytes).empty());
+  for (const auto& item : planted) {
+    CAPTURE(item.first);
+    CHECK_FALSE(FindSecret(item.second).empty());
   }
   for (const std::string& s : AllSecrets()) CHECK_FALSE(FindSecret("k=" + s).empty());
   CHECK(FindSecret("Authorization: (redacted), X-API-SECRET: (redacted)").empty());
@@ -453,10 +453,10 @@ TEST_CASE("no credential appears in anything idsync writes, on success or failur
   CHECK(names.count("while running: state.db-shm") == 1);
   CHECK(names.count("after: idsync.err") == 1);  // the daemon's log
   size_t total = 0;
-  for (const auto& [label, bytes] : corpus) {
-    total += bytes.size();
-    CAPTURE(label);
-    CHECK(FindSecret(bytes) == "");
+  for (const auto& output : corpus) {
+    total += output.second.size();
+    CAPTURE(output.first);
+    CHECK(FindSecret(output.second) == "");
   }
   MESSAGE("searched " << corpus.size() << " outputs, " << total << " bytes");
 }
@@ -482,9 +482,9 @@ TEST_CASE("a credential cut in half by an error message's quote of the body is s
   AddRun(corpus, "status", f.Run({"status", "--format", "json"}));
   AddRun(corpus, "history", f.Run({"history", "--format", "json"}));
   AddFiles(corpus, "after:", f.dir.path());
-  for (const auto& [label, bytes] : corpus) {
-    CAPTURE(label);
-    CHECK(FindSecret(bytes) == "");
+  for (const auto& output : corpus) {
+    CAPTURE(output.first);
+    CHECK(FindSecret(output.second) == "");
   }
 }
 

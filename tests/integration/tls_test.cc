@@ -227,8 +227,10 @@ TEST_CASE("no manifest key turns certificate verification off") {
       {"    insecure_skip_verify: true\n", "insecure_skip_verify"},
       {"    skip_tls_verify: true\n", "skip_tls_verify"},
   };
-  for (const auto& [extra, key] : attempts) {
-    CAPTURE(extra);
+  for (const auto& attempt : attempts) {
+    const std::string& extra = attempt.first;
+    const std::string& key = attempt.second;
+    CAPTURE(attempt.first);
     const std::string path = f.Write(Manifest("https://127.0.0.1:1/workspace/graphql", extra));
     RunResult r = Idsync({"validate", "-f", path});
     CHECK(r.exit_code == 1);
