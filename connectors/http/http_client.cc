@@ -83,7 +83,8 @@ Status ScrubSecrets(const Status& status, const std::vector<std::string>& secret
   for (std::size_t i = 0; i < message.size();) {
     std::size_t match = 0;
     for (const std::string& secret : secrets) {
-      if (!secret.empty() && secret.size() > match && message.compare(i, secret.size(), secret) == 0)
+      if (secret.size() >= kMinScrubbedSecret && secret.size() > match &&
+          message.compare(i, secret.size(), secret) == 0)
         match = secret.size();
     }
     if (match > 0) {

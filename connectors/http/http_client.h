@@ -62,8 +62,12 @@ Status AsStatus(const HttpResponse& response, std::string_view what);
 // space, for error messages ("<html> <head>..." from an ingress).
 std::string BodySnippet(std::string_view body, std::size_t limit = 200);
 
-// `status` with every occurrence of each non-empty value in `secrets` replaced by
+// `status` with every occurrence of each value in `secrets` replaced by
 // Redact(value): a last defence for APIs that echo a credential in an error message.
+// Values shorter than kMinScrubbedSecret are left alone: they cannot be told apart
+// from ordinary words, no real credential is that short, and scrubbing "a" would
+// garble every message.
+inline constexpr std::size_t kMinScrubbedSecret = 4;
 Status ScrubSecrets(const Status& status, const std::vector<std::string>& secrets);
 
 // Case-insensitive ASCII comparison, for header names.

@@ -61,9 +61,29 @@ LoggingHttpClient::LoggingHttpClient(HttpClient& inner, std::string label,
       clock_(clock ? std::move(clock)
                    : SteadyClock([] { return std::chrono::steady_clock::now(); })) {}
 
+void ScrubEchoedCredentials(const HttpRequest& request, HttpResponse& response) {
+  std::vector<std::string> values;
+  for (const auto& [name, value] : request.headers) {
+    if (!IsCredentialHeader(name)) continue;
+    values.push_back(value);
+    if (auto space = value.find(' '); space != std::string::npos) values.push_back(value.substr(space + 1));
+  }
+  // Longest first, so a whole "Bearer <token>" goes before its token alone.
+  std::sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  for (const std::string& secret : values) {
+    if (secret.size() < kMinScrubbedSecret) continue;
+    constexpr std::string_view kRedacted = "(redacted)";
+    for (auto at = response.body.find(secret); at != std::string::npos;
+         at = response.body.find(secret, at + kRedacted.size())) {
+      response.body.replace(at, secret.size(), kRedacted);
+    }
+  }
+}
+
 StatusOr<HttpResponse> LoggingHttpClient::Send(const HttpRequest& request) {
   const auto start = clock_();
   StatusOr<HttpResponse> outcome = inner_.Send(request);
+  if (outcome.ok()) ScrubEchoedCredentials(request, *outcome);
   const auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(clock_() - start);
   counters_.Record(outcome.ok() ? outcome->status : 0);

@@ -4,7 +4,8 @@
 // The values of credential headers (Authorization, Proxy-Authorization, X-API-KEY,
 // X-API-SECRET, Cookie, Set-Cookie) pass through Redact(); bodies are never logged,
 // only their sizes, since an API can echo a credential back in a body. The URL is
-// shown without user info or query.
+// shown without user info or query. Every answer passes through
+// ScrubEchoedCredentials before the caller sees it.
 //
 // Thread-safety: Send and RequestCounters are safe from any number of threads.
 #pragma once
@@ -32,6 +33,13 @@ bool IsCredentialHeader(std::string_view name);
 
 // "Name: value, Name: (redacted)" for a log line.
 std::string FormatHeadersForLog(const HttpHeaders& headers);
+
+// Replaces in response.body every credential `request` carried (each credential
+// header's value and, after an auth scheme such as "Bearer ", its token) by
+// "(redacted)". An API that echoes the request in an error answer must not hand a
+// credential to an error message, which may quote only part of it and so defeat
+// ScrubSecrets. Values shorter than kMinScrubbedSecret are left alone.
+void ScrubEchoedCredentials(const HttpRequest& request, HttpResponse& response);
 
 // Requests by HTTP status code; code 0 counts transport failures (no answer).
 class RequestCounters {

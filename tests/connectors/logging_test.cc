@@ -61,6 +61,20 @@ TEST_CASE("credential headers, query and body never reach the log") {
   CHECK(fake.requests()[0].headers[1].second == "key-s3cr3t");
 }
 
+TEST_CASE("an answer echoing the request's credentials reaches the caller without them") {
+  FakeHttpClient fake;
+  fake.Push(Answer(500, "you sent: x-api-key: key-s3cr3t, X-API-SECRET: secret-s3cr3t, "
+                        "Authorization: Bearer token-s3cr3t; the token token-s3cr3t again"));
+  LoggingHttpClient client(fake, "ws");
+  StatusOr<HttpResponse> answer = client.Send(WithSecrets());
+  REQUIRE(answer.ok());
+  CHECK(answer->body ==
+        "you sent: x-api-key: (redacted), X-API-SECRET: (redacted), Authorization: (redacted); "
+        "the token (redacted) again");
+  // So an error message that quotes only the start of the body cannot cut a credential.
+  CHECK(AsStatus(*answer, "ws").message().find("s3cr3t") == std::string::npos);
+}
+
 TEST_CASE("nothing is logged above debug level, but requests are still counted") {
   Captured log(spdlog::level::info);
   FakeHttpClient fake;
