@@ -94,10 +94,16 @@ StatusOr<int64_t> SqliteStore::JournalBegin(int64_t run_id, const Action& action
                                             int64_t now) {
   const std::string what = std::string("journal ") + StoredVerbName(action.verb) + " " +
                            action.platform + "/" + action.email;
-  // Autocommit: with synchronous=FULL the row is on disk when exec() returns.
-  return Locked(what, [&]() -> StatusOr<int64_t> {
-    return InsertJournal(run_id, action, JournalStatus::kPending, 1, now);
+  uint64_t commit = 0;
+  StatusOr<int64_t> id = Locked(what, [&]() -> StatusOr<int64_t> {
+    int64_t row = InsertJournal(run_id, action, JournalStatus::kPending, 1, now);
+    commit = ++commits_;
+    return row;
   });
+  if (!id.ok()) return id;
+  // On disk before the caller sends the request (shared with concurrent begins).
+  if (Status synced = SyncWal(commit); !synced.ok()) return synced.WithContext(what);
+  return id;
 }
 
 Status SqliteStore::JournalFinish(int64_t entry_id, JournalStatus status,

@@ -32,6 +32,15 @@ struct TempState {
   }
 };
 
+LiveUser Pending(const std::string& email, const Grants& grants) {
+  LiveUser u;
+  u.email = email;
+  u.status = LiveStatus::kPending;
+  u.raw_status = "SENT";
+  u.grants = grants;
+  return u;
+}
+
 // A workspace-like platform in memory. Before answering each mutating call it checks
 // that the journal already holds a pending row for the action (journal first).
 // Thread-safe: the reconciler runs different users' actions concurrently.
@@ -49,7 +58,7 @@ class FakeWorkspace final : public Connector {
     std::lock_guard lock(mu_);
     Journalled(a);
     if (fail_email == a.email) return FailedPrecondition("inviteUser returned ok: false: refused");
-    LiveUser u{"", a.email, LiveStatus::kPending, "SENT", a.after, std::nullopt, {}};
+    LiveUser u = Pending(a.email, a.after);
     live.users[a.email] = u;
     ++mutations;
     return OkStatus();
@@ -180,7 +189,7 @@ TEST_CASE("journal rows left pending by a killed process are closed and re-plann
   auto old_run = st.store->BeginRun("apply", "d", "", 1);
   REQUIRE(st.store->JournalBegin(*old_run, a, 1).ok());
   // The invitation reached the platform before the process died.
-  ws.live.users["a@x.io"] = LiveUser{"", "a@x.io", LiveStatus::kPending, "SENT", a.after, std::nullopt, {}};
+  ws.live.users["a@x.io"] = Pending("a@x.io", a.after);
 
   ReconcileOptions opt;
   opt.apply = true;

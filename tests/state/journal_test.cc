@@ -6,6 +6,9 @@
 #include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
 
+#include <set>
+#include <thread>
+
 #include "state/codec.h"
 #include "state/store.h"
 #include "tests/state/temp_dir.h"
@@ -198,6 +201,30 @@ TEST_CASE_FIXTURE(Fixture, "a deferred action recorded again refreshes its row i
   other.disposition = Disposition::kDeferred;
   REQUIRE(store->JournalRecord(run, other, JournalStatus::kDeferred, 13).ok());
   CHECK(MustHistory({}).size() == 5);
+}
+
+TEST_CASE_FIXTURE(Fixture, "journal begins from many threads at once are all committed, ids distinct") {
+  constexpr int kThreads = 8, kEach = 25;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<int64_t>> ids(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto id = store->JournalBegin(
+            run, MakeAction("ws", "u" + std::to_string(t) + "-" + std::to_string(i) + "@x.io", Verb::kInvite), 1);
+        if (id.ok()) ids[t].push_back(*id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<int64_t> distinct;
+  for (const auto& v : ids) distinct.insert(v.begin(), v.end());
+  CHECK(distinct.size() == kThreads * kEach);
+  store.reset();  // closed and reopened: every row is there
+  store = MustOpen(path);
+  StatusOr<std::vector<JournalEntry>> pending = store->PendingEntries("ws");
+  REQUIRE(pending.ok());
+  CHECK(pending->size() == kThreads * kEach);
 }
 
 TEST_CASE_FIXTURE(Fixture, "recording a pending action without a request is refused") {
