@@ -144,6 +144,9 @@ FaultDecision FaultInjector::Decide() {
   double wait_s = 0;
   if (config_.rate_limit && !TakeToken(&wait_s)) {
     ++rate_limited_;
+    const auto now = clock_();
+    if (!first_limited_answered_) first_limited_answered_ = now + d.latency;
+    else if (now >= *first_limited_answered_) ++rate_limited_after_first_;
     d.kind = FaultDecision::Kind::kRateLimited;
     d.status = 429;
     d.retry_after_s = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wait_s)));
@@ -187,13 +190,16 @@ json FaultInjector::Counters() const {
   std::lock_guard lock(mu_);
   json errors = json::object();
   for (const auto& [status, n] : errors_) errors[std::to_string(status)] = n;
-  return {{"received", received_}, {"passed", passed_}, {"rate_limited", rate_limited_}, {"errors", errors},
+  return {{"received", received_}, {"passed", passed_}, {"rate_limited", rate_limited_},
+          {"rate_limited_after_first", rate_limited_after_first_}, {"errors", errors},
           {"timeouts", timeouts_}, {"resets", resets_}, {"malformed", malformed_}};
 }
 
 void FaultInjector::ResetCounters() {
   std::lock_guard lock(mu_);
   received_ = passed_ = rate_limited_ = timeouts_ = resets_ = malformed_ = 0;
+  rate_limited_after_first_ = 0;
+  first_limited_answered_.reset();
   errors_.clear();
 }
 

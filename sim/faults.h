@@ -88,8 +88,11 @@ class FaultInjector {
   // Draws the fate of one request and counts it.
   FaultDecision Decide();
 
-  // {"received", "passed", "rate_limited", "errors": {"500": n}, "timeouts", "resets",
-  //  "malformed"}: requests the fault layer saw and what it did with them.
+  // {"received", "passed", "rate_limited", "rate_limited_after_first", "errors":
+  //  {"500": n}, "timeouts", "resets", "malformed"}: requests the fault layer saw and
+  //  what it did with them. rate_limited_after_first counts the 429s for requests that
+  //  arrived after the first 429 had been answered (its decision plus its latency):
+  //  on loopback, requests the client sent after it had received the first 429.
   nlohmann::json Counters() const;
   void ResetCounters();
 
@@ -110,6 +113,8 @@ class FaultInjector {
   double tokens_ = 0;
   std::chrono::steady_clock::time_point refilled_;
   int64_t received_ = 0, passed_ = 0, rate_limited_ = 0, timeouts_ = 0, resets_ = 0, malformed_ = 0;
+  int64_t rate_limited_after_first_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> first_limited_answered_;
   std::map<int, int64_t> errors_;
 };
 

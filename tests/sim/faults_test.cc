@@ -189,6 +189,23 @@ TEST_CASE("the token bucket admits its burst, then 429s with Retry-After until i
   CHECK(injector.Counters()["passed"] == 7);
 }
 
+TEST_CASE("429s count as after the first only for requests arriving once it was answered") {
+  FakeClock clock;
+  FaultInjector injector(clock.fn());
+  injector.Set(Parse({{"latency_ms", 20}, {"rate_limit", {{"per_second", 1}, {"burst", 1}}}}));
+  CHECK(injector.Decide().kind == Kind::kPass);
+  CHECK(injector.Decide().kind == Kind::kRateLimited);  // answered 20 ms from now
+  clock.now += milliseconds(10);
+  CHECK(injector.Decide().kind == Kind::kRateLimited);  // sent before the client could know
+  CHECK(injector.Counters()["rate_limited_after_first"] == 0);
+  clock.now += milliseconds(15);
+  CHECK(injector.Decide().kind == Kind::kRateLimited);  // sent after the first 429 came back
+  CHECK(injector.Counters()["rate_limited_after_first"] == 1);
+  CHECK(injector.Counters()["rate_limited"] == 3);
+  injector.ResetCounters();
+  CHECK(injector.Counters()["rate_limited_after_first"] == 0);
+}
+
 TEST_CASE("a slow rate limit asks for the whole wait in Retry-After") {
   FakeClock clock;
   FaultInjector injector(clock.fn());
