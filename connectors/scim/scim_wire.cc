@@ -202,7 +202,9 @@ json PatchOp(json operations) {
   return {{"schemas", {kPatchOpSchema}}, {"Operations", std::move(operations)}};
 }
 
-json SetActiveBody(bool active) { return PatchOp({Replace("active", active)}); }
+// json::array explicitly: clang reads a one-element brace list of a json as a copy of
+// that element, not as an array holding it.
+json SetActiveBody(bool active) { return PatchOp(json::array({Replace("active", active)})); }
 
 json AddMemberBody(const std::string& user_id) {
   return PatchOp({{{"op", "add"}, {"path", "members"}, {"value", {{{"value", user_id}}}}}});
