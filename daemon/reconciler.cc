@@ -7,21 +7,21 @@
 #include <set>
 
 #include "daemon/execute.h"
-#include "reconcile/grants_json.h"
+#include "reconcile/grants_json_value.h"
 
 namespace idsync {
 namespace {
 
 std::string SnapshotJson(const LiveState& live, int64_t now) {
-  nlohmann::json users = nlohmann::json::array();
+  nlohmann::ordered_json users = nlohmann::ordered_json::array();
   for (const auto& [email, u] : live.users) {
     users.push_back({{"email", email},
                      {"id", u.id},
                      {"status", LiveStatusName(u.status)},
                      {"raw_status", u.raw_status},
-                     {"grants", nlohmann::json::parse(GrantsToJson(u.grants))}});
+                     {"grants", GrantsToJsonValue(u.grants)}});
   }
-  return nlohmann::json{{"taken_at", now}, {"complete", live.complete}, {"users", users}}.dump();
+  return nlohmann::ordered_json{{"taken_at", now}, {"complete", live.complete}, {"users", std::move(users)}}.dump();
 }
 
 // A process that died between a journal row and its answer left it pending. The
@@ -46,21 +46,27 @@ void CloseInterrupted(Store& store, const std::string& platform, int64_t now) {
 // Brings the managed records in line with what the listing showed: an invitation
 // that became an account gets its platform id, and accounts that are neither desired
 // nor live any more (a retired workspace user is not listed) are forgotten, so the
-// guard's percentages stay honest. Writes only what changed.
-void SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers& desired,
-                         const LiveState& live, Store& store, int64_t now) {
-  auto managed = store.Managed(config.name);
-  if (!managed.ok()) return;
-  for (auto& [email, m] : *managed) {
+// guard's percentages stay honest. Writes only what changed. `managed` are the records
+// as they are now; returns how many remain.
+std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers& desired,
+                                const LiveState& live, ManagedAccounts managed, Store& store,
+                                int64_t now) {
+  std::size_t remaining = 0;
+  for (auto& [email, m] : managed) {
     auto it = live.users.find(email);
     if (it == live.users.end()) {
-      if (live.complete && !desired.count(email)) (void)store.ForgetManaged(config.name, email);
+      if (live.complete && !desired.count(email)) {
+        (void)store.ForgetManaged(config.name, email);
+        continue;
+      }
     } else if (!it->second.id.empty() && it->second.id != m.user_id) {
       m.user_id = it->second.id;
       m.last_seen = now;
       (void)store.PutManaged(m);
     }
+    ++remaining;
   }
+  return remaining;
 }
 
 // The connectors' id cache over the state DB's user_ids table.
@@ -146,11 +152,16 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
 
   CloseInterrupted(store, config.name, env.now());
   ExecutePlan(out, connector, store, *managed, config.concurrency, options, env);
-  SyncManagedWithLive(config, resolved, *live, store, env.now());
+  // Read again only when actions changed the records (a no-op reconcile of a large
+  // platform would otherwise read every managed row twice more).
+  const bool executed = out.succeeded > 0 || !out.failures.empty();
+  auto now_managed = executed ? store.Managed(config.name) : StatusOr<ManagedAccounts>(std::move(*managed));
+  const std::size_t remaining =
+      now_managed.ok() ? SyncManagedWithLive(config, resolved, *live, std::move(*now_managed), store, env.now())
+                       : 0;
   Status snap = store.PutSnapshot(config.name, SnapshotJson(*live, env.now()), env.now());
   if (!snap.ok()) spdlog::warn("{}: snapshot not saved: {}", config.name, snap.message());
 
-  auto now_managed = store.Managed(config.name);
   PlatformStatus st;
   st.platform = config.name;
   st.run_id = options.run_id;
@@ -160,7 +171,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   st.actions_failed = static_cast<int64_t>(out.failures.size());
   st.actions_deferred = static_cast<int64_t>(out.deferred);
   st.actions_held = static_cast<int64_t>(out.held);
-  st.managed = now_managed.ok() ? static_cast<int64_t>(now_managed->size()) : 0;
+  st.managed = static_cast<int64_t>(remaining);
   st.unmanaged = static_cast<int64_t>(out.plan.unmanaged.size());
   st.drift = static_cast<int64_t>(out.drift);
   if (!out.failures.empty()) st.error = out.failures.front().error;

@@ -1,5 +1,5 @@
-// Grants as an nlohmann::ordered_json value, for the JSON renderer. Internal to
-// reconcile/ (the public encoding is grants_json.h).
+// Grants as an nlohmann::ordered_json value, for the JSON renderer and the daemon's live
+// snapshot (the public text encoding is grants_json.h).
 #pragma once
 
 #include <nlohmann/json.hpp>
