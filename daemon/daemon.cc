@@ -37,8 +37,11 @@ void Daemon::OnManifestEvent(bool force_reconcile) {
   ReloadResult r = manifest_.Reload();
   metrics_.SetManifestValid(manifest_.valid());
   if (r == ReloadResult::kChanged) {
-    AddWorkers();
+    // Existing platforms are triggered; a platform added now is due at once anyway.
+    // In the other order a new worker that had already begun its first reconcile
+    // counted the trigger as a change during it and reconciled a second time.
     if (workers_) workers_->TriggerAll();
+    AddWorkers();
     if (store_ && !ready_.exchange(true)) {
       spdlog::info("run: ready");
       notifier_.Ready();
