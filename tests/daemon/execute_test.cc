@@ -1,6 +1,6 @@
 // ExecutePlan: independent users at once, each user's actions in plan order, removals
 // last. A recording fake Connector (an injected interface) and the real SQLite store.
-#include "daemon/execute.h"
+#include "daemon/apply/execute.h"
 
 #include <doctest/doctest.h>
 

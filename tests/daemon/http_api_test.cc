@@ -1,6 +1,6 @@
 // The listener on a loopback port with a real httplib::Client, and the metrics it
 // serves parsed line by line.
-#include "daemon/http_api.h"
+#include "daemon/run/http_api.h"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "daemon/metrics.h"
+#include "daemon/run/metrics.h"
 
 namespace idsync {
 namespace {

@@ -1,6 +1,6 @@
 // The daemon's manifest: a broken edit keeps the last valid manifest in force and is
 // reported with FILE:LINE:COLUMN errors.
-#include "daemon/manifest_state.h"
+#include "daemon/run/manifest_state.h"
 
 #include <doctest/doctest.h>
 

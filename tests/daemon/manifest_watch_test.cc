@@ -1,7 +1,7 @@
 // The inotify watcher on a real temporary directory, including git-sync's layout: a
 // `current` symlink atomically replaced (rename(2) of a new link over it) by a link to
 // a new worktree.
-#include "daemon/manifest_watch.h"
+#include "daemon/run/manifest_watch.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>

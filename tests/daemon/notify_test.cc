@@ -1,6 +1,6 @@
 // sd_notify through a NOTIFY_SOCKET made here: a unix datagram socket whose messages
 // the test reads back.
-#include "daemon/notify.h"
+#include "daemon/run/notify.h"
 
 #include <doctest/doctest.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 // The reconciler with a fake Connector (an injected interface) and the real SQLite
 // store in a temporary directory.
-#include "daemon/reconciler.h"
+#include "daemon/apply/reconciler.h"
 
 #include <doctest/doctest.h>
 

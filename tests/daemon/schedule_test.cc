@@ -1,5 +1,5 @@
 // The per-platform schedule, driven with explicit times: no clock, no sleeping.
-#include "daemon/schedule.h"
+#include "daemon/run/schedule.h"
 
 #include <doctest/doctest.h>
 

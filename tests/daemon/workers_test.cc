@@ -1,6 +1,6 @@
 // The worker threads on a virtual clock: time only moves when every worker thread is
 // waiting, so the test sees exactly when each platform reconciles, without sleeping.
-#include "daemon/workers.h"
+#include "daemon/run/workers.h"
 
 #include <doctest/doctest.h>
 

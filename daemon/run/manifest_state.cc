@@ -1,4 +1,4 @@
-#include "daemon/manifest_state.h"
+#include "daemon/run/manifest_state.h"
 
 #include <spdlog/spdlog.h>
 

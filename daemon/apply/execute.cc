@@ -1,4 +1,4 @@
-#include "daemon/execute.h"
+#include "daemon/apply/execute.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/signals.h"
+#include "daemon/run/signals.h"
 
 #include <poll.h>
 #include <signal.h>

@@ -1,4 +1,4 @@
-#include "daemon/http_api.h"
+#include "daemon/run/http_api.h"
 
 #include <arpa/inet.h>
 #include <httplib.h>

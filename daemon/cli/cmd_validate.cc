@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "config/loader.h"
-#include "daemon/commands.h"
-#include "daemon/exit_codes.h"
+#include "daemon/cli/commands.h"
+#include "daemon/cli/exit_codes.h"
 
 namespace idsync {
 

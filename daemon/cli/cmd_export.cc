@@ -4,10 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include "config/export.h"
-#include "daemon/commands.h"
-#include "daemon/exit_codes.h"
-#include "daemon/session.h"
-#include "daemon/table.h"
+#include "daemon/cli/commands.h"
+#include "daemon/cli/exit_codes.h"
+#include "daemon/apply/session.h"
+#include "daemon/cli/table.h"
 
 namespace idsync {
 

@@ -1,4 +1,4 @@
-#include "daemon/daemon.h"
+#include "daemon/run/daemon.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "daemon/git_info.h"
-#include "daemon/reconciler.h"
-#include "daemon/session.h"
-#include "daemon/manifest_watch.h"
+#include "daemon/apply/git_info.h"
+#include "daemon/apply/reconciler.h"
+#include "daemon/apply/session.h"
+#include "daemon/run/manifest_watch.h"
 
 namespace idsync {
 

@@ -1,4 +1,4 @@
-#include "daemon/progress.h"
+#include "daemon/cli/progress.h"
 
 #include <unistd.h>
 

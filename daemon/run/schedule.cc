@@ -1,4 +1,4 @@
-#include "daemon/schedule.h"
+#include "daemon/run/schedule.h"
 
 #include <algorithm>
 

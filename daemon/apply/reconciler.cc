@@ -1,4 +1,4 @@
-#include "daemon/reconciler.h"
+#include "daemon/apply/reconciler.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "daemon/execute.h"
+#include "daemon/apply/execute.h"
 #include "reconcile/grants_json_value.h"
 
 namespace idsync {

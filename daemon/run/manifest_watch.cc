@@ -1,4 +1,4 @@
-#include "daemon/manifest_watch.h"
+#include "daemon/run/manifest_watch.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>

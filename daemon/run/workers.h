@@ -1,5 +1,5 @@
 // The reconcile loop: one thread per platform instance, each on its own Schedule
-// (daemon/schedule.h), so a slow or failing platform never delays another.
+// (daemon/run/schedule.h), so a slow or failing platform never delays another.
 //
 // Time, jitter and sleeping come from a LoopEnv (STYLE: leveldb's Env), built in main
 // from the system clock; tests pass a virtual clock.
@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/schedule.h"
+#include "daemon/run/schedule.h"
 
 namespace idsync {
 

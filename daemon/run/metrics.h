@@ -14,7 +14,7 @@
 #include <mutex>
 #include <string>
 
-#include "daemon/reconciler.h"
+#include "daemon/apply/reconciler.h"
 
 namespace prometheus {
 class Registry;

@@ -1,4 +1,4 @@
-#include "daemon/metrics.h"
+#include "daemon/run/metrics.h"
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>

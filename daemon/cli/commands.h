@@ -1,5 +1,5 @@
 // The commands of the `idsync` executable (SPEC §4). Each returns the process exit
-// code (daemon/exit_codes.h); results go to stdout, logs and errors to stderr.
+// code (daemon/cli/exit_codes.h); results go to stdout, logs and errors to stderr.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-#include "daemon/session.h"
+#include "daemon/apply/session.h"
 
 #include <spdlog/spdlog.h>
 
@@ -10,7 +10,7 @@
 #include "config/resolve.h"
 #include "config/secrets.h"
 #include "connectors/factory.h"
-#include "daemon/exit_codes.h"
+#include "daemon/cli/exit_codes.h"
 
 namespace idsync {
 

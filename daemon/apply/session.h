@@ -11,9 +11,9 @@
 #include "config/manifest.h"
 #include "connectors/factory.h"
 #include "core/status.h"
-#include "daemon/commands.h"
-#include "daemon/progress.h"
-#include "daemon/reconciler.h"
+#include "daemon/cli/commands.h"
+#include "daemon/cli/progress.h"
+#include "daemon/apply/reconciler.h"
 #include "state/store.h"
 
 namespace idsync {

@@ -5,10 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "daemon/commands.h"
-#include "daemon/exit_codes.h"
-#include "daemon/git_info.h"
-#include "daemon/session.h"
+#include "daemon/cli/commands.h"
+#include "daemon/cli/exit_codes.h"
+#include "daemon/apply/git_info.h"
+#include "daemon/apply/session.h"
 #include "reconcile/render.h"
 
 namespace idsync {

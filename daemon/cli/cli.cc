@@ -3,9 +3,9 @@
 
 #include <iostream>
 
-#include "daemon/commands.h"
-#include "daemon/exit_codes.h"
-#include "daemon/logging.h"
+#include "daemon/cli/commands.h"
+#include "daemon/cli/exit_codes.h"
+#include "daemon/cli/logging.h"
 
 #ifndef IDSYNC_VERSION
 #define IDSYNC_VERSION "0.0.0"

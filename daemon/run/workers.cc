@@ -1,4 +1,4 @@
-#include "daemon/workers.h"
+#include "daemon/run/workers.h"
 
 #include <random>
 

@@ -20,12 +20,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/http_api.h"
-#include "daemon/manifest_state.h"
-#include "daemon/metrics.h"
-#include "daemon/notify.h"
-#include "daemon/signals.h"
-#include "daemon/workers.h"
+#include "daemon/run/http_api.h"
+#include "daemon/run/manifest_state.h"
+#include "daemon/run/metrics.h"
+#include "daemon/run/notify.h"
+#include "daemon/run/signals.h"
+#include "daemon/run/workers.h"
 #include "state/store.h"
 
 namespace idsync {

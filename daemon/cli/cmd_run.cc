@@ -1,13 +1,13 @@
-// `idsync run` (SPEC §5): flags checked here, the lifecycle in daemon/daemon.cc.
+// `idsync run` (SPEC §5): flags checked here, the lifecycle in daemon/run/daemon.cc.
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
 #include <iostream>
 
 #include "core/text.h"
-#include "daemon/commands.h"
-#include "daemon/daemon.h"
-#include "daemon/exit_codes.h"
+#include "daemon/cli/commands.h"
+#include "daemon/run/daemon.h"
+#include "daemon/cli/exit_codes.h"
 
 namespace idsync {
 

@@ -1,4 +1,4 @@
-#include "daemon/table.h"
+#include "daemon/cli/table.h"
 
 #include <algorithm>
 #include <ctime>

@@ -17,7 +17,7 @@
 #pragma once
 
 #include "connectors/connector.h"
-#include "daemon/reconciler.h"
+#include "daemon/apply/reconciler.h"
 #include "state/store.h"
 
 namespace idsync {

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
-#include "daemon/commands.h"
-#include "daemon/exit_codes.h"
-#include "daemon/table.h"
+#include "daemon/cli/commands.h"
+#include "daemon/cli/exit_codes.h"
+#include "daemon/cli/table.h"
 #include "state/store.h"
 
 namespace idsync {

@@ -1,4 +1,4 @@
-#include "daemon/logging.h"
+#include "daemon/cli/logging.h"
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>

@@ -1,4 +1,4 @@
-#include "daemon/git_info.h"
+#include "daemon/apply/git_info.h"
 
 #include <fcntl.h>
 #include <spawn.h>
