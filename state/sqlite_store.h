@@ -25,6 +25,7 @@
 
 #include "state/sqlite_error.h"
 #include "state/store.h"
+#include "state/wal_file.h"
 
 namespace idsync {
 
@@ -32,6 +33,9 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, SQLite::Database db);
   ~SqliteStore() override;
+
+  // Replaces fdatasync for the write-ahead log (tests inject a failing sync).
+  void SetWalSyncForTesting(WalFile::SyncFn sync);
 
   StatusOr<int64_t> BeginRun(const std::string& command, const std::string& digest,
                              const std::string& git_commit, int64_t now) override;
@@ -44,7 +48,7 @@ class SqliteStore final : public Store {
 
   StatusOr<int64_t> JournalBegin(int64_t run_id, const Action& action, int64_t now) override;
   Status JournalFinish(int64_t entry_id, JournalStatus status, const std::string& error,
-                       int64_t now) override;
+                       int attempts, int64_t now) override;
   Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                        int64_t now) override;
   StatusOr<std::vector<JournalEntry>> PendingEntries(const std::string& platform) override;
@@ -93,7 +97,7 @@ class SqliteStore final : public Store {
   uint64_t commits_ = 0;       // journal begins committed; guarded by mu_
   std::mutex sync_mu_;
   uint64_t synced_ = 0;        // commits known durable; guarded by sync_mu_
-  int wal_fd_ = -1;            // the -wal file, opened at the first sync; guarded by sync_mu_
+  WalFile wal_;                // the -wal file (re-opened when replaced); guarded by sync_mu_
 };
 
 }  // namespace idsync

@@ -84,12 +84,13 @@ class Store {
   // Forgetting an account that is not managed is OK.
   virtual Status ForgetManaged(const std::string& platform, const std::string& email) = 0;
 
-  // Journal: Begin before the request (status pending, attempts 1), Finish after.
+  // Journal: Begin before the request (status pending, attempts 1), Finish after with
+  // the number of HTTP sends the action took, retries included (0: nothing was sent).
   // A run_id of 0 means "no run". JournalBegin's row is committed and synced when it
   // returns. JournalFinish of an unknown id is kNotFound.
   virtual StatusOr<int64_t> JournalBegin(int64_t run_id, const Action& action, int64_t now) = 0;
   virtual Status JournalFinish(int64_t entry_id, JournalStatus status, const std::string& error,
-                               int64_t now) = 0;
+                               int attempts, int64_t now) = 0;
   // Records a deferred or held action without a request (attempts 0); kPending is
   // refused (kInvalidArgument): a pending row means "request maybe sent". When the
   // user's newest row on the platform is the same action (verb and payload) with the
