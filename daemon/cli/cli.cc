@@ -70,6 +70,8 @@ int RunCli(int argc, char** argv) {
   run_cmd->add_option("--interval", run.interval, "Time between reconciles (±10% jitter)");
   run_cmd->add_option("--listen", run.listen, "HTTP listener HOST:PORT (port 0: a free one)");
   run_cmd->add_option("--port-file", run.port_file, "Write the bound port here once listening");
+  run_cmd->add_option("--stuck-after", run.stuck_after,
+                      "A reconcile running this long counts as stuck: watchdog pings stop");
 
   ExportArgs export_args;
   export_args.manifest.state = "idsync.db";

@@ -38,6 +38,8 @@ struct DaemonOptions {
   std::optional<std::string> token;  // IDSYNC_API_TOKEN
   std::string port_file;             // written once listening; "" for none
   std::chrono::milliseconds shutdown_grace{10'000};
+  // The watchdog pings only while no worker is stuck longer than this (StuckWorkers).
+  std::chrono::milliseconds stuck_after{3'600'000};
 };
 
 // What the daemon takes from the world (STYLE: leveldb's Env), built in main.
@@ -74,9 +76,16 @@ class Daemon {
   nlohmann::json StatusJson() const;
   bool ready() const { return ready_.load(); }
   int Shutdown(SignalEvents& signals);
+  // Stops the workers of platforms no longer in the manifest and drops their gauges
+  // and status entries (reload_mu_ held).
+  void RemoveGoneWorkers();
+  // Sends WATCHDOG=1 only while no worker is stuck (options_.stuck_after); the main
+  // loop's thread only.
+  void PingIfProgressing();
 
   const DaemonOptions options_;
   const DaemonEnv env_;
+  bool stuck_ = false;  // a stuck worker was reported; main loop thread only
   ManifestState manifest_;
   Metrics metrics_;
   Notifier notifier_;
