@@ -81,8 +81,11 @@ class Tmpfs {
   }
   bool mounted() const { return mounted_; }
   const std::string& error() const { return error_; }
-  bool Remount(bool read_only) {
-    return mount("tmpfs", path_.c_str(), "tmpfs", MS_REMOUNT | (read_only ? MS_RDONLY : 0), nullptr) == 0;
+  // Read-only or read-write; `kib` > 0 also resizes it.
+  bool Remount(bool read_only, int kib = 0) {
+    const std::string options = kib > 0 ? "size=" + std::to_string(kib) + "k" : "";
+    return mount("tmpfs", path_.c_str(), "tmpfs", MS_REMOUNT | (read_only ? MS_RDONLY : 0),
+                 options.empty() ? nullptr : options.c_str()) == 0;
   }
 
  private:
@@ -147,6 +150,7 @@ TEST_CASE("a full disk: an error naming the state file, every request sent has i
   CHECK(full.exit_code != 0);
   CHECK(Has(full.err, f.state));
   std::filesystem::remove(mnt.path() + "/fs/filler");
+  REQUIRE(fs.Remount(false, 64 * 1024));  // room for the rest of the run
 
   // Every invitation the platform received has its journal row; the old rows are there.
   CHECK(f.Invites() <= f.InviteRows());
