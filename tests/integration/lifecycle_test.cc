@@ -56,7 +56,8 @@ struct WsFixture {
 };
 
 bool Active(const Sim& sim, const std::string& email) {
-  for (const auto& u : sim.State()["workspace"]["users"])
+  const json ws = sim.State()["workspace"];  // kept: the loop reads into it
+  for (const auto& u : ws["users"])
     if (u["email"] == email && !u.value("disabled", false)) return true;
   return false;
 }
@@ -66,6 +67,7 @@ bool Active(const Sim& sim, const std::string& email) {
 TEST_CASE("a leaver missing from one listing stays managed and is retired when listed again") {
   Sim org(kBobAndEve), flaky(kBobOnly);
   WsFixture f;
+  REQUIRE(Active(org, "eve@acme.io"));
   const std::string both = "  - { email: bob@acme.io, roles: [engineer] }\n"
                            "  - { email: eve@acme.io, roles: [engineer] }\n";
   const std::string bob = "  - { email: bob@acme.io, roles: [engineer] }\n";
