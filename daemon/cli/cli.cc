@@ -72,6 +72,8 @@ int RunCli(int argc, char** argv) {
   run_cmd->add_option("--port-file", run.port_file, "Write the bound port here once listening");
   run_cmd->add_option("--stuck-after", run.stuck_after,
                       "A reconcile running this long counts as stuck: watchdog pings stop");
+  run_cmd->add_option("--retention", run.retention,
+                      "Prune journal rows and runs older than this (default 90d), at start and daily");
 
   ExportArgs export_args;
   export_args.manifest.state = "idsync.db";

@@ -34,6 +34,12 @@ int CmdRun(const RunArgs& args) {
     return kExitError;
   }
   options.stuck_after = *stuck_after;
+  auto retention = ParseDuration(args.retention);
+  if (!retention || retention->count() <= 0) {
+    std::cerr << "error: --retention " << args.retention << ": expected a positive duration such as 90d or 720h\n";
+    return kExitError;
+  }
+  options.retention = *retention;
   auto listen = ParseListen(args.listen);
   if (!listen.ok()) {
     std::cerr << "error: " << listen.status().message() << '\n';

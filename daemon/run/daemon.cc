@@ -9,6 +9,7 @@
 #include "daemon/apply/git_info.h"
 #include "daemon/apply/reconciler.h"
 #include "daemon/apply/session.h"
+#include "core/text.h"
 #include "daemon/run/manifest_watch.h"
 
 namespace idsync {
@@ -208,6 +209,7 @@ int Daemon::Run(SignalEvents& signals) {
   for (;;) {
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_ping - std::chrono::steady_clock::now());
     auto sig = signals.Wait(std::clamp(wait, std::chrono::milliseconds(0), std::chrono::milliseconds(1000)));
+    PruneIfDue();
     if (watchdog && std::chrono::steady_clock::now() >= next_ping) {
       PingIfProgressing();
       next_ping = std::chrono::steady_clock::now() + *watchdog;
@@ -225,6 +227,21 @@ int Daemon::Run(SignalEvents& signals) {
   int code = Shutdown(signals);
   api.Stop();
   return code;
+}
+
+void Daemon::PruneIfDue() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_prune_) return;
+  next_prune_ = now + std::chrono::hours(24);
+  const int64_t cutoff =
+      env_.wall_now() - std::chrono::duration_cast<std::chrono::seconds>(options_.retention).count();
+  auto pruned = store_->Prune(cutoff);
+  if (!pruned.ok()) {
+    spdlog::warn("run: pruning the state DB: {}", pruned.status().message());
+  } else {
+    spdlog::info("run: pruned {} journal row(s) and run(s) older than {} (retention)", *pruned,
+                 FormatDuration(options_.retention));
+  }
 }
 
 void Daemon::PingIfProgressing() {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <SQLiteCpp/Database.h>
+
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/harness.h"
 
@@ -168,6 +170,44 @@ TEST_CASE("a platform removed from the manifest stops its worker and drops its g
   REQUIRE(posted);
   REQUIRE(Eventually([&] { return ReconcilesOf(d, "ws") > ws_before; }));
   CHECK(two.Counters()["workspace"]["faults"].value("received", 0) == two_before);
+  d.Signal(SIGTERM);
+  CHECK(d.Wait().value_or(-1) == 0);
+}
+
+TEST_CASE("the daemon prunes journal rows and runs past --retention, keeping each user's newest row") {
+  Sim sim(kSeed);
+  TempDir dir;
+  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+  const std::string state = dir.path() + "/state.db";
+  auto apply = [&](const std::string& users) {
+    dir.Write("idsync.yaml", "version: 1\nplatforms:\n  ws:\n    type: workspace\n    url: " +
+                                 sim.Url("/workspace/graphql") +
+                                 "\n    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
+                                 "roles: { engineer: { ws: DEVELOPER } }\nusers:\n" + users);
+    return Idsync({"apply", "-f", dir.path() + "/idsync.yaml", "--state", state}, env);
+  };
+  const std::string bob = "  - { email: bob@acme.io, roles: [engineer] }\n";
+  REQUIRE(apply(bob + "  - { email: alice@acme.io, roles: [engineer] }\n").exit_code == 0);  // adopt, invite
+  REQUIRE(apply(bob).exit_code == 0);  // alice's invitation cancelled or retired: her second row
+  auto rows = [&](const std::string& email) {
+    RunResult h = Idsync({"history", "--state", state, "--user", email, "--format", "json", "--limit", "1000"});
+    REQUIRE(h.exit_code == 0);
+    return static_cast<int>(nlohmann::json::parse(h.out).size());
+  };
+  REQUIRE(rows("alice@acme.io") == 2);
+  {
+    // Everything so far happened 200 days ago.
+    SQLite::Database db(state, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE journal SET created_at = created_at - 17280000, updated_at = updated_at - 17280000");
+    db.exec("UPDATE runs SET started_at = started_at - 17280000, finished_at = finished_at - 17280000");
+  }
+  DaemonProcess d(dir, {"-f", dir.path() + "/idsync.yaml", "--state", state, "--interval", "1h",
+                        "--retention", "90d"},
+                  env);
+  INFO(d.Stderr());
+  CHECK(Eventually([&] { return rows("alice@acme.io") == 1; }));  // the newest stays
+  CHECK(rows("bob@acme.io") == 1);
+  CHECK(d.Stderr().find("pruned") != std::string::npos);
   d.Signal(SIGTERM);
   CHECK(d.Wait().value_or(-1) == 0);
 }
