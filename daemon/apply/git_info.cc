@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,7 +12,6 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
-#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -20,16 +20,14 @@ namespace idsync {
 
 namespace {
 
-// Reads `fd` to its end or until `deadline`; false on timeout.
-bool ReadUntil(int fd, std::chrono::steady_clock::time_point deadline, std::string& out) {
+// Reads `fd` to its end unless `timer` (a timerfd) fires first; false on timeout.
+bool ReadUntil(int fd, int timer, std::string& out) {
   std::array<char, 256> buf;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd, POLLIN, 0};
-    int ready = poll(&p, 1, static_cast<int>(left.count()));
+    pollfd p[2] = {{fd, POLLIN, 0}, {timer, POLLIN, 0}};
+    int ready = poll(p, 2, -1);
     if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) return ready == 0 ? false : true;
+    if (ready < 0 || (p[1].revents & POLLIN)) return false;
     ssize_t n = read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return true;
@@ -37,13 +35,13 @@ bool ReadUntil(int fd, std::chrono::steady_clock::time_point deadline, std::stri
   }
 }
 
-// Waits for `pid` until `deadline`; false when it is still running then.
-bool WaitUntil(pid_t pid, std::chrono::steady_clock::time_point deadline, int& wstatus) {
+// Reaps `pid` unless `timer` fires first; false when it is still running then.
+bool WaitUntil(pid_t pid, int timer, int& wstatus) {
   for (;;) {
     pid_t r = waitpid(pid, &wstatus, WNOHANG);
     if (r == pid || (r < 0 && errno != EINTR)) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a poll of the child, not sync
+    pollfd p{timer, POLLIN, 0};
+    if (poll(&p, 1, 5) > 0) return false;  // checks the child every 5 ms until the timer
   }
 }
 
@@ -83,9 +81,16 @@ std::string GitCommitOf(const std::string& path, std::chrono::milliseconds timeo
   close(fds[1]);
   std::string out;
   if (rc == 0) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    // The timeout as a timerfd: no clock is read here (scripts/check-clock).
+    int timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+    itimerspec spec{};
+    spec.it_value.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    spec.it_value.tv_nsec = static_cast<long>((timeout.count() % 1000) * 1'000'000);
+    if (timer >= 0) timerfd_settime(timer, 0, &spec, nullptr);
     int wstatus = 0;
-    if (!ReadUntil(fds[0], deadline, out) || !WaitUntil(pid, deadline, wstatus)) {
+    const bool in_time = timer >= 0 && ReadUntil(fds[0], timer, out) && WaitUntil(pid, timer, wstatus);
+    if (timer >= 0) close(timer);
+    if (!in_time) {
       kill(pid, SIGKILL);
       waitpid(pid, &wstatus, 0);
       out.clear();

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "tests/daemon/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {
@@ -40,8 +40,8 @@ std::string Slurp(const std::string& path) {
 
 TEST_CASE("git starts with no blocked signal and is killed when it does not answer in time") {
   testing::TempDir dir;
-  const std::string bin = (dir.path() / "bin").string();
-  const std::string report = (dir.path() / "report").string();
+  const std::string bin = dir.File("bin");
+  const std::string report = dir.File("report");
   std::filesystem::create_directories(bin);
   {
     std::ofstream git(bin + "/git");
@@ -61,7 +61,7 @@ TEST_CASE("git starts with no blocked signal and is killed when it does not answ
   sigaddset(&blocked, SIGINT);
   sigaddset(&blocked, SIGHUP);
   REQUIRE(pthread_sigmask(SIG_BLOCK, &blocked, &old) == 0);
-  const std::string commit = GitCommitOf(dir.path().string(), std::chrono::milliseconds(500));
+  const std::string commit = GitCommitOf(dir.path(), std::chrono::milliseconds(500));
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
 
   CHECK(commit.empty());

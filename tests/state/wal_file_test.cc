@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "state/sqlite_store.h"
-#include "tests/state/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {
