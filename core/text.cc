@@ -29,6 +29,7 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (unit == "s") return std::chrono::milliseconds(n * 1000);
   if (unit == "m") return std::chrono::milliseconds(n * 60'000);
   if (unit == "h") return std::chrono::milliseconds(n * 3'600'000);
+  if (unit == "d") return std::chrono::milliseconds(n * 86'400'000);
   return std::nullopt;
 }
 

@@ -24,10 +24,14 @@ SqliteStore::SqliteStore(std::string path, SQLite::Database db, StoreAccess acce
     : path_(std::move(path)),
       access_(access),
       lock_file_(std::make_shared<LockFile>(path_)),
-      db_(std::move(db)) {}
+      db_(std::move(db)),
+      wal_(path_ + "-wal") {}
 
-SqliteStore::~SqliteStore() {
-  if (wal_fd_ >= 0) close(wal_fd_);
+SqliteStore::~SqliteStore() = default;
+
+void SqliteStore::SetWalSyncForTesting(WalFile::SyncFn sync) {
+  std::lock_guard lock(sync_mu_);
+  wal_.set_sync(std::move(sync));
 }
 
 Status SqliteStore::SyncWal(uint64_t commit) {
@@ -38,10 +42,8 @@ Status SqliteStore::SyncWal(uint64_t commit) {
     std::lock_guard db_lock(mu_);
     covered = commits_;  // every commit so far is in the WAL file when this sync starts
   }
-  if (wal_fd_ < 0) wal_fd_ = open((path_ + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
-  if (wal_fd_ < 0 || fdatasync(wal_fd_) != 0) {
-    return Unavailable("state DB " + path_ + ": cannot sync the write-ahead log: " +
-                       std::strerror(errno));
+  if (Status s = wal_.Sync(); !s.ok()) {
+    return Unavailable("state DB " + path_ + ": cannot sync the write-ahead log: " + s.message());
   }
   synced_ = covered;
   return OkStatus();

@@ -31,6 +31,7 @@
 #include "state/lock_file.h"
 #include "state/sqlite_error.h"
 #include "state/store.h"
+#include "state/wal_file.h"
 
 namespace idsync {
 
@@ -45,6 +46,9 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, SQLite::Database db, StoreAccess access);
   ~SqliteStore() override;
+
+  // Replaces fdatasync for the write-ahead log (tests inject a failing sync).
+  void SetWalSyncForTesting(WalFile::SyncFn sync);
 
   StatusOr<std::unique_ptr<StoreLock>> Lock(const std::string& platform,
                                             const LockOptions& options) override;
@@ -112,7 +116,7 @@ class SqliteStore final : public Store {
   uint64_t commits_ = 0;       // journal begins committed; guarded by mu_
   std::mutex sync_mu_;
   uint64_t synced_ = 0;        // commits known durable; guarded by sync_mu_
-  int wal_fd_ = -1;            // the -wal file, opened at the first sync; guarded by sync_mu_
+  WalFile wal_;                // the -wal file (re-opened when replaced); guarded by sync_mu_
 };
 
 }  // namespace idsync

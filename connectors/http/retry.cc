@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "connectors/http/send_counter.h"
 #include "connectors/http/url.h"
 #include "core/text.h"
 
@@ -93,6 +94,7 @@ RetryingHttpClient::RetryingHttpClient(HttpClient& inner, RetryPolicy policy,
 StatusOr<HttpResponse> RetryingHttpClient::Send(const HttpRequest& request) {
   std::chrono::milliseconds waited{0};
   for (int attempt = 1;; ++attempt) {
+    CountHttpSend();  // the journal's attempts (send_counter.h)
     StatusOr<HttpResponse> outcome = inner_.Send(request);
     if (!IsRetryable(outcome) || attempt >= policy_.max_attempts) return outcome;
 

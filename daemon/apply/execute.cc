@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "connectors/http/send_counter.h"
+
 namespace idsync {
 namespace {
 
@@ -105,9 +107,15 @@ class Executor {
       Fail(a, "journal: " + entry.status().message());
       return;
     }
-    Status result = Dispatch(connector_, a);
+    Status result;
+    int attempts = 0;
+    {
+      ScopedSendCounter sends;  // the connector's requests run on this thread
+      result = Dispatch(connector_, a);
+      attempts = sends.sends();
+    }
     if (!result.ok()) {
-      (void)store_.JournalFinish(*entry, JournalStatus::kFailed, result.message(), 1, env_.NowUnix());
+      (void)store_.JournalFinish(*entry, JournalStatus::kFailed, result.message(), attempts, env_.NowUnix());
       spdlog::error("{}: {} {} failed: {}", a.platform, VerbName(a.verb), a.email, result.message());
       Fail(a, result.message());
       return;
@@ -122,7 +130,7 @@ class Executor {
     }
     Status saved = a.verb == Verb::kRemove ? store_.ForgetManaged(a.platform, a.email)
                                            : store_.PutManaged(m);
-    (void)store_.JournalFinish(*entry, JournalStatus::kSucceeded, "", 1, now);
+    (void)store_.JournalFinish(*entry, JournalStatus::kSucceeded, "", attempts, now);
     if (!saved.ok()) spdlog::error("{}: recording {}: {}", a.platform, a.email, saved.message());
     spdlog::info("{}: {} {}: done", a.platform, VerbName(a.verb), a.email);
     std::lock_guard lock(mu_);
@@ -155,19 +163,22 @@ class Executor {
   std::size_t done_ = 0, total_ = 0;    // guarded by mu_
 };
 
-// The apply actions grouped by user in order of first appearance; removals apart.
-void GroupByUser(const std::vector<Action>& actions, std::vector<UserActions>& before_removals,
-                 std::vector<UserActions>& removals) {
-  std::map<std::string, std::size_t> index;
+// Offboarding: the actions that take access away (retire, remove; a suspension is a
+// retire or a remove). They run after every other action of the plan.
+bool IsOffboarding(const Action& a) { return a.verb == Verb::kRetire || a.verb == Verb::kRemove; }
+
+// The apply actions grouped by user in order of first appearance, offboarding apart
+// (still grouped by user, in plan order, so one user's actions never run at once).
+void GroupByUser(const std::vector<Action>& actions, std::vector<UserActions>& before_offboarding,
+                 std::vector<UserActions>& offboarding) {
+  std::map<std::string, std::size_t> index, offboard_index;
   for (const Action& a : actions) {
     if (a.disposition != Disposition::kApply) continue;
-    if (a.verb == Verb::kRemove) {
-      removals.push_back({&a});
-      continue;
-    }
-    auto [it, inserted] = index.try_emplace(a.email, before_removals.size());
-    if (inserted) before_removals.emplace_back();
-    before_removals[it->second].push_back(&a);
+    auto& groups = IsOffboarding(a) ? offboarding : before_offboarding;
+    auto& at = IsOffboarding(a) ? offboard_index : index;
+    auto [it, inserted] = at.try_emplace(a.email, groups.size());
+    if (inserted) groups.emplace_back();
+    groups[it->second].push_back(&a);
   }
 }
 
@@ -183,15 +194,16 @@ void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
                               env.NowUnix());
     ++(held ? out.held : out.deferred);
   }
-  std::vector<UserActions> before_removals, removals;
-  GroupByUser(out.plan.actions, before_removals, removals);
-  std::size_t total = removals.size();
-  for (const auto& g : before_removals) total += g.size();
+  std::vector<UserActions> before_offboarding, offboarding;
+  GroupByUser(out.plan.actions, before_offboarding, offboarding);
+  std::size_t total = 0;
+  for (const auto& g : before_offboarding) total += g.size();
+  for (const auto& g : offboarding) total += g.size();
 
   Executor executor(out, connector, store, managed, options, env);
   executor.set_total(total);
-  executor.RunAll(before_removals, concurrency);
-  executor.RunAll(removals, concurrency);
+  executor.RunAll(before_offboarding, concurrency);
+  executor.RunAll(offboarding, concurrency);
 }
 
 }  // namespace idsync

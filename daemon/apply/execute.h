@@ -3,8 +3,9 @@
 //
 // Order: the actions of one user run one after another in plan order (an invite before
 // its grant change), and once one fails the rest of that user's are skipped. Different
-// users run concurrently, on up to `concurrency` threads. Removals run last, after every
-// other action of the plan has finished. With concurrency 1 everything runs on the
+// users run concurrently, on up to `concurrency` threads. Offboarding (retire and remove,
+// suspensions included) runs last, after every other action of the plan has finished;
+// a user whose earlier action failed is not offboarded in that run. With concurrency 1 everything runs on the
 // calling thread, one user after another.
 //
 // Partial failure: a failed action is reported in PlatformOutcome::failures with the

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "daemon/apply/execute.h"
@@ -38,25 +39,54 @@ void CloseInterrupted(Store& store, const std::string& platform, int64_t now) {
     (void)store.JournalFinish(e.id, JournalStatus::kFailed,
                               "interrupted: the process ended before the platform answered; "
                               "re-planned from live state",
-                              1, now);
+                              e.attempts, now);
   }
 }
 
+// The emails of the platform's previous listing (the snapshot saved by the last apply
+// reconcile) when that listing was complete; nullopt when there is none, it was partial
+// or it cannot be read. Read only when an account may be forgotten, so a converged
+// reconcile never parses it.
+std::optional<std::set<std::string>> PreviousCompleteListing(Store& store, const std::string& platform) {
+  auto json = store.Snapshot(platform);
+  if (!json.ok() || !json->has_value()) return std::nullopt;
+  auto doc = nlohmann::json::parse(**json, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || !doc.value("complete", false) || !doc.contains("users")) return std::nullopt;
+  std::set<std::string> emails;
+  for (const auto& u : doc["users"])
+    if (u.is_object() && u.contains("email") && u["email"].is_string()) emails.insert(u["email"].get<std::string>());
+  return emails;
+}
+
 // Brings the managed records in line with what the listing showed: an invitation
-// that became an account gets its platform id, and accounts that are neither desired
-// nor live any more (a retired workspace user is not listed) are forgotten, so the
-// guard's percentages stay honest. Writes only what changed. `managed` are the records
-// as they are now; returns how many remain.
+// that became an account gets its platform id, and an account that is neither desired
+// nor listed any more (a retired workspace user is not listed) is forgotten, so the
+// guard's percentages stay honest — but only once its absence is confirmed: absent from
+// this complete listing and from the previous complete one, and its offboarding done
+// (retired). One listing that misses an account (paging that shifts, a flaky answer)
+// never makes a leaver unmanaged; an account whose offboarding is still due stays
+// managed until it is listed again and offboarded (or removed, which forgets it).
+// Writes only what changed. `managed` are the records as they are now; returns how
+// many remain.
 std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers& desired,
                                 const LiveState& live, ManagedAccounts managed, Store& store,
                                 int64_t now) {
   std::size_t remaining = 0;
+  std::optional<std::optional<std::set<std::string>>> previous;  // read at most once
   for (auto& [email, m] : managed) {
     auto it = live.users.find(email);
     if (it == live.users.end()) {
       if (live.complete && !desired.count(email)) {
-        (void)store.ForgetManaged(config.name, email);
-        continue;
+        if (!m.retired) {
+          spdlog::warn("{}: {} is managed, no longer desired and not listed; kept until it "
+                       "is listed again and offboarded", config.name, email);
+        } else {
+          if (!previous) previous.emplace(PreviousCompleteListing(store, config.name));
+          if (*previous && !(*previous)->count(email)) {
+            (void)store.ForgetManaged(config.name, email);
+            continue;
+          }
+        }
       }
     } else if (!it->second.id.empty() && it->second.id != m.user_id) {
       m.user_id = it->second.id;
@@ -66,6 +96,43 @@ std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers
     ++remaining;
   }
   return remaining;
+}
+
+// The newest invite row of `email` on `platform` in the journal, if any.
+std::optional<JournalEntry> LastInvite(Store& store, const std::string& platform,
+                                       const std::string& email) {
+  HistoryQuery q;
+  q.email = email;
+  q.platform = platform;
+  q.limit = 0;
+  auto rows = store.History(q);
+  if (!rows.ok()) return std::nullopt;
+  for (const auto& e : *rows)
+    if (e.action == VerbName(Verb::kInvite) || e.action == VerbName(Verb::kReinvite)) return e;
+  return std::nullopt;
+}
+
+// A houston invitation is several requests (inviteUser, then workspaceAddUser per
+// further workspace). When the last invite of a pending person did not finish (its
+// journal row is failed, or pending: the process died), some invitations may be
+// missing; the grant change the planner deferred until sign-up becomes an invite again,
+// so every invitation is sent now (houston answers "already invited" for those sent
+// before, which counts as done). SPEC §3: the same end state as an uninterrupted run.
+void ReinviteInterrupted(PlatformPlan& plan, const LiveState& live, Store& store) {
+  if (plan.type != PlatformType::kHouston) return;
+  for (Action& a : plan.actions) {
+    if (a.disposition != Disposition::kDeferred || (a.verb != Verb::kGrant && a.verb != Verb::kRevoke))
+      continue;
+    auto it = live.users.find(a.email);
+    if (it == live.users.end() || it->second.status != LiveStatus::kPending) continue;
+    auto last = LastInvite(store, plan.platform, a.email);
+    if (!last || (last->status != JournalStatus::kFailed && last->status != JournalStatus::kPending))
+      continue;
+    a.verb = Verb::kInvite;
+    a.disposition = Disposition::kApply;
+    a.reason = "invitation interrupted (journal entry " + std::to_string(last->id) +
+               "); invited again, invitations already sent count as done";
+  }
 }
 
 // The connectors' id cache over the state DB's user_ids table.
@@ -134,6 +201,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   PlanOptions plan_options = options.plan;
   plan_options.now = env.NowUnix();
   out.plan = MakePlan(PolicyFor(config), resolved, *live, *managed, plan_options);
+  ReinviteInterrupted(out.plan, *live, store);
   if (config.type == PlatformType::kAstra || config.type == PlatformType::kScim)
     out.plan.names = NamesById(live->catalog);
   for (const auto& a : out.plan.actions) out.drift += a.drift ? 1 : 0;

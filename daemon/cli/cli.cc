@@ -65,6 +65,10 @@ void AddPlanApplyExport(CLI::App& app, Commands& c) {
   c.run_cmd->add_option("--interval", c.run.interval, "Time between reconciles (±10% jitter)");
   c.run_cmd->add_option("--listen", c.run.listen, "HTTP listener HOST:PORT (port 0: a free one)");
   c.run_cmd->add_option("--port-file", c.run.port_file, "Write the bound port here once listening");
+  c.run_cmd->add_option("--stuck-after", c.run.stuck_after,
+                        "A reconcile running this long counts as stuck: watchdog pings stop");
+  c.run_cmd->add_option("--retention", c.run.retention,
+                        "Prune journal rows and runs older than this (default 90d), at start and daily");
 
   c.export_args.manifest.state = "idsync.db";
   c.export_cmd = app.add_subcommand("export", "Print a platform's live users as a manifest");

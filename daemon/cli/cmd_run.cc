@@ -28,6 +28,18 @@ int CmdRun(const RunArgs& args, Env& env) {
     return kExitError;
   }
   options.schedule.interval = *interval;
+  auto stuck_after = ParseDuration(args.stuck_after);
+  if (!stuck_after || stuck_after->count() <= 0) {
+    std::cerr << "error: --stuck-after " << args.stuck_after << ": expected a positive duration such as 30m or 1h\n";
+    return kExitError;
+  }
+  options.stuck_after = *stuck_after;
+  auto retention = ParseDuration(args.retention);
+  if (!retention || retention->count() <= 0) {
+    std::cerr << "error: --retention " << args.retention << ": expected a positive duration such as 90d or 720h\n";
+    return kExitError;
+  }
+  options.retention = *retention;
   auto listen = ParseListen(args.listen);
   if (!listen.ok()) {
     std::cerr << "error: " << listen.status().message() << '\n';

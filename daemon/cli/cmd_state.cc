@@ -58,8 +58,9 @@ int CmdHistory(const HistoryArgs& args, Env& env) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : *entries)
     rows.push_back({FormatTime(e.updated_at), std::to_string(e.run_id), e.platform, e.email,
-                    e.action, JournalStatusName(e.status), e.error});
-  std::cout << RenderTable({"TIME", "RUN", "PLATFORM", "USER", "ACTION", "STATUS", "ERROR"}, rows);
+                    e.action, JournalStatusName(e.status), std::to_string(e.attempts), e.error});
+  std::cout << RenderTable({"TIME", "RUN", "PLATFORM", "USER", "ACTION", "STATUS", "ATTEMPTS", "ERROR"},
+                           rows);
   return kExitOk;
 }
 

@@ -51,6 +51,8 @@ struct RunArgs {
   std::string interval = "5m";
   std::string listen = "127.0.0.1:9464";
   std::string port_file;           // --port-file: the bound port, written once listening
+  std::string stuck_after = "1h";  // --stuck-after: a reconcile this long stops watchdog pings
+  std::string retention = "90d";   // --retention: journal rows and runs older than this are pruned
 };
 
 int CmdValidate(const std::vector<std::string>& files);

@@ -9,6 +9,7 @@
 #include "daemon/apply/git_info.h"
 #include "daemon/apply/reconciler.h"
 #include "daemon/apply/session.h"
+#include "core/text.h"
 #include "daemon/run/manifest_watch.h"
 
 namespace idsync {
@@ -40,6 +41,7 @@ void Daemon::OnManifestEvent(bool force_reconcile) {
     // counted the trigger as a change during it and reconciled a second time.
     if (workers_) workers_->TriggerAll();
     AddWorkers();
+    RemoveGoneWorkers();
     if (store_ && !ready_.exchange(true)) {
       spdlog::info("run: ready");
       notifier_.Ready();
@@ -49,16 +51,24 @@ void Daemon::OnManifestEvent(bool force_reconcile) {
   }
 }
 
+void Daemon::RemoveGoneWorkers() {
+  auto current = manifest_.Current();
+  if (!current || !workers_) return;
+  for (const auto& [name, timing] : workers_->Timings()) {
+    if (current->manifest.platforms.count(name)) continue;
+    spdlog::info("{}: gone from the manifest: its worker stops and its gauges are dropped", name);
+    workers_->Remove(name);
+    metrics_.DropPlatform(name);
+    std::lock_guard lock(reports_mu_);
+    reports_.erase(name);
+  }
+}
+
 bool Daemon::ReconcileOne(const std::string& platform) {
   auto current = manifest_.Current();
   if (!current) return false;
   auto it = current->manifest.platforms.find(platform);
-  if (it == current->manifest.platforms.end()) {
-    std::lock_guard lock(reports_mu_);
-    reports_[platform].result = "removed";
-    reports_[platform].error = "no longer in the manifest; not reconciled";
-    return true;
-  }
+  if (it == current->manifest.platforms.end()) return true;  // being removed (RemoveGoneWorkers)
   const PlatformConfig& config = it->second;
   static const DesiredUsers kNone;
   auto desired_it = current->desired.find(platform);
@@ -88,8 +98,10 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   int64_t now = env_.NowUnix();
   int64_t managed = 0;
   if (auto m = store_->Managed(platform); m.ok()) managed = static_cast<int64_t>(m->size());
-  metrics_.RecordReconcile(platform, outcome, took, managed, now);
   if (run.ok()) (void)store_->FinishRun(*run, outcome.result(), now);
+  if (auto latest = manifest_.Current(); !latest || !latest->manifest.platforms.count(platform))
+    return !outcome.failed();  // removed while it ran: no gauge or status comes back
+  metrics_.RecordReconcile(platform, outcome, took, managed, now);
 
   std::string error = outcome.plan.error;
   if (error.empty() && !outcome.failures.empty())
@@ -190,13 +202,14 @@ int Daemon::Run(SignalEvents& signals) {
     spdlog::warn("run: manifest changes will not be seen until SIGHUP: {}", s.message());
 
   auto watchdog = Notifier::WatchdogPeriod();
-  if (watchdog) notifier_.Watchdog();
+  if (watchdog) PingIfProgressing();
   auto next_ping = env_.SteadyNow() + (watchdog ? *watchdog : std::chrono::hours(1));
   for (;;) {
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_ping - env_.SteadyNow());
     auto sig = signals.Wait(std::clamp(wait, std::chrono::milliseconds(0), std::chrono::milliseconds(1000)));
+    PruneIfDue();
     if (watchdog && env_.SteadyNow() >= next_ping) {
-      notifier_.Watchdog();
+      PingIfProgressing();
       next_ping = env_.SteadyNow() + *watchdog;
     }
     if (!sig) continue;
@@ -212,6 +225,37 @@ int Daemon::Run(SignalEvents& signals) {
   int code = Shutdown(signals);
   api.Stop();
   return code;
+}
+
+void Daemon::PruneIfDue() {
+  const auto now = env_.SteadyNow();
+  if (now < next_prune_) return;
+  next_prune_ = now + std::chrono::hours(24);
+  const int64_t cutoff =
+      env_.NowUnix() - std::chrono::duration_cast<std::chrono::seconds>(options_.retention).count();
+  auto pruned = store_->Prune(cutoff);
+  if (!pruned.ok()) {
+    spdlog::warn("run: pruning the state DB: {}", pruned.status().message());
+  } else {
+    spdlog::info("run: pruned {} journal row(s) and run(s) older than {} (retention)", *pruned,
+                 FormatDuration(options_.retention));
+  }
+}
+
+void Daemon::PingIfProgressing() {
+  const std::string stuck =
+      workers_ ? StuckWorkers(workers_->Timings(), env_.SteadyNow(), options_.stuck_after) : "";
+  if (stuck.empty()) {
+    if (stuck_) spdlog::info("run: every worker makes progress again; watchdog pings resume");
+    stuck_ = false;
+    notifier_.Watchdog();
+    return;
+  }
+  if (!stuck_) {  // said once, not at every period
+    spdlog::error("run: stuck: {}; watchdog pings stop so the service manager can restart idsync", stuck);
+    notifier_.Status("stuck: " + stuck);
+    stuck_ = true;
+  }
 }
 
 int Daemon::Shutdown(SignalEvents& signals) {

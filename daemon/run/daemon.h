@@ -39,6 +39,11 @@ struct DaemonOptions {
   std::optional<std::string> token;  // IDSYNC_API_TOKEN
   std::string port_file;             // written once listening; "" for none
   std::chrono::milliseconds shutdown_grace{10'000};
+  // The watchdog pings only while no worker is stuck longer than this (StuckWorkers).
+  std::chrono::milliseconds stuck_after{3'600'000};
+  // Journal rows and runs older than this are pruned (Store::Prune) at start and then
+  // once a day; every user's newest row and pending rows are always kept.
+  std::chrono::milliseconds retention{90LL * 86'400'000};
 };
 
 class Daemon {
@@ -70,9 +75,19 @@ class Daemon {
   nlohmann::json StatusJson() const;
   bool ready() const { return ready_.load(); }
   int Shutdown(SignalEvents& signals);
+  // Stops the workers of platforms no longer in the manifest and drops their gauges
+  // and status entries (reload_mu_ held).
+  void RemoveGoneWorkers();
+  // Prunes the state DB when a day has passed since the last prune (main loop only).
+  void PruneIfDue();
+  // Sends WATCHDOG=1 only while no worker is stuck (options_.stuck_after); the main
+  // loop's thread only.
+  void PingIfProgressing();
 
   const DaemonOptions options_;
   Env& env_;
+  bool stuck_ = false;  // a stuck worker was reported; main loop thread only
+  SteadyTime next_prune_{};  // main loop thread only
   ManifestState manifest_;
   Metrics metrics_;
   Notifier notifier_;

@@ -91,6 +91,13 @@ void Metrics::AddApiRequests(const std::string& platform, const std::map<int, ui
   }
 }
 
+void Metrics::DropPlatform(const std::string& platform) {
+  const std::map<std::string, std::string> labels = {{"platform", platform}};
+  for (auto* family : {&f_->managed, &f_->unmanaged, &f_->held, &f_->last_success}) {
+    if (family->Has(labels)) family->Remove(&family->Add(labels));
+  }
+}
+
 void Metrics::SetManifestValid(bool valid) { f_->manifest_valid.Add({}).Set(valid ? 1 : 0); }
 
 std::string Metrics::Serialize() const {

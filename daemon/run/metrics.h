@@ -37,6 +37,9 @@ class Metrics {
   void AddApiRequests(const std::string& platform, const std::map<int, uint64_t>& counts,
                       std::map<int, uint64_t>& previous);
   void SetManifestValid(bool valid);
+  // A platform gone from the manifest: its gauges (managed, unmanaged, held, last
+  // success) disappear from the output; its counters stay (Prometheus counters only grow).
+  void DropPlatform(const std::string& platform);
 
   std::string Serialize() const;  // text exposition format
 

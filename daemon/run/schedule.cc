@@ -12,10 +12,13 @@ void Schedule::Trigger(SteadyTime now) {
     triggered_while_running_ = true;
     return;
   }
-  due_ = std::min(due_, now + config_.coalesce);
+  const SteadyTime at = began_ ? std::max(now, began_at_ + config_.coalesce) : now;
+  due_ = std::min(due_, at);
 }
 
-void Schedule::Began(SteadyTime) {
+void Schedule::Began(SteadyTime now) {
+  began_ = true;
+  began_at_ = now;
   running_ = true;
   triggered_while_running_ = false;
   due_ = SteadyTime::max();

@@ -5,9 +5,12 @@
 // explicit times, so tests need no clock.
 //
 //   Start(now)            due at once (the reconcile at start)
-//   Trigger(now)          due at now + coalesce, unless already due sooner; triggers
-//                         within that window make one reconcile. While a reconcile is
-//                         running, a trigger makes the platform due again right after.
+//   Trigger(now)          due at once (a change is acted on without waiting), unless a
+//                         reconcile began less than `coalesce` ago: then due when that
+//                         window ends, so a burst of triggers makes at most one more
+//                         reconcile behind the first. While a reconcile is running, a
+//                         trigger makes the platform due again right after it (not
+//                         before the trigger + coalesce).
 //   Began(now)            a reconcile starts: triggers so far are consumed
 //   Finished(now, ok, u)  next due: ok -> interval * (0.9 + 0.2u); failure n (1-based)
 //                         -> min(1 s * 2^(n-1), interval) * (0.9 + 0.2u); u in [0, 1)
@@ -41,6 +44,8 @@ class Schedule {
 
   SteadyTime due() const { return due_; }
   bool running() const { return running_; }
+  // When the last reconcile began; meaningful once Began() was called.
+  SteadyTime began_at() const { return began_at_; }
   int failures() const { return failures_; }
   // The wait after the n-th consecutive failure, before jitter (n >= 1).
   Millis BackoffFor(int n) const;
@@ -53,6 +58,8 @@ class Schedule {
   bool running_ = false;
   bool triggered_while_running_ = false;
   SteadyTime trigger_at_{};
+  bool began_ = false;
+  SteadyTime began_at_{};
   int failures_ = 0;
 };
 

@@ -26,11 +26,19 @@ Workers::~Workers() {
 
 void Workers::Add(const std::string& platform) {
   std::lock_guard lock(mu_);
+  removed_.erase(platform);  // re-added before its thread ended: the thread goes on
   if (stopping_ || schedules_.count(platform)) return;
   auto [it, inserted] = schedules_.emplace(platform, Schedule(config_));
   it->second.Start(env_.now());
   ++alive_;
   threads_.emplace_back([this, platform] { Loop(platform); });
+}
+
+void Workers::Remove(const std::string& platform) {
+  std::lock_guard lock(mu_);
+  if (!schedules_.count(platform)) return;
+  removed_.insert(platform);
+  cv_.notify_all();
 }
 
 void Workers::Trigger(const std::string& platform) {
@@ -68,7 +76,7 @@ bool Workers::WaitStopped(std::chrono::milliseconds timeout) {
 std::map<std::string, PlatformTiming> Workers::Timings() const {
   std::lock_guard lock(mu_);
   std::map<std::string, PlatformTiming> out;
-  for (const auto& [name, s] : schedules_) out[name] = {s.due(), s.running(), s.failures()};
+  for (const auto& [name, s] : schedules_) out[name] = {s.due(), s.running(), s.failures(), s.began_at()};
   return out;
 }
 
@@ -80,7 +88,7 @@ void Workers::Wake() {
 void Workers::Loop(const std::string& platform) {
   std::unique_lock lock(mu_);
   Schedule& schedule = schedules_.at(platform);  // std::map: the reference stays valid
-  while (!stopping_) {
+  while (!stopping_ && !removed_.count(platform)) {
     if (env_.now() < schedule.due()) {
       env_.wait_until(lock, cv_, schedule.due());
       continue;
@@ -91,8 +99,28 @@ void Workers::Loop(const std::string& platform) {
     lock.lock();
     schedule.Finished(env_.now(), ok, env_.uniform());
   }
+  if (!stopping_) {  // removed: forget it, so adding it later starts a new thread
+    removed_.erase(platform);
+    schedules_.erase(platform);
+  }
   --alive_;
   ended_cv_.notify_all();
+}
+
+std::string StuckWorkers(const std::map<std::string, PlatformTiming>& timings, SteadyTime now,
+                         Millis bound) {
+  std::string out;
+  auto seconds = [](SteadyTime::duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + "s";
+  };
+  for (const auto& [name, t] : timings) {
+    std::string why;
+    if (t.running && now - t.began > bound) why = "reconciling for " + seconds(now - t.began);
+    if (!t.running && t.due != SteadyTime::max() && now > t.due && now - t.due > bound)
+      why = "due for " + seconds(now - t.due) + " without starting";
+    if (!why.empty()) out += (out.empty() ? "" : ", ") + name + " (" + why + ")";
+  }
+  return out;
 }
 
 }  // namespace idsync

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,7 +36,15 @@ struct PlatformTiming {
   SteadyTime due;  // SteadyTime::max() while running
   bool running = false;
   int failures = 0;
+  SteadyTime began{};  // when the running (or last) reconcile began
 };
+
+// The watchdog's view of progress (SPEC §5): the platforms whose worker is stuck at
+// `now`, as "name (why)" joined by ", "; "" when every worker makes progress. A worker
+// is stuck when its reconcile has run longer than `bound`, or when it has been due for
+// longer than `bound` without beginning one.
+std::string StuckWorkers(const std::map<std::string, PlatformTiming>& timings, SteadyTime now,
+                         Millis bound);
 
 class Workers {
  public:
@@ -51,6 +60,9 @@ class Workers {
   // Starts the platform's thread, due at once. A platform already added is left as is.
   // Ignored after Stop().
   void Add(const std::string& platform);
+  // The platform's thread ends once its running reconcile (if any) returns; no further
+  // reconcile starts. Adding it again before then keeps the thread. Unknown: ignored.
+  void Remove(const std::string& platform);
   // Marks the platform (or every platform) pending; see Schedule::Trigger.
   void Trigger(const std::string& platform);
   void TriggerAll();
@@ -74,6 +86,7 @@ class Workers {
   std::condition_variable cv_;       // schedules changed, or stop
   std::condition_variable ended_cv_;  // a thread ended
   std::map<std::string, Schedule> schedules_;  // guarded by mu_
+  std::set<std::string> removed_;              // threads asked to end; guarded by mu_
   std::vector<std::thread> threads_;           // guarded by mu_
   int alive_ = 0;                              // guarded by mu_
   bool stopping_ = false;                      // guarded by mu_

@@ -5,11 +5,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
+#include "state/sqlite_store.h"
 #include "tests/support/fake_env.h"
 #include "tests/support/temp_dir.h"
 
@@ -144,6 +146,44 @@ TEST_CASE_FIXTURE(Fixture, "removals start only after every other action has fin
     else last_other_end = std::max(last_other_end, c.end);
   }
   CHECK(last_other_end < first_remove_start);
+}
+
+TEST_CASE_FIXTURE(Fixture, "every offboarding, retire as well as remove, starts after every other action") {
+  std::vector<Action> actions = {Make("gone1@x.io", Verb::kRetire), Make("a@x.io", Verb::kInvite),
+                                 Make("gone2@x.io", Verb::kRemove), Make("sus@x.io", Verb::kRetire),
+                                 Make("b@x.io", Verb::kGrant), Make("a@x.io", Verb::kGrant)};
+  connector.target = 2;
+  PlatformOutcome out = Execute(actions, 4);
+  CHECK(out.succeeded == 6);
+  int last_other_end = 0, first_offboarding_start = 1 << 30;
+  for (const auto& c : connector.calls) {
+    if (c.verb == "remove" || c.verb == "retire") first_offboarding_start = std::min(first_offboarding_start, c.start);
+    else last_other_end = std::max(last_other_end, c.end);
+  }
+  CHECK(last_other_end < first_offboarding_start);
+}
+
+TEST_CASE_FIXTURE(Fixture, "with concurrency 1 a retire listed first still runs after the invite") {
+  connector.wait = std::chrono::milliseconds(0);
+  PlatformOutcome out = Execute({Make("gone@x.io", Verb::kRetire), Make("new@x.io", Verb::kInvite)}, 1);
+  CHECK(out.succeeded == 2);
+  REQUIRE(connector.calls.size() == 2);
+  CHECK(connector.calls[0].verb == "invite");
+  CHECK(connector.calls[1].verb == "retire");
+}
+
+TEST_CASE_FIXTURE(Fixture, "a journal row that cannot be synced to disk stops its request") {
+  auto* sqlite = dynamic_cast<SqliteStore*>(store.get());
+  REQUIRE(sqlite != nullptr);
+  sqlite->SetWalSyncForTesting([](int) {
+    errno = EIO;
+    return -1;
+  });
+  connector.wait = std::chrono::milliseconds(0);
+  PlatformOutcome out = Execute({Make("a@x.io", Verb::kInvite)}, 1);
+  CHECK(connector.calls.empty());  // never sent
+  REQUIRE(out.failures.size() == 1);
+  CHECK(out.failures[0].error.find("state.db") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(Fixture, "a failure skips the rest of that user only; the others stand") {

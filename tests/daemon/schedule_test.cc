@@ -94,20 +94,33 @@ TEST_CASE("backoff waits carry the same ±10% jitter") {
   CHECK(Wait(s, kT0) == milliseconds(8'800));  // 8 s + 10%
 }
 
-TEST_CASE("triggers within 250 ms are coalesced into one reconcile") {
+TEST_CASE("a trigger is acted on at once; triggers before it began make no extra reconcile") {
   Schedule s(Config());
   s.Start(kT0);
   s.Began(kT0);
   s.Finished(kT0, true, 0.5);
   SteadyTime t = kT0 + seconds(10);
   s.Trigger(t);
-  CHECK(s.due() == t + milliseconds(250));
-  s.Trigger(t + milliseconds(100));
-  s.Trigger(t + milliseconds(200));
-  CHECK(s.due() == t + milliseconds(250));  // not pushed back by later triggers
-  s.Began(s.due());
-  s.Finished(t + milliseconds(300), true, 0.5);
-  CHECK(Wait(s, t + milliseconds(300)) == milliseconds(60'000));  // one reconcile consumed all
+  CHECK(s.due() == t);  // no coalescing window in front of the first trigger
+  s.Trigger(t);
+  CHECK(s.due() == t);
+  s.Began(t);
+  s.Finished(t + milliseconds(30), true, 0.5);
+  CHECK(Wait(s, t + milliseconds(30)) == milliseconds(60'000));  // one reconcile consumed both
+}
+
+TEST_CASE("triggers right after a reconcile began are coalesced behind it") {
+  Schedule s(Config());
+  s.Start(kT0);
+  s.Began(kT0);
+  s.Finished(kT0 + milliseconds(20), true, 0.5);
+  s.Trigger(kT0 + milliseconds(50));
+  CHECK(s.due() == kT0 + milliseconds(250));  // the window after the reconcile that began
+  s.Trigger(kT0 + milliseconds(100));
+  s.Trigger(kT0 + milliseconds(200));
+  CHECK(s.due() == kT0 + milliseconds(250));  // one reconcile for the whole burst
+  s.Trigger(kT0 + milliseconds(260));
+  CHECK(s.due() == kT0 + milliseconds(250));  // never later
 }
 
 TEST_CASE("a trigger never delays a reconcile that is already due sooner") {
@@ -140,7 +153,7 @@ TEST_CASE("a trigger on a failing platform retries before its backoff ends") {
   }
   CHECK(Wait(s, kT0) == milliseconds(16'000));
   s.Trigger(kT0 + seconds(1));
-  CHECK(s.due() == kT0 + milliseconds(1'250));
+  CHECK(s.due() == kT0 + seconds(1));
 }
 
 }  // namespace idsync

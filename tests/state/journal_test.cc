@@ -112,7 +112,7 @@ TEST_CASE_FIXTURE(Fixture, "finishing an entry records its status, error and tim
   const int64_t ok_id = MustBegin(MakeAction("astro", "a@acme.io", Verb::kInvite), 10);
   const int64_t bad_id = MustBegin(MakeAction("astro", "b@acme.io", Verb::kGrant), 11);
   REQUIRE(store->JournalFinish(ok_id, JournalStatus::kSucceeded, "", 1, 20).ok());
-  REQUIRE(store->JournalFinish(bad_id, JournalStatus::kFailed, "403 forbidden", 1, 21).ok());
+  REQUIRE(store->JournalFinish(bad_id, JournalStatus::kFailed, "403 forbidden", 3, 21).ok());
 
   std::vector<JournalEntry> history = MustHistory({});
   REQUIRE(history.size() == 2);
@@ -120,6 +120,7 @@ TEST_CASE_FIXTURE(Fixture, "finishing an entry records its status, error and tim
   CHECK(history[0].status == JournalStatus::kFailed);
   CHECK(history[0].error == "403 forbidden");
   CHECK(history[0].updated_at == 21);
+  CHECK(history[0].attempts == 3);  // HTTP sends, retries included
   CHECK(history[0].created_at == 11);
   CHECK(history[1].status == JournalStatus::kSucceeded);
   CHECK(history[1].error.empty());
