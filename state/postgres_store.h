@@ -1,8 +1,8 @@
 // The PostgreSQL implementation of Store (state/store.h). Internal to state/:
 // everyone else opens it through Store::Open. See state/README.md.
 //
-// Durability, like the SQLite backend's: JournalBegin's commit waits for the WAL flush
-// at the session's configured synchronous_commit (the server's or the URI's: on,
+// Durability, like the SQLite backend's: JournalBegin's commit (one statement, one
+// round trip) waits for the WAL flush at the session's configured synchronous_commit (the server's or the URI's: on,
 // remote_write, remote_apply...), so its row is durable before its request leaves;
 // every other write commits with synchronous_commit=off (no wait). PostgreSQL flushes
 // its WAL in order, so each JournalBegin also makes every earlier commit durable; a

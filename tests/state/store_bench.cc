@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "state/store.h"
-#include "tests/state/temp_dir.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/postgres.h"
 
 namespace idsync {
@@ -71,8 +71,17 @@ int main(int argc, char** argv) {
   }
   // The server's durable defaults (fsync, synchronous_commit on), as in production.
   testing::PostgresCluster cluster(testing::PostgresCluster::Options{true});
-  auto store = MustOpen(cluster.NewDatabase());
+  const std::string uri = cluster.NewDatabase();
+  auto store = MustOpen(uri);
+  // WAL syncs the server counted (pg_stat_wal, PostgreSQL 14+): about one per begin
+  // shows that finishes do not wait for a flush.
+  const std::string syncs_before = cluster.Query(uri, "SELECT wal_sync FROM pg_stat_wal");
   Report("postgres", "1 thread", n, Measure(*store, n, 1, "p1"));
+  store.reset();  // its statistics reach pg_stat_wal when the session ends
+  store = MustOpen(uri);
+  std::printf("postgres   WAL syncs during the 1-thread run: %lld\n",
+              std::stoll(cluster.Query(uri, "SELECT wal_sync FROM pg_stat_wal")) -
+                  std::stoll(syncs_before));
   Report("postgres", "8 threads (one session)", n, Measure(*store, n, 8, "p8"));
   auto lock = store->Lock("fenced", {"bench", {}});
   if (!lock.ok()) return 1;
