@@ -70,20 +70,23 @@ StatusOr<int64_t> PostgresStore::JournalBegin(int64_t run_id, const Action& acti
     return s;
   }
   try {
-    if (!fenced) return InsertJournal(run_id, action, JournalStatus::kPending, 1, now);
-    // The insert and the proof that this session still holds the platform's lock are
-    // one statement: a session that lost it cannot journal, so cannot send.
+    // One statement, one round trip: its implicit transaction commits at the
+    // configured synchronous_commit (set_config local to it; see Durability in
+    // postgres_store.h), and when fenced it inserts only while this session holds the
+    // platform's lock, so a session that lost it cannot journal, so cannot send.
     const auto ids = PgLockIds(PlatformLockKey(action.platform));
     PgResult r = conn_->Exec(
+        "WITH sync AS (SELECT set_config('synchronous_commit', $9, true)) "
         "INSERT INTO journal (run_id, platform, email, action, payload, status, attempts, "
         "created_at, updated_at) "
         "SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, 'pending', 1, "
-        "$6::bigint, $6::bigint "
-        "WHERE EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
-        "AND pid = pg_backend_pid() AND classid = $7::oid AND objid = $8::oid "
-        "AND objsubid = 1) RETURNING id",
+        "$6::bigint, $6::bigint FROM sync "
+        "WHERE NOT $10::boolean OR EXISTS (SELECT 1 FROM pg_locks "
+        "WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() "
+        "AND classid = $7::oid AND objid = $8::oid AND objsubid = 1) RETURNING id",
         {RunId(run_id), action.platform, action.email, StoredVerbName(action.verb),
-         EncodeActionPayload(action), Int(now), ids.first, ids.second});
+         EncodeActionPayload(action), Int(now), ids.first, ids.second, journal_commit_,
+         fenced ? "true" : "false"});
     if (r.rows() == 0) return FailedPrecondition(lost + ": the session no longer holds it");
     return r.int64(0, 0);
   } catch (const PgError& e) {

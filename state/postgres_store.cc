@@ -15,7 +15,7 @@ std::string Int(int64_t v) { return std::to_string(v); }
 StatusOr<std::unique_ptr<Store>> OpenReadOnly(const std::string& uri, const std::string& name,
                                               std::unique_ptr<PgConn> conn) {
   try {
-    conn->Exec("SELECT set_config('default_transaction_read_only', 'on', false)");
+    ConfigureSession(*conn, StoreAccess::kReadOnly);
     const int version = PostgresSchemaVersion(*conn);
     const int known = static_cast<int>(PostgresMigrations().size());
     if (version == 0) return OpenEmptyReadOnlyState(RedactUri(uri));  // nothing there yet
@@ -27,7 +27,7 @@ StatusOr<std::unique_ptr<Store>> OpenReadOnly(const std::string& uri, const std:
     return PostgresError(name, "open read-only", e);
   }
   return std::unique_ptr<Store>(
-      std::make_unique<PostgresStore>(name, std::move(conn), StoreAccess::kReadOnly));
+      std::make_unique<PostgresStore>(name, std::move(conn), StoreAccess::kReadOnly, "on"));
 }
 
 }  // namespace
@@ -37,17 +37,33 @@ StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri, Store
   StatusOr<std::unique_ptr<PgConn>> conn = PgConn::Connect(PostgresKeywords(uri), name);
   if (!conn.ok()) return conn.status();
   if (access == StoreAccess::kReadOnly) return OpenReadOnly(uri, name, std::move(*conn));
+  std::string journal_commit;
   try {
     if (Status s = MigratePostgres(**conn, name); !s.ok()) return s;
+    journal_commit = ConfigureSession(**conn, StoreAccess::kReadWrite);
   } catch (const PgError& e) {
     return PostgresError(name, "migrate the schema", e);
   }
-  return std::unique_ptr<Store>(
-      std::make_unique<PostgresStore>(name, std::move(*conn), StoreAccess::kReadWrite));
+  return std::unique_ptr<Store>(std::make_unique<PostgresStore>(
+      name, std::move(*conn), StoreAccess::kReadWrite, std::move(journal_commit)));
 }
 
-PostgresStore::PostgresStore(std::string name, std::unique_ptr<PgConn> conn, StoreAccess access)
-    : name_(std::move(name)), access_(access), conn_(std::move(conn)) {}
+std::string ConfigureSession(PgConn& conn, StoreAccess access) {
+  if (access == StoreAccess::kReadOnly) {
+    conn.Exec("SELECT set_config('default_transaction_read_only', 'on', false)");
+    return "on";
+  }
+  std::string level = conn.Exec("SELECT current_setting('synchronous_commit')").text(0, 0);
+  conn.Exec("SELECT set_config('synchronous_commit', 'off', false)");
+  return level;
+}
+
+PostgresStore::PostgresStore(std::string name, std::unique_ptr<PgConn> conn, StoreAccess access,
+                             std::string journal_commit)
+    : name_(std::move(name)),
+      access_(access),
+      journal_commit_(std::move(journal_commit)),
+      conn_(std::move(conn)) {}
 
 Status PostgresStore::EnsureSession(const std::string& what) {
   if (conn_->ok()) return OkStatus();
@@ -57,12 +73,10 @@ Status PostgresStore::EnsureSession(const std::string& what) {
                        held_.begin()->first + " is gone; leadership is lost");
   }
   if (!conn_->Reset()) return Unavailable(name_ + ": " + what + ": cannot reconnect");
-  if (access_ == StoreAccess::kReadOnly) {
-    try {
-      conn_->Exec("SELECT set_config('default_transaction_read_only', 'on', false)");
-    } catch (const PgError& e) {
-      return PostgresError(name_, what, e);
-    }
+  try {
+    ConfigureSession(*conn_, access_);
+  } catch (const PgError& e) {
+    return PostgresError(name_, what, e);
   }
   return OkStatus();
 }

@@ -1,9 +1,14 @@
 // The PostgreSQL implementation of Store (state/store.h). Internal to state/:
 // everyone else opens it through Store::Open. See state/README.md.
 //
-// Durability: every write is its own committed transaction (autocommit) unless it
-// says otherwise; with the server's default synchronous_commit a commit is durable
-// when it returns, so JournalBegin's row is on disk before its request leaves.
+// Durability, like the SQLite backend's: JournalBegin's commit (one statement, one
+// round trip) waits for the WAL flush at the session's configured synchronous_commit (the server's or the URI's: on,
+// remote_write, remote_apply...), so its row is durable before its request leaves;
+// every other write commits with synchronous_commit=off (no wait). PostgreSQL flushes
+// its WAL in order, so each JournalBegin also makes every earlier commit durable; a
+// server crash can lose only finishes and bookkeeping since the last begin, which
+// recovery treats like a crash of idsync (pending rows are re-planned from live).
+// One fsync per action instead of two or more.
 //
 // Sessions: one connection per store. While any StoreLock of this store is alive the
 // connection is never re-established: a lost session means lost locks, and every
@@ -44,13 +49,20 @@ const std::vector<std::string>& PostgresMigrations();
 Status MigratePostgres(PgConn& conn, const std::string& name,
                        const std::vector<std::string>& migrations = PostgresMigrations());
 
+// Sets up a new session: read-only sessions get default_transaction_read_only, others
+// synchronous_commit=off (see Durability). Returns the session's synchronous_commit
+// before that. Throws PgError.
+std::string ConfigureSession(PgConn& conn, StoreAccess access);
+
 // The schema version of the database, 0 when it has no schema_version table (read
 // only, takes no lock). Throws PgError.
 int PostgresSchemaVersion(PgConn& conn);
 
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::string name, std::unique_ptr<PgConn> conn, StoreAccess access);
+  // `journal_commit`: the synchronous_commit level for JournalBegin (see Durability).
+  PostgresStore(std::string name, std::unique_ptr<PgConn> conn, StoreAccess access,
+                std::string journal_commit);
 
   StatusOr<std::unique_ptr<StoreLock>> Lock(const std::string& platform,
                                             const LockOptions& options) override;
@@ -120,6 +132,7 @@ class PostgresStore final : public Store {
 
   const std::string name_;  // "state DB <redacted uri>"
   const StoreAccess access_;
+  const std::string journal_commit_;
   std::mutex mu_;
   std::unique_ptr<PgConn> conn_;           // guarded by mu_
   std::map<std::string, int> held_;        // platform -> live StoreLocks; guarded by mu_
