@@ -8,7 +8,7 @@
 #include "sim/graphql/endpoint.h"
 #include "sim/graphql/parser.h"
 #include "sim/graphql/schema.h"
-#include "sim/workspace_schema.h"
+#include "sim/workspace/workspace_schema.h"
 
 namespace idsync::sim::gql {
 namespace {

@@ -1,4 +1,4 @@
-#include "sim/workspace_state.h"
+#include "sim/workspace/workspace_state.h"
 
 #include <algorithm>
 #include <cstdio>
