@@ -59,7 +59,7 @@ ControlAnswer ToControl(const Outcome& outcome) {
 class HoustonSim final : public PlatformBase<houston::State> {
  public:
   HoustonSim()
-      : PlatformBase("houston", Names(), {}),
+      : PlatformBase("houston", Names(), {std::begin(kMutations), std::end(kMutations)}),
         schema_(LoadSchema()),
         endpoint_(&schema_, MakeResolvers()) {}
 

@@ -61,7 +61,9 @@ std::string Lower(std::string text) {
 class OrgadminSim final : public PlatformBase<OrgadminState> {
  public:
   OrgadminSim()
-      : PlatformBase("orgadmin", {std::begin(kCounterNames), std::end(kCounterNames)}, {}),
+      : PlatformBase("orgadmin", {std::begin(kCounterNames), std::end(kCounterNames)},
+                     {"createUser", "addOrgMember", "addUserToOrg", "updateMember", "addGroupMembership",
+                      "removeGroupMembership"}),
         schema_(LoadSchema()),
         endpoint_(&schema_, MakeResolvers(), Shape) {}
 

@@ -21,7 +21,9 @@
 //   groups  {id, name}  add a group to the org
 // Counters: one per root field (findUserBy, groupUsers, createUser, addOrgMember,
 // addUserToOrg, updateMember, addGroupMembership, removeGroupMembership), plus
-// requests, mutations (root mutation fields run) and unauthorized.
+// requests, mutations (root mutation fields run) and unauthorized. effects: one per
+// mutation, the calls whose MutationResult has no `error` (a repeat is refused:
+// "email already exists", "already a member", so each creation counts once).
 #pragma once
 
 #include <memory>

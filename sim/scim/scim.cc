@@ -38,7 +38,7 @@ class ScimSim final : public PlatformBase<scim::State> {
       : PlatformBase("scim",
                      {"getServiceProviderConfig", "listUsers", "findUser", "getUser", "createUser", "patchUser",
                       "deleteUser", "listGroups", "getGroup", "patchGroup"},
-                     {}) {}
+                     {"createUser", "patchUser", "deleteUser", "patchGroup"}) {}
 
   void RegisterRoutes(Routes& routes) override;
 

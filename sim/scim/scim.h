@@ -25,7 +25,9 @@
 //   config {filter?, maxResults?, patch?}    change the ServiceProviderConfig
 // Counters: getServiceProviderConfig, listUsers, findUser, getUser, createUser,
 // patchUser, deleteUser, listGroups, getGroup, patchGroup, plus requests, mutations
-// (authorised POST/PATCH/DELETE) and unauthorized.
+// (authorised POST/PATCH/DELETE) and unauthorized. effects: createUser, patchUser,
+// deleteUser, patchGroup answered 2xx (a second POST of a userName is 409 and no
+// effect; a PATCH that adds a member already there answers 200 and counts).
 #pragma once
 
 #include <memory>
