@@ -71,9 +71,15 @@ class WorkspaceSim final : public PlatformBase<WorkspaceState> {
     gql::Resolvers r;
     r.Add("Query", "listUsers", [this](const json&) {
       counters_.Count("listUsers");
-      json result = {{"ok", true}, {"activeUsers", json::array()}, {"invitedUsers", json::array()}};
-      for (const WorkspaceUser& u : state_.users()) result["activeUsers"].push_back(ToJson(u));
-      for (const WorkspaceInvitation& i : state_.invitations()) result["invitedUsers"].push_back(ToJson(i));
+      json active = json::array(), invited = json::array();
+      active.get_ref<json::array_t&>().reserve(state_.users().size());
+      invited.get_ref<json::array_t&>().reserve(state_.invitations().size());
+      for (const WorkspaceUser& u : state_.users()) active.push_back(ToJson(u));
+      for (const WorkspaceInvitation& i : state_.invitations()) invited.push_back(ToJson(i));
+      json result = json::object();
+      result["ok"] = true;
+      result["activeUsers"] = std::move(active);
+      result["invitedUsers"] = std::move(invited);
       return gql::FieldResult::Ok(std::move(result));
     });
     r.Add("Mutation", "inviteUser", [this](const json& args) {
