@@ -14,7 +14,7 @@
 #include "sim/graphql/validate.h"
 #include "sim/houston/houston_schema.h"
 #include "sim/orgadmin/orgadmin_schema.h"
-#include "sim/workspace_schema.h"
+#include "sim/workspace/workspace_schema.h"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include "sim/houston/houston.h"
 #include "sim/orgadmin/orgadmin.h"
 #include "sim/scim/scim.h"
-#include "sim/workspace.h"
+#include "sim/workspace/workspace.h"
 
 namespace idsync::sim {
 namespace {

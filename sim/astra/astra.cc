@@ -1,20 +1,17 @@
 #include "sim/astra/astra.h"
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 #include <optional>
 
 #include "sim/astra/astra_seed.h"
 #include "sim/astra/astra_state.h"
+#include "sim/platform_base.h"
 
 namespace idsync::sim {
 namespace {
 
 using nlohmann::json;
 
-constexpr const char* kCounterNames[] = {"listUsers", "getUser",  "inviteUser", "setRoles",    "deleteUser",
-                                         "listRoles", "currentOrg", "requests", "mutations", "unauthorized"};
 constexpr const char* kUsers = "/astra/v2/organizations/users";
 constexpr const char* kUser = R"(/astra/v2/organizations/users/([^/]+))";
 constexpr const char* kUserRoles = R"(/astra/v2/organizations/users/([^/]+)/roles)";
@@ -57,120 +54,65 @@ std::variant<std::vector<std::string>, ApiError> Strings(const json& body, const
   return out;
 }
 
-class AstraSim final : public Platform {
+class AstraSim final : public PlatformBase<AstraState> {
  public:
-  AstraSim() { ResetCountersLocked(); }
+  AstraSim()
+      : PlatformBase("astra", {"listUsers", "getUser", "inviteUser", "setRoles", "deleteUser", "listRoles", "currentOrg"},
+                     {"inviteUser", "setRoles", "deleteUser"}) {}
 
-  std::string name() const override { return "astra"; }
-
-  std::string Seed(const YAML::Node& section) override {
-    std::lock_guard lock(mu_);
-    AstraState seeded;
-    std::string token;
-    if (section && !section.IsNull()) {
-      if (std::string error = ReadAstraSeed(section, &seeded, &token); !error.empty()) return error;
-    } else {
-      for (const std::string& name : AstraState::DefaultRoleNames()) seeded.AddRole({"", name});
-    }
-    token_ = token;
-    seed_ = seeded;
-    state_ = std::move(seeded);
-    return "";
-  }
-
-  void RegisterRoutes(Routes& server) override;
-
-  json DumpState() const override {
-    std::lock_guard lock(mu_);
-    return state_.Dump();
-  }
-
-  void Reset() override {
-    std::lock_guard lock(mu_);
-    state_ = seed_;
-    ResetCountersLocked();
-  }
-
-  ControlAnswer Control(std::string_view action, const json& body) override;
-
-  json Counters() const override {
-    std::lock_guard lock(mu_);
-    json out(counters_);
-    out["effects"] = effects_;
-    return out;
-  }
-
-  void ResetCounters() override {
-    std::lock_guard lock(mu_);
-    ResetCountersLocked();
-  }
+  void RegisterRoutes(Routes& routes) override;
 
  private:
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
-
-  void ResetCountersLocked() {
-    for (const char* counter : kCounterNames) counters_[counter] = 0;
-    for (const char* mutation : {"inviteUser", "setRoles", "deleteUser"}) effects_[mutation] = 0;
+  // A seed that fails is never served, so a token read before the error is harmless.
+  std::string ReadSeed(const YAML::Node& section, AstraState* out) override {
+    return ReadAstraSeed(section, out, &token_);
   }
 
-  // Wraps an API handler: takes the lock, counts, checks the token (401 otherwise).
-  // `counter` is the operation; PUT and DELETE also count as mutations.
-  httplib::Server::Handler Api(const char* counter, bool mutation, Handler handler) {
-    return [this, counter, mutation, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
-      ++counters_["requests"];
-      if (!Authorized(req)) {
-        ++counters_["unauthorized"];
-        return SendError(res, {401, "the application token is missing or invalid"});
-      }
-      ++counters_[counter];
-      if (mutation) ++counters_["mutations"];
-      handler(req, res);
-      if (mutation && res.status >= 200 && res.status < 300) ++effects_[counter];
-    };
+  void SeedWithoutSection(AstraState* out) override {
+    for (const std::string& role : AstraState::DefaultRoleNames()) out->AddRole({"", role});
   }
 
   // Never echoes what was sent.
-  bool Authorized(const httplib::Request& req) const {
+  bool Authorized(const httplib::Request& req) override {
     return !token_.empty() && req.get_header_value("Authorization") == "Bearer " + token_;
+  }
+
+  void RefuseUnauthorized(const httplib::Request&, httplib::Response& res) override {
+    SendError(res, {401, "the application token is missing or invalid"});
   }
 
   void Invite(const httplib::Request& req, httplib::Response& res);
   void SetRoles(const httplib::Request& req, httplib::Response& res);
   // A control body's "roles" (names) as ids, or the refusal.
   std::variant<std::vector<std::string>, ApiError> ControlRoles(const json& body) const;
+  ControlAnswer Act(std::string_view action, const json& body) override;
 
-  mutable std::mutex mu_;  // guards everything below
-  AstraState seed_;
-  AstraState state_;
-  std::string token_;
-  std::map<std::string, int64_t> counters_;
-  std::map<std::string, int64_t> effects_;  // mutations answered 2xx (applied), by operation
+  std::string token_;  // guarded by mu_; "": every request is refused
 };
 
 void AstraSim::RegisterRoutes(Routes& server) {
-  server.Get(kUsers, Api("listUsers", false, [this](const httplib::Request&, httplib::Response& res) {
+  server.Get(kUsers, Rest("listUsers", false, [this](const httplib::Request&, httplib::Response& res) {
                Send(res, 200, state_.UsersJson());
              }));
-  server.Put(kUsers, Api("inviteUser", true, [this](const httplib::Request& req, httplib::Response& res) {
+  server.Put(kUsers, Rest("inviteUser", true, [this](const httplib::Request& req, httplib::Response& res) {
                Invite(req, res);
              }));
-  server.Put(kUserRoles, Api("setRoles", true, [this](const httplib::Request& req, httplib::Response& res) {
+  server.Put(kUserRoles, Rest("setRoles", true, [this](const httplib::Request& req, httplib::Response& res) {
                SetRoles(req, res);
              }));
-  server.Get(kUser, Api("getUser", false, [this](const httplib::Request& req, httplib::Response& res) {
+  server.Get(kUser, Rest("getUser", false, [this](const httplib::Request& req, httplib::Response& res) {
                const AstraUser* user = state_.FindById(req.matches[1].str());
                if (!user) return SendError(res, {404, "user " + req.matches[1].str() + " not found in the organization"});
                Send(res, 200, state_.UserJson(*user));
              }));
-  server.Delete(kUser, Api("deleteUser", true, [this](const httplib::Request& req, httplib::Response& res) {
+  server.Delete(kUser, Rest("deleteUser", true, [this](const httplib::Request& req, httplib::Response& res) {
                   if (auto error = state_.Delete(req.matches[1].str())) return SendError(res, *error);
                   res.status = 204;
                 }));
-  server.Get("/astra/v2/organizations/roles", Api("listRoles", false, [this](const httplib::Request&, httplib::Response& res) {
+  server.Get("/astra/v2/organizations/roles", Rest("listRoles", false, [this](const httplib::Request&, httplib::Response& res) {
                Send(res, 200, state_.RolesJson());
              }));
-  server.Get("/astra/v2/currentOrg", Api("currentOrg", false, [this](const httplib::Request&, httplib::Response& res) {
+  server.Get("/astra/v2/currentOrg", Rest("currentOrg", false, [this](const httplib::Request&, httplib::Response& res) {
                Send(res, 200, json{{"id", state_.org_id}, {"name", state_.org_name}});
              }));
   // Anything else under /astra: the errors body a real server would give.
@@ -220,7 +162,7 @@ std::variant<std::vector<std::string>, ApiError> AstraSim::ControlRoles(const js
   return ids;
 }
 
-ControlAnswer AstraSim::Control(std::string_view action, const json& body) {
+ControlAnswer AstraSim::Act(std::string_view action, const json& body) {
   static constexpr std::string_view kActions[] = {"accept", "drift", "users"};
   if (std::ranges::find(kActions, action) == std::end(kActions)) {
     return ControlAnswer::Error(404, "astra has no control action \"" + std::string(action) + "\"");
@@ -239,7 +181,6 @@ ControlAnswer AstraSim::Control(std::string_view action, const json& body) {
     return {200, json::object()};
   };
 
-  std::lock_guard lock(mu_);
   if (action == "accept") return answer(state_.Accept(email));
   auto roles = ControlRoles(body);
   if (auto* error = std::get_if<ApiError>(&roles)) return ControlAnswer::Error(error->status, error->message);

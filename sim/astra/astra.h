@@ -26,6 +26,8 @@
 // Counters: listUsers, getUser, inviteUser, setRoles, deleteUser, listRoles,
 // currentOrg (authorised requests per operation), requests (every request),
 // mutations (authorised PUT and DELETE requests), unauthorized (401 answers).
+// effects: inviteUser, setRoles, deleteUser answered 2xx (an invitation sent again
+// to an invited email answers 200 and counts: it is sent again).
 #pragma once
 
 #include <memory>

@@ -13,8 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-bool SameEmail(const std::string& a, const std::string& b) { return NormalizeEmail(a) == NormalizeEmail(b); }
-
 bool SameText(std::string_view a, std::string_view b) {
   return std::ranges::equal(a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
 }
@@ -94,21 +92,36 @@ std::variant<std::vector<std::string>, ApiError> AstraState::CheckRoleIds(const 
   return ordered;
 }
 
+void AstraState::Append(AstraUser user) {
+  by_email_[NormalizeEmail(user.email)] = users_.size();
+  by_id_[user.id] = users_.size();
+  users_.push_back(std::move(user));
+}
+
+void AstraState::Reindex() {
+  by_email_.clear();
+  by_id_.clear();
+  for (size_t i = 0; i < users_.size(); ++i) {
+    by_email_[NormalizeEmail(users_[i].email)] = i;
+    by_id_[users_[i].id] = i;
+  }
+}
+
 AstraUser* AstraState::FindByEmail(const std::string& email) {
-  auto it = std::ranges::find_if(users_, [&](const AstraUser& u) { return SameEmail(u.email, email); });
-  return it == users_.end() ? nullptr : &*it;
+  auto it = by_email_.find(NormalizeEmail(email));
+  return it == by_email_.end() ? nullptr : &users_[it->second];
 }
 
 const AstraUser* AstraState::FindById(const std::string& user_id) const {
-  auto it = std::ranges::find_if(users_, [&](const AstraUser& u) { return u.id == user_id; });
-  return it == users_.end() ? nullptr : &*it;
+  auto it = by_id_.find(user_id);
+  return it == by_id_.end() ? nullptr : &users_[it->second];
 }
 
 std::variant<AstraUser, ApiError> AstraState::AddUser(AstraUser user) {
   if (FindByEmail(user.email)) return ApiError{409, "user is already a member of the organization"};
   if (user.id.empty()) user.id = NewId();
   if (FindById(user.id)) return ApiError{409, "user id " + user.id + " already exists"};
-  users_.push_back(user);
+  Append(user);
   return user;
 }
 
@@ -139,23 +152,24 @@ std::variant<AstraUser, ApiError> AstraState::Invite(const std::string& email, c
     return *user;
   }
   AstraUser user{NewId(), email, "invited", std::move(ids), 1};
-  users_.push_back(user);
+  Append(user);
   return user;
 }
 
 std::optional<ApiError> AstraState::SetRoles(const std::string& user_id, const std::vector<std::string>& role_ids) {
-  auto it = std::ranges::find_if(users_, [&](const AstraUser& u) { return u.id == user_id; });
-  if (it == users_.end()) return NoUser(user_id);
+  auto it = by_id_.find(user_id);
+  if (it == by_id_.end()) return NoUser(user_id);
   auto checked = CheckRoleIds(role_ids);
   if (auto* error = std::get_if<ApiError>(&checked)) return *error;
-  it->role_ids = std::get<std::vector<std::string>>(std::move(checked));
+  users_[it->second].role_ids = std::get<std::vector<std::string>>(std::move(checked));
   return std::nullopt;
 }
 
 std::optional<ApiError> AstraState::Delete(const std::string& user_id) {
-  auto it = std::ranges::find_if(users_, [&](const AstraUser& u) { return u.id == user_id; });
-  if (it == users_.end()) return NoUser(user_id);
-  users_.erase(it);
+  auto it = by_id_.find(user_id);
+  if (it == by_id_.end()) return NoUser(user_id);
+  users_.erase(users_.begin() + static_cast<std::ptrdiff_t>(it->second));
+  Reindex();
   return std::nullopt;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -85,8 +86,15 @@ class AstraState {
   std::variant<std::vector<std::string>, ApiError> CheckRoleIds(const std::vector<std::string>& role_ids) const;
   std::string RoleName(const std::string& id) const;
 
+  // Appends a user and indexes it; Reindex() rebuilds the indexes after an erase.
+  void Append(AstraUser user);
+  void Reindex();
+
   std::vector<AstraRole> roles_;
   std::vector<AstraUser> users_;
+  // Positions in users_ by normalised email and by id: a lookup costs the same for
+  // 10 users as for 100,000.
+  std::unordered_map<std::string, size_t> by_email_, by_id_;
   uint64_t id_counter_ = 0;
 };
 

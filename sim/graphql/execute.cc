@@ -1,5 +1,6 @@
 #include "sim/graphql/execute.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "sim/graphql/values.h"
@@ -9,6 +10,32 @@ namespace {
 
 constexpr const char* kInternal = "INTERNAL_SERVER_ERROR";
 
+// Where a value is in the response: links on the stack, turned into the JSON path
+// (["listUsers", "activeUsers", 3, "email"]) only when an error needs it, so that
+// completing a list of 100,000 objects builds no path at all.
+struct Path {
+  const Path* parent = nullptr;
+  const std::string* key = nullptr;  // a response key; null: a list index
+  size_t index = 0;
+
+  nlohmann::json ToJson() const {
+    std::vector<const Path*> links;
+    for (const Path* p = this; p; p = p->parent) links.push_back(p);
+    nlohmann::json out = nlohmann::json::array();
+    for (auto it = links.rbegin(); it != links.rend(); ++it) {
+      if ((*it)->key) {
+        out.push_back(*(*it)->key);
+      } else {
+        out.push_back((*it)->index);
+      }
+    }
+    return out;
+  }
+};
+
+// Resolver values are completed in place: their strings are moved into the answer,
+// not copied (the executor owns each resolver's result); a field selected twice in
+// one object is completed from a copy each time.
 class Executor {
  public:
   Executor(const Schema& schema, const Resolvers& resolvers, const nlohmann::json& variables)
@@ -19,7 +46,7 @@ class Executor {
     nlohmann::ordered_json data = nlohmann::ordered_json::object();
     bool null_data = false;
     for (const Field& f : op.selections) {
-      nlohmann::json path = nlohmann::json::array({f.ResponseKey()});
+      const Path path{nullptr, &f.ResponseKey()};
       if (f.name == "__typename") {
         data[f.ResponseKey()] = root->name;
         continue;
@@ -50,13 +77,13 @@ class Executor {
 
   // The completed value, or nullopt when null must propagate to the parent.
   std::optional<nlohmann::ordered_json> ResolveRoot(const TypeDef& root, const FieldDef& def, const Field& f,
-                                            const nlohmann::json& path) {
+                                                    const Path& path) {
     const Resolver* resolver = resolvers_.Find(root.name, f.name);
     FieldResult result = resolver ? (*resolver)(Arguments(def, f))
                                   : FieldResult::Fail("Resolver for " + root.name + "." + f.name + " is not implemented.",
                                                       kInternal);
     for (Error& e : result.errors) {
-      if (e.path.is_null()) e.path = path;
+      if (e.path.is_null()) e.path = path.ToJson();
       if (e.locations.empty()) e.locations.push_back(f.location);
       errors_.push_back(std::move(e));
     }
@@ -65,14 +92,15 @@ class Executor {
     return Complete(def.type, f, result.value, path, root.name);
   }
 
-  // Completes a value of `type` (the field `f` of `parent`). nullopt: the value is
-  // null where the type is non-null, and the null propagates to the parent.
-  std::optional<nlohmann::ordered_json> Complete(const TypeRef& type, const Field& f, const nlohmann::json& value,
-                                         const nlohmann::json& path, const std::string& parent) {
+  // Completes a value of `type` (the field `f` of `parent`), moving from `value`.
+  // nullopt: the value is null where the type is non-null, and the null propagates
+  // to the parent.
+  std::optional<nlohmann::ordered_json> Complete(const TypeRef& type, const Field& f, nlohmann::json& value,
+                                                 const Path& path, const std::string& parent) {
     if (!type.non_null()) return CompleteNullable(type, f, value, path, parent);
     if (value.is_null()) {
       errors_.push_back(Error{"Cannot return null for non-nullable field " + parent + "." + f.name + ".",
-                              {f.location}, path, kInternal});
+                              {f.location}, path.ToJson(), kInternal});
       return std::nullopt;
     }
     nlohmann::ordered_json out = CompleteNullable(*type.of, f, value, path, parent);
@@ -80,16 +108,15 @@ class Executor {
     return out;
   }
 
-  nlohmann::ordered_json CompleteNullable(const TypeRef& type, const Field& f, const nlohmann::json& value,
-                                  const nlohmann::json& path, const std::string& parent) {
+  nlohmann::ordered_json CompleteNullable(const TypeRef& type, const Field& f, nlohmann::json& value,
+                                          const Path& path, const std::string& parent) {
     if (value.is_null()) return nullptr;
     if (type.kind == TypeRef::Kind::kList) {
       if (!value.is_array()) return Fail("Expected Iterable for field \"" + parent + "." + f.name + "\".", f, path);
       nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      out.get_ref<nlohmann::ordered_json::array_t&>().reserve(value.size());
       for (size_t i = 0; i < value.size(); ++i) {
-        nlohmann::json item_path = path;
-        item_path.push_back(i);
-        auto item = Complete(*type.of, f, value[i], item_path, parent);
+        auto item = Complete(*type.of, f, value[i], Path{&path, nullptr, i}, parent);
         if (!item) return nullptr;
         out.push_back(std::move(*item));
       }
@@ -97,28 +124,38 @@ class Executor {
     }
     const TypeDef* t = schema_.Find(type.name);
     if (t->kind == TypeDef::Kind::kEnum) {
-      if (!value.is_string() || !t->HasEnumValue(value.get<std::string>())) {
+      if (!value.is_string() || !t->HasEnumValue(value.get_ref<const std::string&>())) {
         return Fail("Enum \"" + t->name + "\" cannot represent value: " + Inspect(value), f, path);
       }
-      return nlohmann::ordered_json(value);
+      return Scalar(value);
     }
-    if (t->kind == TypeDef::Kind::kScalar) return nlohmann::ordered_json(value);
+    if (t->kind == TypeDef::Kind::kScalar) return Scalar(value);
     return CompleteObject(*t, f, value, path);
   }
 
-  nlohmann::ordered_json CompleteObject(const TypeDef& t, const Field& f, const nlohmann::json& value,
-                                const nlohmann::json& path) {
+  // A leaf value; a string is moved, not copied.
+  static nlohmann::ordered_json Scalar(nlohmann::json& value) {
+    if (value.is_string()) return nlohmann::ordered_json(std::move(value.get_ref<std::string&>()));
+    return nlohmann::ordered_json(value);
+  }
+
+  nlohmann::ordered_json CompleteObject(const TypeDef& t, const Field& f, nlohmann::json& value, const Path& path) {
     if (!value.is_object()) return Fail("Expected an object for field \"" + f.name + "\".", f, path);
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
     for (const Field& sub : f.selections) {
-      nlohmann::json sub_path = path;
-      sub_path.push_back(sub.ResponseKey());
+      const Path sub_path{&path, &sub.ResponseKey()};
       if (sub.name == "__typename") {
         out[sub.ResponseKey()] = t.name;
         continue;
       }
       const FieldDef* def = t.FindField(sub.name);
-      nlohmann::json sub_value = value.contains(sub.name) ? value.at(sub.name) : nlohmann::json(nullptr);
+      auto found = value.find(sub.name);
+      nlohmann::json absent;  // a field the resolver left out is null
+      if (found != value.end() && std::ranges::count(f.selections, sub.name, &Field::name) > 1) {
+        absent = *found;  // selected again (under another alias): complete a copy
+        found = value.end();
+      }
+      nlohmann::json& sub_value = found == value.end() ? absent : *found;
       auto completed = Complete(def->type, sub, sub_value, sub_path, t.name);
       if (!completed) return nullptr;
       out[sub.ResponseKey()] = std::move(*completed);
@@ -126,8 +163,8 @@ class Executor {
     return out;
   }
 
-  nlohmann::ordered_json Fail(std::string message, const Field& f, const nlohmann::json& path) {
-    errors_.push_back(Error{std::move(message), {f.location}, path, kInternal});
+  nlohmann::ordered_json Fail(std::string message, const Field& f, const Path& path) {
+    errors_.push_back(Error{std::move(message), {f.location}, path.ToJson(), kInternal});
     return nlohmann::ordered_json(nullptr);
   }
 

@@ -1,7 +1,6 @@
 #include "sim/houston/houston.h"
 
 #include <map>
-#include <mutex>
 #include <stdexcept>
 
 #include "sim/graphql/endpoint.h"
@@ -9,6 +8,7 @@
 #include "sim/houston/houston_schema.h"
 #include "sim/houston/houston_seed.h"
 #include "sim/houston/houston_state.h"
+#include "sim/platform_base.h"
 #include "sim/seed.h"
 
 namespace idsync::sim {
@@ -22,7 +22,6 @@ constexpr const char* kQueries[] = {"users", "invites", "workspaces"};
 constexpr const char* kMutations[] = {"inviteUser",          "workspaceAddUser",        "workspaceUpdateUserRole",
                                       "workspaceRemoveUser", "createSystemRoleBinding", "deleteSystemRoleBinding",
                                       "removeUser",          "deleteInviteToken"};
-constexpr const char* kTotals[] = {"requests", "mutations", "unauthorized", "rejected"};
 
 gql::Schema LoadSchema() {
   auto parsed = gql::ParseSchema(houston::kSchema);
@@ -57,80 +56,46 @@ ControlAnswer ToControl(const Outcome& outcome) {
   return {200, std::get<json>(outcome)};
 }
 
-class HoustonSim final : public Platform {
+class HoustonSim final : public PlatformBase<houston::State> {
  public:
-  HoustonSim() : schema_(LoadSchema()), endpoint_(&schema_, MakeResolvers()) { ResetCountersLocked(); }
+  HoustonSim()
+      : PlatformBase("houston", Names(), {std::begin(kMutations), std::end(kMutations)}),
+        schema_(LoadSchema()),
+        endpoint_(&schema_, MakeResolvers()) {}
 
-  std::string name() const override { return "houston"; }
-
-  std::string Seed(const YAML::Node& section) override {
-    std::lock_guard lock(mu_);
-    houston::State seeded;
-    std::string key;
-    if (section && !section.IsNull()) {
-      if (std::string error = houston::ReadSeed(section, &seeded, &key); !error.empty()) return error;
+  void RegisterRoutes(Routes& routes) override {
+    for (const char* path : {"/houston/v1", "/houston/v1/"}) {
+      PostGraphql(routes, path, &endpoint_, Unauthenticated::kRefuseEachField);
     }
-    api_key_ = key;
-    seed_ = seeded;
-    state_ = std::move(seeded);
-    return "";
-  }
-
-  void RegisterRoutes(Routes& server) override {
-    auto handler = [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
-      ++counters_["requests"];
-      authorized_ = Authorized(req);
-      if (!authorized_) ++counters_["unauthorized"];
-      gql::HttpAnswer answer = endpoint_.Handle(req.body);
-      if (answer.status == 400) ++counters_["rejected"];
-      res.status = answer.status;
-      res.set_content(answer.body.dump(), "application/json");
-    };
-    server.Post("/houston/v1", handler);
-    server.Post("/houston/v1/", handler);
-  }
-
-  json DumpState() const override {
-    std::lock_guard lock(mu_);
-    return state_.Dump();
-  }
-
-  void Reset() override {
-    std::lock_guard lock(mu_);
-    state_ = seed_;
-    ResetCountersLocked();
-  }
-
-  ControlAnswer Control(std::string_view action, const json& body) override;
-
-  json Counters() const override {
-    std::lock_guard lock(mu_);
-    return json(counters_);
-  }
-
-  void ResetCounters() override {
-    std::lock_guard lock(mu_);
-    ResetCountersLocked();
   }
 
  private:
-  void ResetCountersLocked() {
-    for (const char* c : kQueries) counters_[c] = 0;
-    for (const char* c : kMutations) counters_[c] = 0;
-    for (const char* c : kTotals) counters_[c] = 0;
+  static std::vector<std::string> Names() {
+    std::vector<std::string> names(std::begin(kQueries), std::end(kQueries));
+    names.insert(names.end(), std::begin(kMutations), std::end(kMutations));
+    names.emplace_back("rejected");
+    return names;
   }
 
-  // The raw key, or "Bearer <key>" (Houston strips the prefix). Never echoed.
-  bool Authorized(const httplib::Request& req) const {
+  // A seed that fails is never served, so a key read before the error is harmless.
+  std::string ReadSeed(const YAML::Node& section, houston::State* out) override {
+    return houston::ReadSeed(section, out, &api_key_);
+  }
+
+  // The raw key, or "Bearer <key>" (Houston strips the prefix). Never echoed. Kept
+  // for the resolvers: Houston refuses field by field.
+  bool Authorized(const httplib::Request& req) override {
+    authorized_ = false;
     if (api_key_.empty() || !req.has_header("Authorization")) return false;
     std::string value = req.get_header_value("Authorization");
     if (value.starts_with("Bearer ")) value = value.substr(7);
-    return value == api_key_;
+    authorized_ = value == api_key_;
+    return authorized_;
   }
 
   // Resolvers run under mu_, taken by the route handler. Each checks the key first:
   // Houston authenticates per field, so a bad key is an execution error, HTTP 200.
+  // A mutation whose answer carries no error took effect.
   void AddField(gql::Resolvers& r, const char* root, const char* field,
                 std::function<gql::FieldResult(const json&)> body) {
     const bool mutation = std::string_view(root) == "Mutation";
@@ -138,9 +103,11 @@ class HoustonSim final : public Platform {
       if (!authorized_) {
         return gql::FieldResult::Fail("You must be authenticated: a valid API key is required", "UNAUTHENTICATED");
       }
-      ++counters_[field];
-      if (mutation) ++counters_["mutations"];
-      return body(args);
+      counters_.Count(field);
+      if (mutation) counters_.Count("mutations");
+      gql::FieldResult result = body(args);
+      if (mutation && result.errors.empty()) counters_.Effect(field);
+      return result;
     });
   }
 
@@ -189,17 +156,15 @@ class HoustonSim final : public Platform {
     return r;
   }
 
+  ControlAnswer Act(std::string_view action, const json& body) override;
+
   gql::Schema schema_;
   gql::Endpoint endpoint_;
-  mutable std::mutex mu_;  // guards everything below
-  houston::State seed_;
-  houston::State state_;
-  std::string api_key_;
-  bool authorized_ = false;  // of the request being handled
-  std::map<std::string, int64_t> counters_;
+  std::string api_key_;      // guarded by mu_; "": every field is refused
+  bool authorized_ = false;  // guarded by mu_: of the request being handled
 };
 
-ControlAnswer HoustonSim::Control(std::string_view action, const json& body) {
+ControlAnswer HoustonSim::Act(std::string_view action, const json& body) {
   const std::string where = "houston " + std::string(action);
   const std::optional<std::string> email = OptionalString(body, "email");
   static constexpr std::string_view kActions[] = {"accept", "drift", "users", "invites"};
@@ -214,7 +179,6 @@ ControlAnswer HoustonSim::Control(std::string_view action, const json& body) {
     return ControlAnswer::Error(400, where + ": " + e.msg);
   }
 
-  std::lock_guard lock(mu_);
   if (action == "accept") return ToControl(state_.Accept(*email, OptionalString(body, "fullName")));
   if (action == "drift") {
     std::optional<std::vector<std::string>> system;

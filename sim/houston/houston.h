@@ -21,6 +21,10 @@
 // Counters (GET /_sim/counters): one per root field (users, invites, workspaces,
 // inviteUser, ...), plus requests, mutations (mutation fields run with a valid key),
 // unauthorized (requests without a valid key) and rejected (HTTP 400 answers).
+// effects: one per mutation, the calls answered without an error (not refused). An
+// invitation or a user is made once: a repeat is refused (USER_ALREADY_INVITED,
+// DUPLICATE_EMAIL) and is no effect; an idempotent repeat that answers without an
+// error (createSystemRoleBinding of a binding the user has) counts.
 #pragma once
 
 #include <memory>

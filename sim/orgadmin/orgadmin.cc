@@ -1,14 +1,14 @@
 #include "sim/orgadmin/orgadmin.h"
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 #include <stdexcept>
 
 #include "sim/graphql/endpoint.h"
 #include "sim/graphql/schema.h"
 #include "sim/orgadmin/orgadmin_schema.h"
+#include "sim/orgadmin/orgadmin_seed.h"
 #include "sim/orgadmin/orgadmin_state.h"
+#include "sim/platform_base.h"
 #include "sim/seed.h"
 
 namespace idsync::sim {
@@ -18,9 +18,8 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 constexpr const char* kCounterNames[] = {
-    "findUserBy",         "groupUsers",            "createUser", "addOrgMember", "addUserToOrg",
-    "updateMember",       "addGroupMembership",    "removeGroupMembership",
-    "requests",           "mutations",             "unauthorized"};
+    "findUserBy",   "groupUsers",         "createUser",           "addOrgMember",
+    "addUserToOrg", "updateMember",       "addGroupMembership",   "removeGroupMembership"};
 
 gql::Schema LoadSchema() {
   auto parsed = gql::ParseSchema(kOrgadminSchema);
@@ -59,65 +58,27 @@ std::string Lower(std::string text) {
   return text;
 }
 
-class OrgadminSim final : public Platform {
+class OrgadminSim final : public PlatformBase<OrgadminState> {
  public:
-  OrgadminSim() : schema_(LoadSchema()), endpoint_(&schema_, MakeResolvers(), Shape) { ResetCountersLocked(); }
+  OrgadminSim()
+      : PlatformBase("orgadmin", {std::begin(kCounterNames), std::end(kCounterNames)},
+                     {"createUser", "addOrgMember", "addUserToOrg", "updateMember", "addGroupMembership",
+                      "removeGroupMembership"}),
+        schema_(LoadSchema()),
+        endpoint_(&schema_, MakeResolvers(), Shape) {}
 
-  std::string name() const override { return "orgadmin"; }
-
-  std::string Seed(const YAML::Node& section) override {
-    std::lock_guard lock(mu_);
-    OrgadminState seeded;
-    if (section && !section.IsNull()) {
-      if (std::string error = ReadSeed(section, &seeded); !error.empty()) return error;
-    }
-    seed_ = seeded;
-    state_ = std::move(seeded);
-    return "";
-  }
-
-  void RegisterRoutes(Routes& server) override {
-    server.Post("/orgadmin/graphql", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
-      ++counters_["requests"];
-      if (!token_ || req.get_header_value("Authorization") != "Bearer " + *token_) {
-        ++counters_["unauthorized"];
-        res.status = 401;
-        res.set_content(json{{"errors", {{{"message", "unauthenticated"}}}}}.dump(), "application/json");
-        return;
-      }
-      gql::HttpAnswer answer = endpoint_.Handle(req.body);
-      res.status = answer.status;
-      res.set_content(answer.body.dump(), "application/json");
-    });
-  }
-
-  json DumpState() const override {
-    std::lock_guard lock(mu_);
-    return state_.Dump();
-  }
-
-  void Reset() override {
-    std::lock_guard lock(mu_);
-    state_ = seed_;
-    ResetCountersLocked();
-  }
-
-  ControlAnswer Control(std::string_view action, const json& body) override;
-
-  json Counters() const override {
-    std::lock_guard lock(mu_);
-    return json(counters_);
-  }
-
-  void ResetCounters() override {
-    std::lock_guard lock(mu_);
-    ResetCountersLocked();
+  void RegisterRoutes(Routes& routes) override {
+    PostGraphql(routes, "/orgadmin/graphql", &endpoint_, Unauthenticated::kRefuseRequest);
   }
 
  private:
-  void ResetCountersLocked() {
-    for (const char* counter : kCounterNames) counters_[counter] = 0;
+  // A seed that fails is never served, so a token read before the error is harmless.
+  std::string ReadSeed(const YAML::Node& section, OrgadminState* out) override {
+    return ReadOrgadminSeed(section, out, &token_);
+  }
+
+  bool Authorized(const httplib::Request& req) override {
+    return !token_.empty() && req.get_header_value("Authorization") == "Bearer " + token_;
   }
 
   // `forbidden` unless `org` is the seeded org (any case).
@@ -125,12 +86,13 @@ class OrgadminSim final : public Platform {
     return !args.contains("org") || Lower(args["org"].get<std::string>()) != state_.org_id;
   }
 
-  // Resolvers run under mu_, taken by the route handler.
+  // Resolvers run under mu_, taken by the route handler. A mutation whose
+  // MutationResult has no `error` took effect.
   gql::Resolvers MakeResolvers() {
     gql::Resolvers r;
     auto query = [this](const char* field, auto run) {
       return [this, field, run](const json& args) {
-        ++counters_[field];
+        counters_.Count(field);
         std::variant<json, std::string> rows = run(args);
         if (auto* error = std::get_if<std::string>(&rows)) return gql::FieldResult::Fail(*error, "");
         return gql::FieldResult::Ok(std::get<json>(std::move(rows)));
@@ -152,103 +114,25 @@ class OrgadminSim final : public Platform {
     };
     for (const auto& [field, method] : mutations) {
       r.Add("Mutation", field, [this, field = field, method = method](const json& args) {
-        ++counters_[field];
-        ++counters_["mutations"];
+        counters_.Count(field);
+        counters_.Count("mutations");
         if (Forbidden(args)) return gql::FieldResult::Fail("forbidden", "");
-        return gql::FieldResult::Ok((state_.*method)(args));
+        json result = (state_.*method)(args);
+        if (result.value("error", json(nullptr)).is_null()) counters_.Effect(field);
+        return gql::FieldResult::Ok(std::move(result));
       });
     }
     return r;
   }
 
-  std::string ReadSeed(const YAML::Node& section, OrgadminState* out);
+  ControlAnswer Act(std::string_view action, const json& body) override;
 
   gql::Schema schema_;
   gql::Endpoint endpoint_;
-  mutable std::mutex mu_;  // guards everything below
-  OrgadminState seed_;
-  OrgadminState state_;
-  std::optional<std::string> token_;
-  std::map<std::string, int64_t> counters_;
+  std::string token_;  // guarded by mu_; "": every request is refused
 };
 
-// Reads a list of maps at section[key], calling `each(node, where)` for each item.
-template <typename Each>
-std::string ForEach(const YAML::Node& section, const char* key, Each each) {
-  YAML::Node items = section[key];
-  if (!items || items.IsNull()) return "";
-  if (!items.IsSequence()) return SeedError(items, std::string("seed: orgadmin.") + key + " must be a list");
-  for (size_t i = 0; i < items.size(); ++i) {
-    const std::string where = std::string("orgadmin.") + key + "[" + std::to_string(i) + "]";
-    if (std::string e = each(items[i], where); !e.empty()) return e;
-  }
-  return "";
-}
-
-std::string OrgadminSim::ReadSeed(const YAML::Node& section, OrgadminState* out) {
-  if (std::string e = CheckKeys(section, "orgadmin", {"credentials", "org", "groups", "users", "members"}); !e.empty()) {
-    return e;
-  }
-  std::string error;
-  YAML::Node credentials = section["credentials"];
-  if (!credentials) return SeedError(section, "seed: orgadmin.credentials { token } is required");
-  if (std::string e = CheckKeys(credentials, "orgadmin.credentials", {"token"}); !e.empty()) return e;
-  token_ = ScalarAt(credentials, "token", "orgadmin.credentials", &error);
-  if (!error.empty()) return error;
-  if (!token_) return SeedError(credentials, "seed: orgadmin.credentials needs token");
-
-  YAML::Node org = section["org"];
-  if (!org) return SeedError(section, "seed: orgadmin.org { id, name } is required");
-  if (std::string e = CheckKeys(org, "orgadmin.org", {"id", "name"}); !e.empty()) return e;
-  auto org_id = ScalarAt(org, "id", "orgadmin.org", &error);
-  auto org_name = ScalarAt(org, "name", "orgadmin.org", &error);
-  if (!error.empty()) return error;
-  if (!org_id || !IsUuid(*org_id)) return SeedError(org, "seed: orgadmin.org.id must be a UUID");
-  out->org_id = Lower(*org_id);
-  out->org_name = org_name.value_or("");
-
-  std::string e = ForEach(section, "groups", [&](const YAML::Node& node, const std::string& where) {
-    if (std::string k = CheckKeys(node, where, {"id", "name"}); !k.empty()) return k;
-    auto id = ScalarAt(node, "id", where, &error);
-    auto name = ScalarAt(node, "name", where, &error);
-    if (!error.empty()) return error;
-    std::string added = out->AddGroup({id.value_or(""), name.value_or(""), {}});
-    return added.empty() ? "" : SeedError(node, "seed: " + where + ": " + added);
-  });
-  if (!e.empty()) return e;
-  e = ForEach(section, "users", [&](const YAML::Node& node, const std::string& where) {
-    if (std::string k = CheckKeys(node, where, {"email", "first", "last", "name", "mobile", "id"}); !k.empty()) return k;
-    auto email = ScalarAt(node, "email", where, &error);
-    auto first = ScalarAt(node, "first", where, &error);
-    auto last = ScalarAt(node, "last", where, &error);
-    auto name = ScalarAt(node, "name", where, &error);
-    auto mobile = ScalarAt(node, "mobile", where, &error);
-    auto id = ScalarAt(node, "id", where, &error);
-    if (!error.empty()) return error;
-    if (!first || !last) return SeedError(node, "seed: " + where + ": first and last are required");
-    std::string added = out->AddUser({id.value_or(""), email.value_or(""), *first, *last, name.value_or(""), mobile});
-    return added.empty() ? "" : SeedError(node, "seed: " + where + ": " + added);
-  });
-  if (!e.empty()) return e;
-  return ForEach(section, "members", [&](const YAML::Node& node, const std::string& where) {
-    if (std::string k = CheckKeys(node, where, {"email", "role", "status", "externalId", "groups"}); !k.empty()) return k;
-    auto email = ScalarAt(node, "email", where, &error);
-    auto role = ScalarAt(node, "role", where, &error);
-    auto status = ScalarAt(node, "status", where, &error);
-    auto external_id = ScalarAt(node, "externalId", where, &error);
-    if (!error.empty()) return error;
-    std::vector<std::string> groups;
-    if (YAML::Node list = node["groups"]; list && !list.IsNull()) {
-      if (!list.IsSequence()) return SeedError(list, "seed: " + where + ".groups must be a list");
-      for (const auto& g : list) groups.push_back(g.as<std::string>());
-    }
-    std::string added = out->AddMember(email.value_or(""),
-                                       {"", role.value_or("user"), status.value_or("active"), external_id}, groups);
-    return added.empty() ? "" : SeedError(node, "seed: " + where + ": " + added);
-  });
-}
-
-ControlAnswer OrgadminSim::Control(std::string_view action, const json& body) {
+ControlAnswer OrgadminSim::Act(std::string_view action, const json& body) {
   auto str = [&](const char* key) -> std::optional<std::string> {
     if (!body.is_object() || !body.contains(key) || !body[key].is_string()) return std::nullopt;
     return body[key].get<std::string>();
@@ -258,7 +142,6 @@ ControlAnswer OrgadminSim::Control(std::string_view action, const json& body) {
     return ControlAnswer::Error(404, "orgadmin has no control action \"" + std::string(action) + "\"");
   }
   const std::string what = "orgadmin " + std::string(action);
-  std::lock_guard lock(mu_);
   std::string error;
   if (action == "groups") {
     error = state_.AddGroup({str("id").value_or(""), str("name").value_or(""), {}});

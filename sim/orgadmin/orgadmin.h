@@ -11,13 +11,7 @@
 //     [{"message", "path"}]}.
 //   - Mutations answer a MutationResult; refusals set `error` (orgadmin.md's table).
 //
-// Seed section `orgadmin:`
-//   credentials: { token: sim-token }                      # required
-//   org: { id: <uuid>, name: Fluxweave }                   # required
-//   groups:  [ { id: <uuid>, name: Engineering } ]
-//   users:   [ { email, first, last, name?, mobile?, id? } ]   # global users
-//   members: [ { email, role: user|admin, status: active|retired, externalId?,
-//                groups: [<group uuid>] } ]                # memberships of `org`
+// Seed section `orgadmin:`: see orgadmin_seed.h.
 //
 // Control actions (POST /_sim/orgadmin/<action>, JSON body; answers the changed state):
 //   drift   {email, role?, status?}  change a membership behind idsync's back
@@ -27,7 +21,9 @@
 //   groups  {id, name}  add a group to the org
 // Counters: one per root field (findUserBy, groupUsers, createUser, addOrgMember,
 // addUserToOrg, updateMember, addGroupMembership, removeGroupMembership), plus
-// requests, mutations (root mutation fields run) and unauthorized.
+// requests, mutations (root mutation fields run) and unauthorized. effects: one per
+// mutation, the calls whose MutationResult has no `error` (a repeat is refused:
+// "email already exists", "already a member", so each creation counts once).
 #pragma once
 
 #include <memory>

@@ -14,14 +14,9 @@
 // status: "<n>", scimType?, detail}); a missing or wrong `Authorization: Bearer <token>`
 // is a 401 SCIM error. PATCH answers 501 when the seed's config.patch is false.
 //
-// Seed section `scim:`:
-//   credentials: { token: ... }                                  (required)
-//   config: { filter: true, maxResults: 200, patch: true }       (these defaults)
-//   groups: [ { displayName: Engineering, id: optional } ]
-//   users:  [ { userName, givenName, familyName, displayName, active (true), externalId,
-//               groups: [displayName], id: optional, hidden: false } ]
-// A hidden user is left out of unfiltered listings (as a provider that lists only what
-// this client created) but holds its userName and is found by filter and by id.
+// Seed section `scim:`: see scim_seed.h. A hidden user is left out of unfiltered
+// listings (as a provider that lists only what this client created) but holds its
+// userName and is found by filter and by id.
 //
 // Control actions (POST /_sim/scim/<action>):
 //   users {userName, ...as in the seed}      add a user directly (400 on a clash)
@@ -30,7 +25,9 @@
 //   config {filter?, maxResults?, patch?}    change the ServiceProviderConfig
 // Counters: getServiceProviderConfig, listUsers, findUser, getUser, createUser,
 // patchUser, deleteUser, listGroups, getGroup, patchGroup, plus requests, mutations
-// (authorised POST/PATCH/DELETE) and unauthorized.
+// (authorised POST/PATCH/DELETE) and unauthorized. effects: createUser, patchUser,
+// deleteUser, patchGroup answered 2xx (a second POST of a userName is 409 and no
+// effect; a PATCH that adds a member already there answers 200 and counts).
 #pragma once
 
 #include <memory>

@@ -124,17 +124,29 @@ std::string State::NewId() {
   return id;
 }
 
+void State::Index(size_t i) {
+  by_id_[users_[i].id] = i;
+  by_name_[Lower(users_[i].user_name)] = i;
+  if (!users_[i].hidden) listed_.push_back(i);
+}
+
+void State::Reindex() {
+  by_id_.clear();
+  by_name_.clear();
+  listed_.clear();
+  for (size_t i = 0; i < users_.size(); ++i) Index(i);
+}
+
 const User* State::FindUser(const std::string& id) const {
-  auto it = std::ranges::find(users_, id, &User::id);
-  return it == users_.end() ? nullptr : &*it;
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &users_[it->second];
 }
 
 User* State::MutableUser(const std::string& id) { return const_cast<User*>(FindUser(id)); }
 
 const User* State::FindUserName(const std::string& user_name) const {
-  for (const User& u : users_)
-    if (Lower(u.user_name) == Lower(user_name)) return &u;
-  return nullptr;
+  auto it = by_name_.find(Lower(user_name));
+  return it == by_name_.end() ? nullptr : &users_[it->second];
 }
 
 const Group* State::FindGroup(const std::string& id) const {
@@ -184,6 +196,7 @@ std::optional<std::string> State::AddUser(const json& spec, const std::string& w
   }
   for (Group* g : member_of) g->members.push_back(u.id);
   users_.push_back(std::move(u));
+  Index(users_.size() - 1);
   return std::nullopt;
 }
 
@@ -248,10 +261,13 @@ json State::GroupJson(const Group& g) const {
 }
 
 json State::ListUsers(int64_t start_index, int64_t count) const {
-  std::vector<const User*> listed;
-  for (const User& u : users_)
-    if (!u.hidden) listed.push_back(&u);
-  return Slice(listed, start_index, count, [this](const User& u) { return UserJson(u); });
+  start_index = std::max<int64_t>(start_index, 1);
+  json resources = json::array();
+  const auto listed = static_cast<int64_t>(listed_.size());
+  for (int64_t i = start_index - 1; i < listed && count > 0; ++i, --count) {
+    resources.push_back(UserJson(users_[listed_[static_cast<size_t>(i)]]));
+  }
+  return Page(resources, listed, start_index);
 }
 
 std::optional<json> State::FindUsers(const std::string& filter, ScimFailure* failure) const {
@@ -375,6 +391,7 @@ bool State::DeleteUser(const std::string& id) {
   if (it == users_.end()) return false;
   for (Group& g : groups_) std::erase(g.members, id);
   users_.erase(it);
+  Reindex();
   return true;
 }
 

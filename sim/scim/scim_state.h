@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace idsync::sim::scim {
@@ -87,8 +88,16 @@ class State {
   User* MutableUser(const std::string& id);
   const User* FindUserName(const std::string& user_name) const;
   std::string NewId();
+  // Adds users_[i] to the indexes below; Reindex() rebuilds them after an erase.
+  void Index(size_t i);
+  void Reindex();
 
   std::vector<User> users_;
+  // Positions in users_: by id, by lower-case userName, and of the users an
+  // unfiltered listing shows (not hidden), in order. Lookups and pages cost what
+  // they return, not the number of users.
+  std::unordered_map<std::string, size_t> by_id_, by_name_;
+  std::vector<size_t> listed_;
   std::vector<Group> groups_;
   int64_t next_id_ = 1;
 };

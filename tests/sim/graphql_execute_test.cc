@@ -8,7 +8,7 @@
 #include "sim/graphql/endpoint.h"
 #include "sim/graphql/parser.h"
 #include "sim/graphql/schema.h"
-#include "sim/workspace_schema.h"
+#include "sim/workspace/workspace_schema.h"
 
 namespace idsync::sim::gql {
 namespace {
@@ -111,6 +111,15 @@ TEST_CASE("the answer holds only the selected fields, under their aliases") {
                        {"invitedUsers", json::array()}}},
                      {"t", "Query"}}}};
   CHECK(a.body == expected);
+}
+
+TEST_CASE("a field selected twice, under two aliases, has its value in both places") {
+  Fixture f;
+  auto a = f.Post({{"query", "{ listUsers { a: activeUsers { e: email email } b: activeUsers { email } } }"}});
+  CHECK(a.status == 200);
+  json user = {{"e", "a@x.io"}, {"email", "a@x.io"}};
+  CHECK(a.body["data"]["listUsers"]["a"] == json::array({user}));
+  CHECK(a.body["data"]["listUsers"]["b"] == json::array({{{"email", "a@x.io"}}}));
 }
 
 TEST_CASE("the answer keeps the order of the selection") {

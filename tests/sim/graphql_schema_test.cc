@@ -8,7 +8,7 @@
 #include <variant>
 
 #include "sim/graphql/schema.h"
-#include "sim/workspace_schema.h"
+#include "sim/workspace/workspace_schema.h"
 
 namespace idsync::sim::gql {
 namespace {

@@ -9,7 +9,7 @@
 #include "sim/graphql/parser.h"
 #include "sim/graphql/schema.h"
 #include "sim/graphql/validate.h"
-#include "sim/workspace_schema.h"
+#include "sim/workspace/workspace_schema.h"
 
 namespace idsync::sim::gql {
 namespace {

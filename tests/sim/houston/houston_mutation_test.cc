@@ -49,6 +49,7 @@ TEST_CASE("inviteUser: a new email is invited; wrong level, user, or invitation 
   CHECK(sim.State()["invites"].size() == 3);
   CHECK(sim.Counters()["inviteUser"] == 4);
   CHECK(sim.Counters()["mutations"] == 4);
+  CHECK(sim.Counters()["effects"]["inviteUser"] == 1);  // the refused three changed nothing
 }
 
 TEST_CASE("workspaceAddUser adds a user, invites an unknown email, and refuses repeats") {
@@ -156,6 +157,20 @@ TEST_CASE("drift replaces bindings; users and invites add directly; unknown acti
   sim.Control("invites", {{"email", "yan@acme.io"}, {"role", "WORKSPACE_EDITOR"}, {"workspace", "ckws2"}});
   CHECK(sim.State()["invites"].size() == 3);
   sim.Control("nope", {{"email", "a@b.c"}}, 404);
+}
+
+TEST_CASE("effects count the mutations that were not refused, once each; reset zeroes them") {
+  Sim sim;
+  CHECK(sim.Graphql(kInviteUser, {{"email", "dan@acme.io"}}).status == 200);
+  CHECK(Code(sim.Graphql(kInviteUser, {{"email", "dan@acme.io"}})) == "USER_ALREADY_INVITED");
+  CHECK(Code(sim.Graphql(kInviteUser, {{"email", "eve@acme.io"}}, {{"Authorization", "wrong"}})) == "UNAUTHENTICATED");
+  CHECK(Code(sim.Graphql(kRemoveUser, {{"userUuid", "nobody"}})) == "RESOURCE_NOT_FOUND");
+  json effects = sim.Counters()["effects"];
+  CHECK(effects["inviteUser"] == 1);
+  CHECK(effects["removeUser"] == 0);
+  CHECK(effects.size() == 8);  // one per mutation of houston.md
+  sim.Post("/_sim/reset", "", {});
+  CHECK(sim.Counters()["effects"]["inviteUser"] == 0);
 }
 
 TEST_CASE("reset returns to the seed and zeroes counters") {

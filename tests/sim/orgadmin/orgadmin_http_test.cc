@@ -263,6 +263,7 @@ TEST_CASE("createUser makes an active user member and refuses a known email") {
   CHECK(again == json{{"id", nullptr}, {"result", nullptr}, {"records", 0}, {"error", "email already exists"}});
   CHECK(sim.Counters()["createUser"] == 2);
   CHECK(sim.Counters()["mutations"] == 2);
+  CHECK(sim.Counters()["effects"]["createUser"] == 1);  // the refused one changed nothing
 }
 
 TEST_CASE("mutations follow orgadmin.md's error table") {
@@ -308,6 +309,10 @@ TEST_CASE("mutations follow orgadmin.md's error table") {
   CHECK(sim.Member("bob@acme.io")["status"] == "active");
   CHECK(sim.Member("bob@acme.io")["role"] == "admin");
   CHECK(sim.Member("carl@acme.io")["groups"] == json::array());
+  // Effects: the rows without an error, once each; the refused rows changed nothing.
+  const json effects = sim.Counters()["effects"];
+  CHECK(effects == json{{"createUser", 0}, {"addOrgMember", 1}, {"addUserToOrg", 0}, {"updateMember", 1},
+                        {"addGroupMembership", 1}, {"removeGroupMembership", 1}});
 }
 
 TEST_CASE("a non-member cannot be updated or put in a group; retiring keeps groups") {

@@ -130,6 +130,22 @@ TEST_CASE("create answers 201, and a taken userName 409 uniqueness") {
   CHECK(taken.body["scimType"] == "uniqueness");
   CHECK(sim.Counters()["createUser"] == 2);
   CHECK(sim.Counters()["mutations"] == 2);
+  CHECK(sim.Counters()["effects"]["createUser"] == 1);  // the 409 changed nothing
+}
+
+TEST_CASE("effects count the mutations answered 2xx; refused and unauthorized ones are not effects") {
+  Sim sim;
+  CHECK(sim.Call("POST", "/Users", User("new@acme.io")).status == 201);
+  CHECK(sim.Call("POST", "/Users", User("NEW@acme.io")).status == 409);
+  CHECK(sim.Call("POST", "/Users", User("other@acme.io"), "wrong").status == 401);
+  CHECK(sim.Call("DELETE", "/Users/u-carl").status == 204);
+  CHECK(sim.Call("DELETE", "/Users/u-carl").status == 404);
+  CHECK(sim.Counters()["effects"] ==
+        json{{"createUser", 1}, {"patchUser", 0}, {"deleteUser", 1}, {"patchGroup", 0}});
+  sim.Control("config", {{"patch", false}});
+  json ops = {{"schemas", {kPatchOp}}, {"Operations", {{{"op", "replace"}, {"path", "active"}, {"value", false}}}}};
+  CHECK(sim.Call("PATCH", "/Users/u-hidden", ops).status == 501);
+  CHECK(sim.Counters()["effects"]["patchUser"] == 0);
 }
 
 TEST_CASE("PATCH changes active and profile fields; DELETE removes; unknown ids are 404") {
