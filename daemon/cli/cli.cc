@@ -51,6 +51,8 @@ int RunCli(int argc, char** argv) {
   plan_cmd->add_option("--format", plan.format, "text|json|markdown");
   plan_cmd->add_flag("--detailed-exitcode", plan.detailed_exitcode,
                      "Exit 2 when there are changes, 3 when removals are held");
+  plan_cmd->add_option("--expiring-within", plan.expiring_within,
+                       "List what expires within this duration (default 7d)");
 
   ApplyArgs apply;
   apply.manifest.state = "idsync.db";
@@ -75,6 +77,14 @@ int RunCli(int argc, char** argv) {
   export_args.manifest.state = "idsync.db";
   auto* export_cmd = app.add_subcommand("export", "Print a platform's live users as a manifest");
   AddManifestOptions(export_cmd, export_args.manifest, true);
+
+  ExplainArgs explain;
+  explain.manifest.state = "idsync.db";
+  auto* explain_cmd = app.add_subcommand("explain", "Why a user has what they have, per platform");
+  explain_cmd->add_option("email", explain.email, "The user's email")->required();
+  AddManifestOptions(explain_cmd, explain.manifest, true);
+  explain_cmd->add_flag("--live", explain.live, "Also ask the platforms and plan for this user");
+  explain_cmd->add_option("--format", explain.format, "text|json");
 
   HistoryArgs history;
   history.state = "idsync.db";
@@ -118,6 +128,7 @@ int RunCli(int argc, char** argv) {
     return CmdApply(apply);
   }
   if (*export_cmd) return CmdExport(export_args);
+  if (*explain_cmd) return CmdExplain(explain);
   if (*run_cmd) return CmdRun(run);
   if (*history_cmd) {
     if (!history_user.empty()) history.user = history_user;

@@ -1,6 +1,8 @@
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
+#include "config/expiry.h"
 #include "config/loader.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
@@ -15,6 +17,9 @@ int CmdValidate(const std::vector<std::string>& files) {
     return kExitError;
   }
   const Manifest& m = *loaded.manifest;
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  for (const auto& w : ExpiredWarnings(m, now.count())) std::cerr << ToString(w) << '\n';
   std::cout << "manifest valid: " << m.files.size() << " file(s), " << m.platforms.size()
             << " platform(s), " << m.roles.size() << " role(s), " << m.groups.size()
             << " group(s), " << m.users.size() << " user(s)\n";

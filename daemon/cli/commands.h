@@ -18,6 +18,7 @@ struct PlanArgs {
   ManifestArgs manifest;
   std::string format = "text";  // text|json|markdown
   bool detailed_exitcode = false;
+  std::string expiring_within = "7d";  // a duration (ms|s|m|h) or N days ("7d")
 };
 
 struct ApplyArgs {
@@ -42,6 +43,13 @@ struct ExportArgs {
   ManifestArgs manifest;  // exactly one --platform
 };
 
+struct ExplainArgs {
+  std::string email;
+  ManifestArgs manifest;
+  bool live = false;
+  std::string format = "text";  // text|json
+};
+
 struct RunArgs {
   std::vector<std::string> files;  // -f, repeatable
   std::string state;               // --state, else $IDSYNC_STATE, else ./idsync.db
@@ -56,6 +64,7 @@ int CmdApply(const ApplyArgs& args);
 int CmdHistory(const HistoryArgs& args);
 int CmdStatus(const StatusArgs& args);
 int CmdExport(const ExportArgs& args);
+int CmdExplain(const ExplainArgs& args);
 int CmdVersion();
 // Runs until SIGTERM/SIGINT: 0 on a clean stop, 1 on a start-up error or a second signal.
 int CmdRun(const RunArgs& args);
