@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "config/resolve.h"
 #include "daemon/apply/git_info.h"
 #include "daemon/apply/reconciler.h"
 #include "daemon/apply/session.h"
@@ -91,6 +92,10 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   int64_t managed = 0;
   if (auto m = store_->Managed(platform); m.ok()) managed = static_cast<int64_t>(m->size());
   metrics_.RecordReconcile(platform, outcome, took, managed, now);
+  const std::optional<int64_t> next_expiry = NextExpiry(desired, now);  // SPEC §5: wake for it
+  metrics_.SetNextExpiry(platform, next_expiry);
+  if (next_expiry && workers_)
+    workers_->WakeBy(platform, env_.loop.now() + std::chrono::seconds(*next_expiry - now));
   if (run.ok()) (void)store_->FinishRun(*run, outcome.result(), now);
 
   std::string error = outcome.plan.error;
@@ -113,6 +118,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
     r.drift = outcome.drift;
     r.managed = managed;
     r.error = error;
+    r.next_expiry = next_expiry;
   }
   if (outcome.failed()) {
     spdlog::error("{}: reconcile failed in {:.2f}s: {}", platform, took.count(), error);
@@ -149,6 +155,7 @@ nlohmann::json Daemon::StatusJson() const {
         {"running", t != timings.end() && t->second.running},
         {"consecutive_failures", t != timings.end() ? t->second.failures : 0},
         {"next_run", next},
+        {"next_expiry", r.next_expiry ? nlohmann::json(*r.next_expiry) : nlohmann::json(nullptr)},
         {"last_error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
         {"counts",
          {{"succeeded", r.succeeded}, {"failed", r.failed}, {"deferred", r.deferred},

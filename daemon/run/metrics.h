@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "daemon/apply/reconciler.h"
@@ -37,6 +38,8 @@ class Metrics {
   void AddApiRequests(const std::string& platform, const std::map<int, uint64_t>& counts,
                       std::map<int, uint64_t>& previous);
   void SetManifestValid(bool valid);
+  // idsync_next_expiry_timestamp_seconds: the next `expires:` instant; 0 when none.
+  void SetNextExpiry(const std::string& platform, std::optional<int64_t> at);
 
   std::string Serialize() const;  // text exposition format
 

@@ -15,8 +15,14 @@ void Schedule::Trigger(SteadyTime now) {
   due_ = std::min(due_, now + config_.coalesce);
 }
 
+void Schedule::WakeBy(SteadyTime at) {
+  wake_by_ = std::min(wake_by_, at);
+  if (!running_) due_ = std::min(due_, at);
+}
+
 void Schedule::Began(SteadyTime) {
   running_ = true;
+  wake_by_ = SteadyTime::max();
   triggered_while_running_ = false;
   due_ = SteadyTime::max();
 }
@@ -39,6 +45,7 @@ void Schedule::Finished(SteadyTime now, bool ok, double uniform) {
   due_ = now + Jittered(wait, uniform);
   if (triggered_while_running_) due_ = std::min(due_, std::max(now, trigger_at_ + config_.coalesce));
   triggered_while_running_ = false;
+  due_ = std::min(due_, wake_by_);
 }
 
 }  // namespace idsync
