@@ -106,4 +106,12 @@ std::string JoinPath(const std::vector<std::string>& path) {
   return out;
 }
 
+std::string ShortPath(const std::vector<std::string>& path, std::size_t keep) {
+  if (path.size() <= 2 * keep + 1) return JoinPath(path);
+  std::vector<std::string> head(path.begin(), path.begin() + static_cast<std::ptrdiff_t>(keep));
+  std::vector<std::string> tail(path.end() - static_cast<std::ptrdiff_t>(keep), path.end());
+  return JoinPath(head) + " > \u2026 " + std::to_string(path.size() - 2 * keep) + " more \u2026 > " +
+         JoinPath(tail);
+}
+
 }  // namespace idsync

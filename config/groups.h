@@ -46,4 +46,8 @@ class GroupRoles {
 // "eng > data-team"
 std::string JoinPath(const std::vector<std::string>& path);
 
+// As JoinPath, at most `keep` groups at each end: "a > b > … 996 more … > y > z", so
+// a plan line stays short however deep the nesting (explain shows the whole path).
+std::string ShortPath(const std::vector<std::string>& path, std::size_t keep = 2);
+
 }  // namespace idsync

@@ -67,10 +67,27 @@ std::map<std::string, Source> EffectiveRoles(const User& user, const GroupRoles&
 
 using Binding = std::pair<const std::string*, const Source*>;  // role name, source
 
+// DesiredUser::single_via per (user's group, role), computed once per pair: walking a
+// deep path for every user would make resolution quadratic.
+class ViaCache {
+ public:
+  explicit ViaCache(const GroupRoles& groups) : groups_(groups) {}
+  const GroupRoles& groups() const { return groups_; }
+  const std::string& Of(const std::string& group, const std::string& role) {
+    auto [it, inserted] = cache_.try_emplace({group, role});
+    if (inserted) it->second = ShortPath(groups_.Path(group, role));
+    return it->second;
+  }
+
+ private:
+  const GroupRoles& groups_;
+  std::map<std::pair<std::string, std::string>, std::string> cache_;
+};
+
 // The user on one platform from the roles that bind it and still count at `after`
 // (every one when after < 0); nullopt when none does.
 std::optional<DesiredUser> MergeAt(PlatformType type, const std::vector<std::pair<Binding, const Grants*>>& bindings,
-                                   int64_t after, const GroupRoles& groups) {
+                                   int64_t after, ViaCache& via) {
   DesiredUser d;
   int offers = 0;
   const Source* winner = nullptr;
@@ -85,13 +102,13 @@ std::optional<DesiredUser> MergeAt(PlatformType type, const std::vector<std::pai
   if (d.roles.empty()) return std::nullopt;
   if (offers < 2) d.single_from.clear();
   if (!d.single_from.empty() && winner && !winner->group.empty())
-    d.single_via = JoinPath(groups.Path(winner->group, d.single_from));
+    d.single_via = via.Of(winner->group, d.single_from);
   return d;
 }
 
 // The steps expiry makes to a user on one platform (see ExpiryStep).
 std::vector<ExpiryStep> Steps(PlatformType type, const std::vector<std::pair<Binding, const Grants*>>& bindings,
-                              const GroupRoles& groups) {
+                              ViaCache& via) {
   std::vector<const Source*> expiring;
   for (const auto& b : bindings)
     if (b.first.second->expires) expiring.push_back(b.first.second);
@@ -107,7 +124,7 @@ std::vector<ExpiryStep> Steps(PlatformType type, const std::vector<std::pair<Bin
     step.at = s->expires->at;
     step.text = s->expires->text;
     step.what = s->what;
-    if (auto d = MergeAt(type, bindings, step.at, groups)) {
+    if (auto d = MergeAt(type, bindings, step.at, via)) {
       step.grants = std::move(d->grants);
       step.roles = std::move(d->roles);
       step.single_from = std::move(d->single_from);
@@ -158,6 +175,7 @@ std::map<std::string, DesiredUsers> ResolveDesired(const Manifest& manifest) {
   std::map<std::string, std::pair<PlatformType, DesiredUsers*>> targets;
   for (auto& [name, users] : out) targets[name] = {manifest.platforms.at(name).type, &users};
   const GroupRoles groups(manifest.groups);
+  ViaCache via(groups);
 
   for (const User& user : manifest.users) {
     const auto effective = EffectiveRoles(user, groups);
@@ -177,11 +195,11 @@ std::map<std::string, DesiredUsers> ResolveDesired(const Manifest& manifest) {
     Profile profile = ProfileOf(user);
     for (const auto& [platform, bindings] : per_platform) {
       auto& target = targets[platform];
-      DesiredUser desired = *MergeAt(target.first, bindings, -1, groups);
+      DesiredUser desired = *MergeAt(target.first, bindings, -1, via);
       desired.email = user.email;
       desired.profile = profile;
       desired.suspended = user.suspended;
-      if (expires) desired.expiries = Steps(target.first, bindings, groups);
+      if (expires) desired.expiries = Steps(target.first, bindings, via);
       target.second->emplace(user.email, std::move(desired));
     }
   }

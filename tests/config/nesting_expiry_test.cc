@@ -149,3 +149,16 @@ TEST_CASE("validate's warnings name each entry that has already expired") {
 
 }  // namespace
 }  // namespace idsync
+
+namespace idsync {
+namespace {
+
+TEST_CASE("a deep path is shortened in plans, so each user's line stays small") {
+  std::vector<std::string> path;
+  for (int i = 0; i < 1000; ++i) path.push_back("g" + std::to_string(i));
+  CHECK(ShortPath(path) == "g0 > g1 > \u2026 996 more \u2026 > g998 > g999");
+  CHECK(ShortPath({"a", "b", "c", "d", "e"}) == "a > b > c > d > e");
+}
+
+}  // namespace
+}  // namespace idsync
