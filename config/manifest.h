@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -80,9 +81,27 @@ struct Role {
   SourceMark mark;
 };
 
+// When a user, or one of their memberships, stops counting (SPEC §2 `expires:`).
+struct Expiry {
+  int64_t at = 0;    // unix seconds: the first instant it no longer counts
+  std::string text;  // as written: "2027-01-31" (end of that day UTC: at = next midnight)
+  SourceMark mark;   // the value
+  bool operator==(const Expiry&) const = default;
+};
+
+// One item of a `roles:` or `groups:` list: a name, or { role|group: NAME, expires: WHEN }
+// (the expiring form in a user's lists only).
+struct Membership {
+  std::string name;
+  std::optional<Expiry> expires;
+  SourceMark mark;  // the name
+  bool operator==(const Membership&) const = default;
+};
+
 struct Group {
   std::string name;
   std::vector<std::string> roles;
+  std::vector<Membership> groups;  // nested groups (SPEC §2); the loader refuses cycles
   SourceMark mark;
 };
 
@@ -92,8 +111,9 @@ struct User {
   std::optional<std::string> name;
   std::optional<std::string> given_name;
   std::optional<std::string> family_name;
-  std::vector<std::string> groups;
-  std::vector<std::string> roles;
+  std::vector<Membership> groups;
+  std::vector<Membership> roles;
+  std::optional<Expiry> expires;  // the whole user
   bool suspended = false;
   std::optional<std::string> external_id;
   SourceMark mark;  // the list item

@@ -1,6 +1,7 @@
 #include "config/manifest_builder.h"
 
 #include "config/binding.h"
+#include "config/expiry.h"
 #include "config/platform_config.h"
 
 namespace idsync {
@@ -72,7 +73,7 @@ void ManifestBuilder::RegisterGroups(YamlReader& r, const Mapping& groups) {
       Redefined(r, e.key_node, "group", name, it->second.mark);
       continue;
     }
-    manifest_.groups.emplace(name, Group{name, {}, r.Mark(e.key_node)});
+    manifest_.groups.emplace(name, Group{name, {}, {}, r.Mark(e.key_node)});
   }
 }
 
@@ -105,17 +106,29 @@ void ManifestBuilder::ParseGroups(YamlReader& r, const Mapping& groups) {
     if (group.mark != r.Mark(e.key_node)) continue;  // a redefinition, already reported
     auto body = r.Map(e.value);
     if (!body) continue;
-    r.CheckKeys(*body, {"roles"});
-    const auto* roles = body->Find("roles");
-    if (!roles) continue;
-    for (auto& [name, node] : r.StringItems(roles->value)) {
-      if (!manifest_.roles.count(name)) {
-        r.Error(node, "unknown role \"" + name + "\"");
-        continue;
+    r.CheckKeys(*body, {"roles", "groups"});
+    if (const auto* roles = body->Find("roles")) {
+      for (auto& [name, node] : r.StringItems(roles->value)) {
+        if (!manifest_.roles.count(name)) {
+          r.Error(node, "unknown role \"" + name + "\"");
+          continue;
+        }
+        group.roles.push_back(std::move(name));
       }
-      group.roles.push_back(std::move(name));
+    }
+    if (const auto* groups = body->Find("groups")) {
+      for (auto& m : ReadMemberships(r, groups->value, "group", /*allow_expiry=*/false)) {
+        if (manifest_.groups.count(m.name)) group.groups.push_back(std::move(m));
+        else r.Error(m.mark, "unknown group \"" + m.name + "\"");
+      }
     }
   }
+}
+
+// One error per cycle, at its first edge, naming every edge's position.
+void ManifestBuilder::CheckGroupCycles() {
+  for (const auto& cycle : FindGroupCycles(manifest_.groups))
+    diags_.push_back({cycle.edges.front(), Describe(cycle)});
 }
 
 std::optional<Manifest> ManifestBuilder::Build(std::vector<std::string> files, std::string digest) {
@@ -124,6 +137,8 @@ std::optional<Manifest> ManifestBuilder::Build(std::vector<std::string> files, s
     if (doc.roles) ParseRoles(r, *doc.roles);
     if (doc.groups) ParseGroups(r, *doc.groups);
   }
+  CheckGroupCycles();
+  group_roles_.emplace(manifest_.groups);
   for (auto& doc : docs_) {
     {
       YamlReader r(doc.tree, diags_);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/groups.h"
 #include "config/manifest.h"
 #include "config/yaml_read.h"
 #include "config/yaml_tree.h"
@@ -41,6 +42,7 @@ class ManifestBuilder {
   void ParseGroups(YamlReader& r, const Mapping& groups);
   void ParseUsers(YamlReader& r, NodeId users);
   void ParseUser(YamlReader& r, NodeId item);
+  void CheckGroupCycles();
   void CheckDuplicateEmails();
   // The orgadmin platform a user's effective roles bind, if any (for the name check).
   std::optional<std::string> OrgadminPlatformOf(const User& user) const;
@@ -48,7 +50,8 @@ class ManifestBuilder {
   std::vector<Diagnostic>& diags_;
   std::vector<FileDoc> docs_;
   Manifest manifest_;
-  std::set<std::string> untyped_platforms_;  // `type` missing/invalid: bindings unchecked
+  std::set<std::string> untyped_platforms_;
+  std::optional<GroupRoles> group_roles_;  // once groups are parsed  // `type` missing/invalid: bindings unchecked
 };
 
 }  // namespace idsync

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/expiry.h"
 #include "config/manifest_builder.h"
 #include "config/resolve.h"
 #include "core/text.h"
@@ -42,7 +43,7 @@ void ManifestBuilder::ParseUser(YamlReader& r, NodeId item) {
   auto map = r.Map(item);
   if (!map) return;
   r.CheckKeys(*map, {"email", "name", "given_name", "family_name", "groups", "roles",
-                     "suspended", "external_id"});
+                     "suspended", "external_id", "expires"});
   User user;
   user.mark = map->mark;
   bool has_email = false;
@@ -59,16 +60,17 @@ void ManifestBuilder::ParseUser(YamlReader& r, NodeId item) {
   user.family_name = OptionalString(r, *map, "family_name");
   user.external_id = OptionalString(r, *map, "external_id");
   if (const auto* e = map->Find("suspended")) user.suspended = r.Bool(e->value).value_or(false);
+  if (const auto* e = map->Find("expires")) user.expires = ReadExpiry(r, e->value);
   if (const auto* e = map->Find("groups")) {
-    for (auto& [name, node] : r.StringItems(e->value)) {
-      if (manifest_.groups.count(name)) user.groups.push_back(std::move(name));
-      else r.Error(node, "unknown group \"" + name + "\"");
+    for (auto& m : ReadMemberships(r, e->value, "group", /*allow_expiry=*/true)) {
+      if (manifest_.groups.count(m.name)) user.groups.push_back(std::move(m));
+      else r.Error(m.mark, "unknown group \"" + m.name + "\"");
     }
   }
   if (const auto* e = map->Find("roles")) {
-    for (auto& [name, node] : r.StringItems(e->value)) {
-      if (manifest_.roles.count(name)) user.roles.push_back(std::move(name));
-      else r.Error(node, "unknown role \"" + name + "\"");
+    for (auto& m : ReadMemberships(r, e->value, "role", /*allow_expiry=*/true)) {
+      if (manifest_.roles.count(m.name)) user.roles.push_back(std::move(m));
+      else r.Error(m.mark, "unknown role \"" + m.name + "\"");
     }
   }
   if (auto platform = OrgadminPlatformOf(user)) {
@@ -94,12 +96,12 @@ std::optional<std::string> ManifestBuilder::OrgadminPlatformOf(const User& user)
     return std::nullopt;
   };
   for (const auto& role : user.roles)
-    if (auto p = check_role(role)) return p;
-  for (const auto& group_name : user.groups) {
-    auto group = manifest_.groups.find(group_name);
-    if (group == manifest_.groups.end()) continue;
-    for (const auto& role : group->second.roles)
-      if (auto p = check_role(role)) return p;
+    if (auto p = check_role(role.name)) return p;
+  for (const auto& group : user.groups) {
+    const auto* roles = group_roles_ ? group_roles_->Of(group.name) : nullptr;
+    if (!roles) continue;
+    for (const auto& entry : *roles)
+      if (auto p = check_role(entry.first)) return p;
   }
   return std::nullopt;
 }

@@ -23,6 +23,18 @@ struct Profile {
   bool operator==(const Profile&) const = default;
 };
 
+// A change `expires:` makes to a desired user on one platform (SPEC §2): from `at` on,
+// the user holds `grants`, or is no longer desired there (nullopt).
+struct ExpiryStep {
+  int64_t at = 0;                // unix seconds: the first instant the entry no longer counts
+  std::string text;              // as written: "2027-01-31"
+  std::string what;              // what expires: "user", "role db-admin", "group contractors"
+  std::optional<Grants> grants;  // from `at` on; nullopt: off the platform
+  std::vector<std::string> roles;        // as DesiredUser::roles, from `at` on
+  std::string single_from, single_via;   // as DesiredUser's, from `at` on
+  bool operator==(const ExpiryStep&) const = default;
+};
+
 // One user as the manifest wants them on one platform.
 struct DesiredUser {
   std::string email;  // normalised
@@ -32,9 +44,25 @@ struct DesiredUser {
   // For single-valued grants resolved from several roles: the role that won
   // ("platform-admin"), so the plan can say which role won. Empty when one role.
   std::string single_from;
+  // The groups through which single_from was reached ("eng > data-team"); empty when
+  // the user lists the role itself.
+  std::string single_via;
   std::vector<std::string> roles;  // effective roles binding this platform, sorted
+  // Changes expiry will make, by `at` (empty when nothing here expires). `grants`,
+  // `roles` and `single_*` above hold until the first one.
+  std::vector<ExpiryStep> expiries;
   bool operator==(const DesiredUser&) const = default;
 };
+
+// The last of d.expiries that has passed at `now` (unix seconds), or null.
+inline const ExpiryStep* LastPassedExpiry(const DesiredUser& d, int64_t now) {
+  const ExpiryStep* last = nullptr;
+  for (const auto& step : d.expiries) {
+    if (step.at > now) break;
+    last = &step;
+  }
+  return last;
+}
 
 // Desired state of one platform instance: email -> user.
 using DesiredUsers = std::map<std::string, DesiredUser>;

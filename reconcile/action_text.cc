@@ -1,5 +1,7 @@
 #include "reconcile/action_text.h"
 
+#include <ctime>
+
 namespace idsync {
 
 char Rune(Verb v) {
@@ -50,6 +52,20 @@ std::string Annotation(const Action& a) {
   }
   if (a.drift) out += " [drift]";
   return out;
+}
+
+std::string UtcText(int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string ExpiringLine(const ExpiringEntry& e) {
+  return e.email + ": " + e.what + " expires " + e.text + " (" + UtcText(e.at) + ")" +
+         (e.offboards ? "; then offboarded" : "; then revoked");
 }
 
 }  // namespace idsync

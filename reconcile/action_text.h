@@ -2,6 +2,7 @@
 // grants column and its parenthesised annotation. Internal to reconcile/.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -21,5 +22,11 @@ std::string GrantsCell(const Action& a, const std::map<std::string, std::string>
 // "(reason)", "(deferred: reason)" or "(reason) (held by the removal guard)", then
 // " [drift]" when the live account was changed outside idsync.
 std::string Annotation(const Action& a);
+
+// "alice@acme.io: role db-admin expires 2027-01-31 (2027-02-01T00:00:00Z); then offboarded"
+std::string ExpiringLine(const ExpiringEntry& e);
+
+// "2027-02-01T00:00:00Z"
+std::string UtcText(int64_t unix_seconds);
 
 }  // namespace idsync

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,11 +54,22 @@ struct Action {
 // One line, no colour: "+ invite alice@acme.io DEVELOPER (role engineer)".
 std::string ToString(const Action& a);
 
+// Something `expires:` will change within the plan's horizon (plan --expiring-within).
+struct ExpiringEntry {
+  std::string email;
+  std::string what;   // "user", "role db-admin", "group contractors"
+  std::string text;   // as written: "2027-01-31"
+  int64_t at = 0;     // unix seconds: the first instant it no longer counts
+  bool offboards = false;  // the user leaves the platform then
+  bool operator==(const ExpiringEntry&) const = default;
+};
+
 struct PlatformPlan {
   std::string platform;
   PlatformType type = PlatformType::kWorkspace;
   std::vector<Action> actions;      // in execution order
   std::vector<std::string> unmanaged;  // emails of unmanaged live accounts (report)
+  std::vector<ExpiringEntry> expiring;  // within PlanOptions::expiring_within, by instant
   bool blocked = false;             // the guard held removals
   std::string blocked_reason;       // "7 removals > max_removals 5"
   std::string error;                // non-empty: this platform could not be planned

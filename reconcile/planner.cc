@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "reconcile/expiry.h"
 #include "reconcile/removal_guard.h"
 
 namespace idsync {
@@ -44,8 +45,10 @@ std::string RolesReason(const std::string& platform, const DesiredUser& d) {
     out = d.roles.size() == 1 ? "role " : "roles ";
     for (std::size_t i = 0; i < d.roles.size(); ++i) out += (i ? ", " : "") + d.roles[i];
   }
-  if (!d.single_from.empty() && d.grants.single)
+  if (!d.single_from.empty() && d.grants.single) {
     out += "; " + *d.grants.single + " from role " + d.single_from;
+    if (!d.single_via.empty()) out += " via group " + d.single_via;
+  }
   return out;
 }
 
@@ -93,6 +96,9 @@ class PlanBuilder {
       }
     }
   }
+
+  // email -> "expired 2027-01-31 (role x)" for users expiry changed or took off.
+  void SetExpired(const std::map<std::string, std::string>* expired) { expired_ = expired; }
 
   // A desired user; `live` and `managed` are its entries, or null.
   void Desired(const DesiredUser& d, const LiveUser* live, const ManagedAccount* managed) {
@@ -191,8 +197,10 @@ class PlanBuilder {
     if (verb == Verb::kRemove && !caps_.remove) verb = Verb::kRetire;
     if (live.status == LiveStatus::kRetired && verb == Verb::kRetire) return;
     if (live.status == LiveStatus::kExpired && caps_.invite_expiry) return;
+    const std::string* expired = Expired(live.email);
     Removal(live, &managed, verb,
-            "no longer desired on " + policy_.platform + "; offboarding: " + VerbName(verb));
+            (expired ? *expired : "no longer desired on " + policy_.platform) +
+                "; offboarding: " + VerbName(verb));
   }
 
   // A grant or revoke when the live grants differ from the desired ones; drift when
@@ -205,8 +213,10 @@ class PlanBuilder {
     a.before = live_grants;
     a.after = d.grants;
     a.drift = managed && !managed->retired && live_grants != managed->grants;
-    a.reason = a.drift ? "changed outside idsync (drift): reverting"
-                       : RolesReason(policy_.platform, d);
+    const std::string* expired = Expired(d.email);
+    a.reason = a.drift     ? "changed outside idsync (drift): reverting"
+               : expired ? *expired + "; now " + RolesReason(policy_.platform, d)
+                         : RolesReason(policy_.platform, d);
     if (PendingLike(live) && !caps_.grant_change_on_pending) {
       a.disposition = Disposition::kDeferred;
       a.reason = "pending invitation; applied once accepted";
@@ -276,6 +286,12 @@ class PlanBuilder {
     return a;
   }
 
+  const std::string* Expired(const std::string& email) const {
+    if (!expired_) return nullptr;
+    auto it = expired_->find(email);
+    return it == expired_->end() ? nullptr : &it->second;
+  }
+
   bool PendingLike(const LiveUser& u) const {
     return u.status == LiveStatus::kPending ||
            (u.status == LiveStatus::kExpired && !caps_.invite_expiry);
@@ -298,6 +314,7 @@ class PlanBuilder {
   PlatformPlan& plan_;
   std::map<std::string, LiveUser> assumed_;  // managed members the listing cannot see
   Grants filled_;  // LiveGrants' answer when it fills in the single-valued grant
+  const std::map<std::string, std::string>* expired_ = nullptr;
 };
 
 }  // namespace
@@ -314,10 +331,14 @@ PlatformPolicy PolicyFor(const PlatformConfig& config) {
                                 : 0};
 }
 
-PlatformPlan MakePlan(const PlatformPolicy& policy, const DesiredUsers& desired,
+PlatformPlan MakePlan(const PlatformPolicy& policy, const DesiredUsers& all_desired,
                       const LiveState& live, const ManagedAccounts& managed,
                       const PlanOptions& options) {
+  std::map<std::string, std::string> expired;
+  const auto unexpired = DesiredAt(all_desired, options.now, expired);
+  const DesiredUsers& desired = unexpired ? *unexpired : all_desired;
   PlatformPlan plan;
+  plan.expiring = ExpiringWithin(desired, options.now, options.expiring_within);
   plan.platform = policy.platform;
   plan.type = policy.type;
   plan.desired = desired.size();
@@ -325,6 +346,7 @@ PlatformPlan MakePlan(const PlatformPolicy& policy, const DesiredUsers& desired,
   plan.managed = managed.size();
 
   PlanBuilder builder(policy, live, managed, options, plan);
+  builder.SetExpired(&expired);
   {
     Cursor live_at(live.users);
     Cursor managed_at(managed);
@@ -345,7 +367,9 @@ PlatformPlan MakePlan(const PlatformPolicy& policy, const DesiredUsers& desired,
                      const int pa = Phase(a.verb), pb = Phase(b.verb);
                      return pa != pb ? pa < pb : a.email < b.email;
                    });
-  ApplyRemovalGuard(policy, desired.size(), managed.size(), options, plan);
+  // The zero-users rule guards against an emptied manifest: users whose entries merely
+  // expired still count as written there.
+  ApplyRemovalGuard(policy, all_desired.size(), managed.size(), options, plan);
   return plan;
 }
 

@@ -12,7 +12,10 @@
 //     cannot be cancelled is deferred; an absent or retired suspended user: nothing;
 //   - managed and no longer desired -> the platform's offboarding;
 //   - unmanaged live accounts -> the platform's unmanaged policy;
-//   - more retire/remove actions than max_removals -> all of them are held.
+//   - more retire/remove actions than max_removals -> all of them are held;
+//   - expiry (DesiredUser::expiries up to PlanOptions::now, reconcile/expiry.h): an
+//     expired user or membership counts as deleted from the manifest, and the revoke
+//     or offboarding says "expired 2027-01-31 (role db-admin)".
 //
 // Action contents, for the applier and the connectors:
 //   invite/reinvite: after = desired grants (no separate grant action follows);
@@ -64,8 +67,11 @@ struct PlanOptions {
   // `--allow-removals N`: releases a held set of at most N actions on each platform.
   std::optional<int> allow_removals = std::nullopt;
   // The time of this reconcile (unix seconds), as data, for time-based rules such as
-  // orgadmin's reassert_interval. 0: unknown, no time-based actions.
+  // orgadmin's reassert_interval and `expires:`. 0: unknown, no time-based actions.
   int64_t now = 0;
+  // plan --expiring-within: expiries up to this many seconds after `now` are listed
+  // in PlatformPlan::expiring.
+  int64_t expiring_within = 7 * 86400;
 };
 
 // The plan for one platform instance. `desired` holds this platform's desired users

@@ -1,4 +1,4 @@
-// The JSON plan, format_version 1 (reconcile/PLAN_FORMAT.md). Keys in a fixed order.
+// The JSON plan, format_version 2 (reconcile/PLAN_FORMAT.md). Keys in a fixed order.
 #include <nlohmann/json.hpp>
 
 #include "reconcile/grants_json_value.h"
@@ -10,7 +10,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: "expiring"
 
 Json NullIfEmpty(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
@@ -57,6 +57,11 @@ Json PlatformJson(const PlatformPlan& p) {
   Json actions = Json::array();
   for (const auto& a : p.actions) actions.push_back(ActionJson(a));
   out["actions"] = std::move(actions);
+  Json expiring = Json::array();
+  for (const auto& e : p.expiring)
+    expiring.push_back(Json{{"email", e.email}, {"what", e.what}, {"expires", e.text},
+                            {"at", e.at}, {"offboards", e.offboards}});
+  out["expiring"] = std::move(expiring);
   return out;
 }
 

@@ -55,6 +55,11 @@ void PlatformSection(const PlatformPlan& p, std::string& out) {
              Cell(a.email) + " | " + Cell(GrantsCell(a, p.names)) + " | " + ReasonCell(a) + " |\n";
     out += "\n" + SummaryLine(Count(p)) + "\n\n";
   }
+  if (!p.expiring.empty()) {
+    out += "Expiring soon:\n\n";
+    for (const auto& e : p.expiring) out += "- " + Cell(ExpiringLine(e)) + "\n";
+    out += "\n";
+  }
   if (!p.unmanaged.empty()) {
     out += "Unmanaged accounts (not in the manifest, not managed by idsync):";
     for (const auto& email : p.unmanaged) out += " " + Cell(email);

@@ -74,6 +74,8 @@ void PlatformSection(const PlatformPlan& p, const Painter& paint, std::string& o
     out += "\n";
   }
   out += p.actions.empty() ? "  No changes.\n" : "  " + SummaryLine(Count(p)) + "\n";
+  if (!p.expiring.empty()) out += "  expiring soon:\n";
+  for (const auto& e : p.expiring) out += "    " + ExpiringLine(e) + "\n";
 }
 
 }  // namespace

@@ -63,12 +63,14 @@ Status LockFile::Acquire(const LockOptions& options) {
     ++shares_;
     return OkStatus();
   }
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  // Polls: tries until `timeout` worth of poll intervals has passed (time enters the
+  // store as data; no clock is read here).
+  int64_t polls_left = options.timeout.count() / kPollInterval.count();
   while (true) {
     bool busy = false;
     Status s = TryOnce(options, busy);
     if (!busy) return s;
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (polls_left-- <= 0) {
       std::string waited;
       if (options.timeout.count() > 0) {
         waited = " (waited " + std::to_string(options.timeout.count()) + " ms)";

@@ -38,7 +38,9 @@ StatusOr<std::unique_ptr<StoreLock>> PostgresStore::Lock(const std::string& plat
     return FailedPrecondition(name_ + " is open read-only: only apply and run take its locks");
   }
   const std::string what = "lock platform " + platform;
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  // Polls: tries until `timeout` worth of poll intervals has passed (time enters the
+  // store as data; no clock is read here).
+  int64_t polls_left = options.timeout.count() / kPollInterval.count();
   while (true) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -55,7 +57,7 @@ StatusOr<std::unique_ptr<StoreLock>> PostgresStore::Lock(const std::string& plat
           return std::unique_ptr<StoreLock>(
               std::make_unique<PostgresStoreLock>(*this, platform));
         }
-        if (std::chrono::steady_clock::now() >= deadline) {
+        if (polls_left-- <= 0) {
           std::string waited;
           if (options.timeout.count() > 0) {
             waited = " (waited " + std::to_string(options.timeout.count()) + " ms)";

@@ -192,6 +192,11 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   for (auto& [email, user] : resolved) {
     auto grants = connector.Resolve(user.grants, *live);
     if (grants.ok()) user.grants = *grants; else errors.insert(grants.status().message());
+    for (auto& step : user.expiries) {  // what the user holds once an `expires:` passes
+      if (!step.grants) continue;
+      auto after = connector.Resolve(*step.grants, *live);
+      if (after.ok()) step.grants = *after; else errors.insert(after.status().message());
+    }
   }
   if (!errors.empty()) {
     for (const auto& e : errors) out.plan.error += (out.plan.error.empty() ? "" : "; ") + e;

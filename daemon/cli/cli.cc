@@ -33,6 +33,8 @@ struct Commands {
   HistoryArgs history;
   std::string history_user, history_platform;
   StatusArgs status;
+  ExplainArgs explain;
+  CLI::App *explain_cmd = nullptr;
   CLI::App *validate = nullptr, *plan_cmd = nullptr, *apply_cmd = nullptr, *run_cmd = nullptr,
            *export_cmd = nullptr, *history_cmd = nullptr, *status_cmd = nullptr,
            *version = nullptr;
@@ -49,6 +51,8 @@ void AddPlanApplyExport(CLI::App& app, Commands& c) {
   c.plan_cmd->add_option("--format", c.plan.format, "text|json|markdown");
   c.plan_cmd->add_flag("--detailed-exitcode", c.plan.detailed_exitcode,
                        "Exit 2 when there are changes, 3 when removals are held");
+  c.plan_cmd->add_option("--expiring-within", c.plan.expiring_within,
+                         "List what expires within this duration (default 7d)");
 
   c.apply.manifest.state = "idsync.db";
   c.apply_cmd = app.add_subcommand("apply", "Bring the platforms in line with the manifest");
@@ -73,6 +77,13 @@ void AddPlanApplyExport(CLI::App& app, Commands& c) {
   c.export_args.manifest.state = "idsync.db";
   c.export_cmd = app.add_subcommand("export", "Print a platform's live users as a manifest");
   AddManifestOptions(c.export_cmd, c.export_args.manifest, true);
+
+  c.explain.manifest.state = "idsync.db";
+  c.explain_cmd = app.add_subcommand("explain", "Why a user has what they have, per platform");
+  c.explain_cmd->add_option("email", c.explain.email, "The user's email")->required();
+  AddManifestOptions(c.explain_cmd, c.explain.manifest, true);
+  c.explain_cmd->add_flag("--live", c.explain.live, "Also ask the platforms and plan for this user");
+  c.explain_cmd->add_option("--format", c.explain.format, "text|json");
 }
 
 void AddStateCommands(CLI::App& app, Commands& c) {
@@ -95,13 +106,14 @@ void AddStateCommands(CLI::App& app, Commands& c) {
 
 // Runs the parsed command.
 int Dispatch(Commands& c, Env& env) {
-  if (*c.validate) return CmdValidate(c.validate_files);
+  if (*c.validate) return CmdValidate(c.validate_files, env);
   if (*c.plan_cmd) return CmdPlan(c.plan, env);
   if (*c.apply_cmd) {
     if (c.allow_removals >= 0) c.apply.allow_removals = c.allow_removals;
     return CmdApply(c.apply, env);
   }
   if (*c.export_cmd) return CmdExport(c.export_args, env);
+  if (*c.explain_cmd) return CmdExplain(c.explain, env);
   if (*c.run_cmd) return CmdRun(c.run, env);
   if (*c.history_cmd) {
     if (!c.history_user.empty()) c.history.user = c.history_user;

@@ -9,6 +9,7 @@
 #include "daemon/cli/exit_codes.h"
 #include "daemon/apply/git_info.h"
 #include "daemon/apply/session.h"
+#include "core/text.h"
 #include "daemon/cli/progress.h"
 #include "daemon/cli/session_args.h"
 #include "reconcile/render.h"
@@ -20,6 +21,17 @@ Plan PlanOf(const std::vector<PlatformOutcome>& outcomes) {
   Plan plan;
   for (const auto& o : outcomes) plan.platforms.push_back(o.plan);
   return plan;
+}
+
+// --expiring-within: N days ("7d") or a duration (ms|s|m|h), in seconds.
+std::optional<int64_t> ParseExpiringWithin(const std::string& text) {
+  if (text.size() > 1 && text.back() == 'd') {
+    auto hours = ParseDuration(text.substr(0, text.size() - 1) + "h");
+    if (hours) return static_cast<int64_t>(hours->count() / 1000) * 24;
+    return std::nullopt;
+  }
+  auto d = ParseDuration(text);
+  return d ? std::optional<int64_t>(d->count() / 1000) : std::nullopt;
 }
 
 bool UseColor() { return isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr; }
@@ -49,10 +61,17 @@ int CmdPlan(const PlanArgs& args, Env& env) {
     std::cerr << "error: --format " << args.format << ": expected text, json or markdown\n";
     return kExitError;
   }
+  auto within = ParseExpiringWithin(args.expiring_within);
+  if (!within) {
+    std::cerr << "error: --expiring-within " << args.expiring_within
+              << ": expected a duration such as 7d, 12h or 30m\n";
+    return kExitError;
+  }
   auto session = OpenSessionFromArgs(args.manifest, env);
   if (!session.ok()) return kExitError;
   ReconcileOptions options;
   options.apply = false;
+  options.plan.expiring_within = *within;
   auto outcomes = ReconcileAll(*session, options, env);
   std::cout << Render(PlanOf(outcomes), *format, RenderOptions{.color = UseColor()});
   std::cout.flush();

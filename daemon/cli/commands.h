@@ -21,6 +21,7 @@ struct PlanArgs {
   ManifestArgs manifest;
   std::string format = "text";  // text|json|markdown
   bool detailed_exitcode = false;
+  std::string expiring_within = "7d";  // a duration (ms|s|m|h) or N days ("7d")
 };
 
 struct ApplyArgs {
@@ -45,6 +46,13 @@ struct ExportArgs {
   ManifestArgs manifest;  // exactly one --platform
 };
 
+struct ExplainArgs {
+  std::string email;
+  ManifestArgs manifest;
+  bool live = false;
+  std::string format = "text";  // text|json
+};
+
 struct RunArgs {
   std::vector<std::string> files;  // -f, repeatable
   std::string state;               // --state, else $IDSYNC_STATE, else ./idsync.db
@@ -55,12 +63,13 @@ struct RunArgs {
   std::string retention = "90d";   // --retention: journal rows and runs older than this are pruned
 };
 
-int CmdValidate(const std::vector<std::string>& files);
+int CmdValidate(const std::vector<std::string>& files, Env& env);
 int CmdPlan(const PlanArgs& args, Env& env);
 int CmdApply(const ApplyArgs& args, Env& env);
 int CmdHistory(const HistoryArgs& args, Env& env);
 int CmdStatus(const StatusArgs& args, Env& env);
 int CmdExport(const ExportArgs& args, Env& env);
+int CmdExplain(const ExplainArgs& args, Env& env);
 int CmdVersion();
 // Runs until SIGTERM/SIGINT: 0 on a clean stop, 1 on a start-up error or a second signal.
 int CmdRun(const RunArgs& args, Env& env);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "config/resolve.h"
 #include "daemon/apply/git_info.h"
 #include "daemon/apply/reconciler.h"
 #include "daemon/apply/session.h"
@@ -102,6 +103,10 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   if (auto latest = manifest_.Current(); !latest || !latest->manifest.platforms.count(platform))
     return !outcome.failed();  // removed while it ran: no gauge or status comes back
   metrics_.RecordReconcile(platform, outcome, took, managed, now);
+  const std::optional<int64_t> next_expiry = NextExpiry(desired, now);  // SPEC §5: wake for it
+  metrics_.SetNextExpiry(platform, next_expiry);
+  if (next_expiry && workers_)
+    workers_->WakeBy(platform, env_.SteadyNow() + std::chrono::seconds(*next_expiry - now));
 
   std::string error = outcome.plan.error;
   if (error.empty() && !outcome.failures.empty())
@@ -123,6 +128,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
     r.drift = outcome.drift;
     r.managed = managed;
     r.error = error;
+    r.next_expiry = next_expiry;
   }
   if (outcome.failed()) {
     spdlog::error("{}: reconcile failed in {:.2f}s: {}", platform, took.count(), error);
@@ -159,6 +165,7 @@ nlohmann::json Daemon::StatusJson() const {
         {"running", t != timings.end() && t->second.running},
         {"consecutive_failures", t != timings.end() ? t->second.failures : 0},
         {"next_run", next},
+        {"next_expiry", r.next_expiry ? nlohmann::json(*r.next_expiry) : nlohmann::json(nullptr)},
         {"last_error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
         {"counts",
          {{"succeeded", r.succeeded}, {"failed", r.failed}, {"deferred", r.deferred},

@@ -67,6 +67,7 @@ class Daemon {
     std::size_t succeeded = 0, failed = 0, deferred = 0, held = 0, unmanaged = 0, drift = 0;
     int64_t managed = 0;
     std::string error;
+    std::optional<int64_t> next_expiry;  // unix seconds
   };
 
   bool ReconcileOne(const std::string& platform);

@@ -26,6 +26,7 @@ struct Metrics::Families {
   prometheus::Family<prometheus::Gauge>& manifest_valid;
   prometheus::Family<prometheus::Gauge>& last_success;
   prometheus::Family<prometheus::Counter>& api_requests;
+  prometheus::Family<prometheus::Gauge>& next_expiry;
 };
 
 namespace {
@@ -48,6 +49,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       BuildGauge().Name("idsync_manifest_valid").Help("1 when the manifest on disk validates, 0 while the last valid one is used.").Register(r),
       BuildGauge().Name("idsync_last_success_timestamp_seconds").Help("Unix time of the platform's last successful reconcile.").Register(r),
       BuildCounter().Name("idsync_api_requests_total").Help("Requests to the platform API by HTTP status (0: no answer).").Register(r),
+      BuildGauge().Name("idsync_next_expiry_timestamp_seconds").Help("Unix time of the platform's next expires: instant; 0 when none is ahead.").Register(r),
   });
   f_->manifest_valid.Add({}).Set(0);
 }
@@ -96,6 +98,10 @@ void Metrics::DropPlatform(const std::string& platform) {
   for (auto* family : {&f_->managed, &f_->unmanaged, &f_->held, &f_->last_success}) {
     if (family->Has(labels)) family->Remove(&family->Add(labels));
   }
+}
+
+void Metrics::SetNextExpiry(const std::string& platform, std::optional<int64_t> at) {
+  f_->next_expiry.Add({{"platform", platform}}).Set(at ? static_cast<double>(*at) : 0);
 }
 
 void Metrics::SetManifestValid(bool valid) { f_->manifest_valid.Add({}).Set(valid ? 1 : 0); }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "daemon/apply/reconciler.h"
@@ -40,6 +41,8 @@ class Metrics {
   // A platform gone from the manifest: its gauges (managed, unmanaged, held, last
   // success) disappear from the output; its counters stay (Prometheus counters only grow).
   void DropPlatform(const std::string& platform);
+  // idsync_next_expiry_timestamp_seconds: the next `expires:` instant; 0 when none.
+  void SetNextExpiry(const std::string& platform, std::optional<int64_t> at);
 
   std::string Serialize() const;  // text exposition format
 

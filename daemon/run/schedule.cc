@@ -16,10 +16,16 @@ void Schedule::Trigger(SteadyTime now) {
   due_ = std::min(due_, at);
 }
 
+void Schedule::WakeBy(SteadyTime at) {
+  wake_by_ = std::min(wake_by_, at);
+  if (!running_) due_ = std::min(due_, at);
+}
+
 void Schedule::Began(SteadyTime now) {
   began_ = true;
   began_at_ = now;
   running_ = true;
+  wake_by_ = SteadyTime::max();
   triggered_while_running_ = false;
   due_ = SteadyTime::max();
 }
@@ -42,6 +48,7 @@ void Schedule::Finished(SteadyTime now, bool ok, double uniform) {
   due_ = now + Jittered(wait, uniform);
   if (triggered_while_running_) due_ = std::min(due_, std::max(now, trigger_at_ + config_.coalesce));
   triggered_while_running_ = false;
+  due_ = std::min(due_, wake_by_);
 }
 
 }  // namespace idsync

@@ -13,7 +13,9 @@
 //                         before the trigger + coalesce).
 //   Began(now)            a reconcile starts: triggers so far are consumed
 //   Finished(now, ok, u)  next due: ok -> interval * (0.9 + 0.2u); failure n (1-based)
-//                         -> min(1 s * 2^(n-1), interval) * (0.9 + 0.2u); u in [0, 1)
+//                         -> min(1 s * 2^(n-1), interval) * (0.9 + 0.2u); u in [0, 1);
+//                         and no later than a WakeBy instant given since Began
+//   WakeBy(t)             due at t at the latest (an `expires:` instant, SPEC §5)
 //
 // Thread-safety: a value; callers synchronise.
 #pragma once
@@ -41,6 +43,7 @@ class Schedule {
   void Trigger(SteadyTime now);
   void Began(SteadyTime now);
   void Finished(SteadyTime now, bool ok, double uniform);
+  void WakeBy(SteadyTime at);
 
   SteadyTime due() const { return due_; }
   bool running() const { return running_; }
@@ -61,6 +64,7 @@ class Schedule {
   bool began_ = false;
   SteadyTime began_at_{};
   int failures_ = 0;
+  SteadyTime wake_by_ = SteadyTime::max();
 };
 
 }  // namespace idsync

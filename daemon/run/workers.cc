@@ -56,6 +56,14 @@ void Workers::TriggerAll() {
   cv_.notify_all();
 }
 
+void Workers::WakeBy(const std::string& platform, SteadyTime at) {
+  std::lock_guard lock(mu_);
+  auto it = schedules_.find(platform);
+  if (it == schedules_.end()) return;
+  it->second.WakeBy(at);
+  cv_.notify_all();
+}
+
 void Workers::Stop() {
   std::lock_guard lock(mu_);
   stopping_ = true;

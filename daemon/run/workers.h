@@ -66,6 +66,8 @@ class Workers {
   // Marks the platform (or every platform) pending; see Schedule::Trigger.
   void Trigger(const std::string& platform);
   void TriggerAll();
+  // The platform reconciles at `at` at the latest (Schedule::WakeBy).
+  void WakeBy(const std::string& platform, SteadyTime at);
   // No reconcile starts after this returns; running ones go on. Returns at once.
   void Stop();
   // After Stop(): waits up to `timeout` of real time for running reconciles to end;

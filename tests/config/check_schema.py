@@ -121,6 +121,13 @@ VALID = {
     "a numeric external_id": user("{ email: c@acme.io, external_id: 1234 }"),
     "suspended quoted": user('{ email: d@acme.io, suspended: "true" }'),
     "a user with no roles": user("{ email: e@acme.io, roles: }"),
+    "a group inside a group": "version: 1\nroles:\n  r: {}\ngroups:\n  g: { roles: [ r ], groups: [ h ] }\n  h: { groups: }\n",
+    "groups nested three deep": "version: 1\ngroups:\n  a: { groups: [ b ] }\n  b: { groups: [ c ] }\n  c: {}\n",
+    "a user expiring on a date": user("{ email: e@acme.io, expires: 2027-01-31 }"),
+    "a user expiring at an instant with an offset": user("{ email: e@acme.io, expires: '2027-01-31T18:00:00+02:00' }"),
+    "an expiring role": user("{ email: e@acme.io, roles: [ { role: r, expires: 2027-01-31 } ] }"),
+    "an expiring group beside a plain one": user(
+        "{ email: e@acme.io, groups: [ g, { group: g, expires: 2026-12-24T18:00:00.5Z } ] }"),
 }
 INVALID = {
     "an empty file": "",
@@ -203,6 +210,14 @@ INVALID = {
     "a user that is a string": user("a@acme.io"),
     "a user that is empty": user(""),
     "a name that is a list": user("{ email: a@acme.io, name: [ A ] }"),
+    "nested groups as a string": "version: 1\ngroups:\n  g: { groups: h }\n  h: {}\n",
+    "an expiring membership inside a group": "version: 1\ngroups:\n  g: { groups: [ { group: h, expires: 2027-01-31 } ] }\n  h: {}\n",
+    "expires as words": user("{ email: a@acme.io, expires: next week }"),
+    "expires without a zone": user("{ email: a@acme.io, expires: '2027-01-31T18:00:00' }"),
+    "expires month 13": user("{ email: a@acme.io, expires: 2027-13-01 }"),
+    "an expiring role without expires": user("{ email: a@acme.io, roles: [ { role: r } ] }"),
+    "an expiring role with an unknown key": user("{ email: a@acme.io, roles: [ { role: r, expires: 2027-01-31, why: x } ] }"),
+    "a group membership written with role:": user("{ email: a@acme.io, groups: [ { role: g, expires: 2027-01-31 } ] }"),
 }
 
 LOADER_ONLY = {  # why the schema cannot see it
@@ -210,6 +225,10 @@ LOADER_ONLY = {  # why the schema cannot see it
     "a user with an unknown role (a reference)": user("{ email: a@acme.io, roles: [ nope ] }"),
     "a user in an unknown group (a reference)": user("{ email: a@acme.io, groups: [ nope ] }"),
     "a group with an unknown role (a reference)": "version: 1\ngroups:\n  g: { roles: [ nope ] }\n",
+    "a group inside an unknown group (a reference)": "version: 1\ngroups:\n  g: { groups: [ nope ] }\n",
+    "a cycle of nested groups (across keys)": "version: 1\ngroups:\n  a: { groups: [ b ] }\n  b: { groups: [ a ] }\n",
+    "an expiring role that is unknown (a reference)": user("{ email: a@acme.io, roles: [ { role: nope, expires: 2027-01-31 } ] }"),
+    "a day its month lacks (a calendar)": user("{ email: a@acme.io, expires: 2027-02-30 }"),
     "the same email twice (across items)": user("{ email: a@acme.io }") + "  - { email: A@acme.io }\n",
     "a key repeated in one mapping (parsers keep the last)": user("{ email: a@acme.io, email: b@acme.io }"),
     "a YAML alias (parsers expand it)": "version: 1\nroles:\n  r: &x {}\n  s: *x\n",

@@ -154,7 +154,7 @@ TEST_CASE("groups and users are checked against the roles and groups defined") {
        {"m.yaml:12:18: unknown role \"ops\""}},
       {"a group with an unknown key",
        std::string(testing::kWorkspacePlatform) + "groups:\n  team:\n    role: []\n",
-       {"m.yaml:9:5: unknown key \"role\"; expected one of: roles"}},
+       {"m.yaml:9:5: unknown key \"role\"; expected one of: roles, groups"}},
       {"a user without email is an error at the item", kUsersPrefix + "  - name: Ann Lee\n",
        {"m.yaml:13:5: missing required key \"email\""}},
       {"an empty list item is a user without email", kUsersPrefix + "  -\n",
@@ -177,7 +177,7 @@ TEST_CASE("groups and users are checked against the roles and groups defined") {
        {"m.yaml:14:5: expected a string, got null"}},
       {"an unknown user key", kUsersPrefix + "  - email: a@acme.io\n    mail: x\n",
        {"m.yaml:14:5: unknown key \"mail\"; expected one of: email, name, given_name, family_name, "
-        "groups, roles, suspended, external_id"}},
+        "groups, roles, suspended, external_id, expires"}},
       {"emails equal after trim and lowercase are duplicates",
        kUsersPrefix + "  - email: a@acme.io\n  - email: \" A@ACME.io \"\n",
        {"m.yaml:14:5: duplicate user \"a@acme.io\" (first at m.yaml:13)"}},

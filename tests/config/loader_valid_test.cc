@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "config/expiry.h"
 #include "tests/config/load_helpers.h"
 
 namespace idsync {
@@ -115,8 +116,8 @@ TEST_CASE("the all-types fixture loads into the values it spells out") {
   CHECK(alice.name == "Alice Liddell");
   CHECK(alice.given_name == "Alice");
   CHECK(alice.family_name == "Liddell");
-  CHECK(alice.groups == std::vector<std::string>{"data-team"});
-  CHECK(alice.roles == std::vector<std::string>{"platform-admin"});
+  CHECK(Names(alice.groups) == std::vector<std::string>{"data-team"});
+  CHECK(Names(alice.roles) == std::vector<std::string>{"platform-admin"});
   CHECK_FALSE(alice.suspended);
   CHECK(alice.external_id == "E1234");
   CHECK(alice.mark == SourceMark{file, 64, 5});

@@ -201,7 +201,7 @@ TEST_CASE("markdown table cells cannot be broken by what they quote") {
 TEST_CASE("json plan carries format_version and every field, in a stable order") {
   const std::string text = Render(SmallPlan(), Format::kJson);
   const auto doc = Json::parse(text);
-  CHECK(doc["format_version"] == 1);
+  CHECK(doc["format_version"] == 2);
   std::vector<std::string> top;
   for (const auto& [key, value] : doc.items()) top.push_back(key);
   CHECK(top == std::vector<std::string>{"format_version", "platforms", "summary"});
@@ -211,7 +211,7 @@ TEST_CASE("json plan carries format_version and every field, in a stable order")
   std::vector<std::string> keys;
   for (const auto& [key, value] : ws.items()) keys.push_back(key);
   CHECK(keys == std::vector<std::string>{"platform", "type", "error", "blocked", "blocked_reason",
-                                         "counts", "unmanaged", "actions"});
+                                         "counts", "unmanaged", "actions", "expiring"});
   CHECK(ws["platform"] == "ws");
   CHECK(ws["type"] == "workspace");
   CHECK(ws["error"].is_null());
