@@ -128,6 +128,9 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
     out.plan.error = live.status().message();
     return out;
   }
+  const std::set<std::string> from_baseline =
+      options.baseline ? AddBaselineManaged(*options.baseline, config.name, *live, *managed, env.now())
+                       : std::set<std::string>{};
 
   DesiredUsers resolved = desired;
   std::set<std::string> errors;
@@ -143,6 +146,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   PlanOptions plan_options = options.plan;
   plan_options.now = env.now();
   out.plan = MakePlan(PolicyFor(config), resolved, *live, *managed, plan_options);
+  NoteBaselineReasons(from_baseline, out.plan);
   if (config.type == PlatformType::kAstra || config.type == PlatformType::kScim)
     out.plan.names = NamesById(live->catalog);
   for (const auto& a : out.plan.actions) out.drift += a.drift ? 1 : 0;

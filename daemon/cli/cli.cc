@@ -51,6 +51,9 @@ int RunCli(int argc, char** argv) {
   plan_cmd->add_option("--format", plan.format, "text|json|markdown");
   plan_cmd->add_flag("--detailed-exitcode", plan.detailed_exitcode,
                      "Exit 2 when there are changes, 3 when removals are held");
+  plan_cmd->add_option("--baseline", plan.baseline,
+                       "The base branch's manifest, file or directory (repeatable): its live "
+                       "users count as managed");
 
   ApplyArgs apply;
   apply.manifest.state = "idsync.db";

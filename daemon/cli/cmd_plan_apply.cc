@@ -51,6 +51,12 @@ int CmdPlan(const PlanArgs& args) {
   if (!session.ok()) return kExitError;
   ReconcileOptions options;
   options.apply = false;
+  StatusOr<Baseline> baseline = Baseline{};
+  if (!args.baseline.empty()) {
+    baseline = LoadBaseline(args.baseline);
+    if (!baseline.ok()) return kExitError;
+    options.baseline = &*baseline;
+  }
   auto outcomes = ReconcileAll(*session, options);
   std::cout << Render(PlanOf(outcomes), *format, RenderOptions{.color = UseColor()});
   std::cout.flush();

@@ -18,6 +18,7 @@ struct PlanArgs {
   ManifestArgs manifest;
   std::string format = "text";  // text|json|markdown
   bool detailed_exitcode = false;
+  std::vector<std::string> baseline;  // --baseline, repeatable: the base branch's manifest
 };
 
 struct ApplyArgs {
