@@ -107,14 +107,16 @@ StatusOr<int64_t> SqliteStore::JournalBegin(int64_t run_id, const Action& action
 }
 
 Status SqliteStore::JournalFinish(int64_t entry_id, JournalStatus status,
-                                  const std::string& error, int64_t now) {
+                                  const std::string& error, int attempts, int64_t now) {
   return Locked("finish journal entry " + std::to_string(entry_id), [&]() -> Status {
     SQLite::Statement st(db_,
-                         "UPDATE journal SET status = ?, error = ?, updated_at = ? WHERE id = ?");
+                         "UPDATE journal SET status = ?, error = ?, attempts = ?, updated_at = ? "
+                         "WHERE id = ?");
     st.bind(1, JournalStatusName(status));
     st.bind(2, error);
-    st.bind(3, now);
-    st.bind(4, entry_id);
+    st.bind(3, attempts);
+    st.bind(4, now);
+    st.bind(5, entry_id);
     if (st.exec() == 0) {
       return NotFound("state DB " + path_ + ": no journal entry " + std::to_string(entry_id));
     }

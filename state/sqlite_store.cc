@@ -11,44 +11,20 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "state/codec.h"
-#include "state/db_file.h"
-#include "state/schema.h"
 
 namespace idsync {
 namespace {
-
-constexpr int kBusyTimeoutMs = 5000;
 
 // SQLite's LIMIT -1 means no limit.
 int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
-  if (path.empty()) return InvalidArgument("state DB path is empty");
-  // The file exists with mode 0600 before SQLite opens it; SQLite gives the -wal and
-  // -shm files it creates the database file's mode.
-  if (Status s = PreparePrivateFile(path); !s.ok()) return s;
-  try {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE, kBusyTimeoutMs);
-    db.exec("PRAGMA foreign_keys = ON");
-    const std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
-    if (mode != "wal") {
-      return FailedPrecondition("state DB " + path +
-                                ": cannot switch to WAL journal mode (it stays \"" + mode +
-                                "\")");
-    }
-    db.exec("PRAGMA synchronous = NORMAL");  // and JournalBegin syncs: see sqlite_store.h
-    if (Status s = Migrate(db, path); !s.ok()) return s;
-    if (Status s = TightenCompanionFiles(path); !s.ok()) return s;
-    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(path, std::move(db)));
-  } catch (const SQLite::Exception& e) {
-    return SqliteError(path, "open", e);
-  }
-}
-
-SqliteStore::SqliteStore(std::string path, SQLite::Database db)
-    : path_(std::move(path)), db_(std::move(db)) {}
+SqliteStore::SqliteStore(std::string path, SQLite::Database db, StoreAccess access)
+    : path_(std::move(path)),
+      access_(access),
+      lock_file_(std::make_shared<LockFile>(path_)),
+      db_(std::move(db)) {}
 
 SqliteStore::~SqliteStore() {
   if (wal_fd_ >= 0) close(wal_fd_);

@@ -10,6 +10,11 @@
 // does not sync again. FULL synced at every commit, three syncs per action one after
 // another, which capped a platform at a few dozen actions a second on a busy disk.
 //
+// Read-only (StoreAccess::kReadOnly): opened with mode=ro when a -wal file exists (a
+// writer is or was active: its WAL is read through the existing -shm), else with
+// immutable=1, so that no -wal or -shm file is ever created by a reader; every write
+// fails (query_only). A missing or empty file reads as an empty in-memory state.
+//
 // Thread-safety: one connection, every call under one mutex; the WAL sync runs outside
 // it under its own.
 #pragma once
@@ -23,15 +28,23 @@
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "state/lock_file.h"
 #include "state/sqlite_error.h"
 #include "state/store.h"
 
 namespace idsync {
 
+// Opens the SQLite state at `path` (Store::Open's SQLite half).
+StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, StoreAccess access);
+
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::string path, SQLite::Database db);
+  SqliteStore(std::string path, SQLite::Database db, StoreAccess access);
   ~SqliteStore() override;
+
+  StatusOr<std::unique_ptr<StoreLock>> Lock(const std::string& platform,
+                                            const LockOptions& options) override;
+  StatusOr<int64_t> Prune(int64_t cutoff_unix) override;
 
   StatusOr<int64_t> BeginRun(const std::string& command, const std::string& digest,
                              const std::string& git_commit, int64_t now) override;
@@ -44,7 +57,7 @@ class SqliteStore final : public Store {
 
   StatusOr<int64_t> JournalBegin(int64_t run_id, const Action& action, int64_t now) override;
   Status JournalFinish(int64_t entry_id, JournalStatus status, const std::string& error,
-                       int64_t now) override;
+                       int attempts, int64_t now) override;
   Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                        int64_t now) override;
   StatusOr<std::vector<JournalEntry>> PendingEntries(const std::string& platform) override;
@@ -88,6 +101,8 @@ class SqliteStore final : public Store {
   Status SyncWal(uint64_t commit);
 
   const std::string path_;
+  const StoreAccess access_;
+  const std::shared_ptr<LockFile> lock_file_;
   std::mutex mu_;
   SQLite::Database db_;        // guarded by mu_
   uint64_t commits_ = 0;       // journal begins committed; guarded by mu_

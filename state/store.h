@@ -1,13 +1,16 @@
-// The state database (SPEC §6): SQLite in WAL mode, schema versioned with
-// PRAGMA user_version and forward-only migrations, bound parameters only, file mode
-// 0600. Holds managed accounts, the action journal, reconcile runs and the last live
-// snapshot per platform. `history` and `status` read it without network.
+// The state database (SPEC §6): managed accounts, the action journal, reconcile runs
+// and the last live snapshot per platform. Two backends behind this one interface
+// (state/README.md): SQLite (a file: WAL mode, PRAGMA user_version migrations, mode
+// 0600) and PostgreSQL (a libpq URI: schema_version table migrations). Bound
+// parameters only. `history` and `status` read it without network.
 //
 // Thread-safety: a Store may be used from several threads; calls are serialised
-// internally. Several processes may open the same file (WAL, busy timeout).
-// No method throws: SQLite errors become a Status naming the database path.
+// internally (one connection). Several processes may open the same state.
+// No method throws: database errors become a Status naming the database (a
+// PostgreSQL URI always without its password).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -66,11 +69,67 @@ struct HistoryQuery {
   int limit = 50;  // <= 0: no limit
 };
 
+// How a Store is opened. kReadOnly (plan, status, history, export) never creates,
+// writes or migrates anything, and works on a read-only file or mount, a file owned by
+// another user, or a PostgreSQL role with SELECT only; every write method then fails
+// (kFailedPrecondition) and Lock is refused.
+enum class StoreAccess { kReadWrite, kReadOnly };
+
+struct LockOptions {
+  // Who asks: shown to a refused applier ("idsync-0", "host:pid"). The holder's pid
+  // and host are added by the store.
+  std::string identity;
+  // 0: refuse at once when another holds the lock; else retry until this elapses.
+  std::chrono::milliseconds timeout{0};
+};
+
+// An exclusive applier's lock (see Store::Lock); released when destroyed. Not
+// copyable. Destroy every StoreLock before its Store.
+class StoreLock {
+ public:
+  virtual ~StoreLock() = default;
+  StoreLock() = default;
+  StoreLock(const StoreLock&) = delete;
+  StoreLock& operator=(const StoreLock&) = delete;
+
+  // True while the lock is still ours. SQLite: always, while this object lives.
+  // PostgreSQL: asks the server whether the store's session still holds it; false
+  // when the session is gone (the server released it). May block on the store's mutex.
+  virtual bool held() = 0;
+  virtual const std::string& platform() const = 0;
+};
+
 class Store {
  public:
-  // Opens (creating with mode 0600 if absent) and migrates the database at `path`.
-  static StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  // Opens `location`: a libpq URI starting with "postgresql://" or "postgres://" is
+  // PostgreSQL, anything else a SQLite file path. kReadWrite creates a missing SQLite
+  // file (mode 0600) and migrates either backend to this binary's schema version.
+  // kReadOnly: see StoreAccess; a missing or empty (schema version 0) SQLite file reads
+  // as an empty state and no file is created; a schema newer than this binary is
+  // refused, an older one is read as long as the read queries work.
+  static StatusOr<std::unique_ptr<Store>> Open(const std::string& location,
+                                               StoreAccess access = StoreAccess::kReadWrite);
   virtual ~Store() = default;
+
+  // Exclusive appliers (apply and run). Locks `platform` for this store's owner:
+  //  - SQLite: one file lock (flock) on "<path>.lock" (mode 0600, holding the holder's
+  //    identity, pid, host and time) covers every platform of the file; the store
+  //    shares it between its own StoreLocks, the last one destroyed releases it.
+  //  - PostgreSQL: a session-level advisory lock per platform on the store's one
+  //    connection (released by the server when the session ends). While a platform is
+  //    locked through this store, JournalBegin for it is fenced: it fails with
+  //    kFailedPrecondition "leadership of platform P lost" unless the session still
+  //    holds the lock, checked in the same statement as the insert.
+  // Held elsewhere: kUnavailable, a message containing "locked by <holder>" and how to
+  // wait (--lock-timeout), after options.timeout. A read-only store: kFailedPrecondition.
+  virtual StatusOr<std::unique_ptr<StoreLock>> Lock(const std::string& platform,
+                                                    const LockOptions& options) = 0;
+
+  // Retention: deletes journal rows last updated before `cutoff_unix` and runs finished
+  // (or, never finished, started) before it. Never deletes a pending row, always keeps
+  // the newest journal row of each (platform, email), and keeps every run a kept
+  // journal row or a platform status refers to. Returns the number of rows deleted.
+  virtual StatusOr<int64_t> Prune(int64_t cutoff_unix) = 0;
 
   // Runs.
   virtual StatusOr<int64_t> BeginRun(const std::string& command, const std::string& digest,
@@ -84,12 +143,14 @@ class Store {
   // Forgetting an account that is not managed is OK.
   virtual Status ForgetManaged(const std::string& platform, const std::string& email) = 0;
 
-  // Journal: Begin before the request (status pending, attempts 1), Finish after.
+  // Journal: Begin before the request (status pending, attempts 1), Finish after with
+  // the number of HTTP sends the action took (`attempts`, stored as given).
   // A run_id of 0 means "no run". JournalBegin's row is committed and synced when it
-  // returns. JournalFinish of an unknown id is kNotFound.
+  // returns; on PostgreSQL it is also the leadership fence (see Lock). JournalFinish of
+  // an unknown id is kNotFound.
   virtual StatusOr<int64_t> JournalBegin(int64_t run_id, const Action& action, int64_t now) = 0;
   virtual Status JournalFinish(int64_t entry_id, JournalStatus status, const std::string& error,
-                               int64_t now) = 0;
+                               int attempts, int64_t now) = 0;
   // Records a deferred or held action without a request (attempts 0); kPending is
   // refused (kInvalidArgument): a pending row means "request maybe sent". When the
   // user's newest row on the platform is the same action (verb and payload) with the

@@ -107,7 +107,7 @@ class Executor {
     }
     Status result = Dispatch(connector_, a);
     if (!result.ok()) {
-      (void)store_.JournalFinish(*entry, JournalStatus::kFailed, result.message(), env_.now());
+      (void)store_.JournalFinish(*entry, JournalStatus::kFailed, result.message(), 1, env_.now());
       spdlog::error("{}: {} {} failed: {}", a.platform, VerbName(a.verb), a.email, result.message());
       Fail(a, result.message());
       return;
@@ -122,7 +122,7 @@ class Executor {
     }
     Status saved = a.verb == Verb::kRemove ? store_.ForgetManaged(a.platform, a.email)
                                            : store_.PutManaged(m);
-    (void)store_.JournalFinish(*entry, JournalStatus::kSucceeded, "", now);
+    (void)store_.JournalFinish(*entry, JournalStatus::kSucceeded, "", 1, now);
     if (!saved.ok()) spdlog::error("{}: recording {}: {}", a.platform, a.email, saved.message());
     spdlog::info("{}: {} {}: done", a.platform, VerbName(a.verb), a.email);
     std::lock_guard lock(mu_);

@@ -39,7 +39,7 @@ void CloseInterrupted(Store& store, const std::string& platform, int64_t now) {
     (void)store.JournalFinish(e.id, JournalStatus::kFailed,
                               "interrupted: the process ended before the platform answered; "
                               "re-planned from live state",
-                              now);
+                              1, now);
   }
 }
 

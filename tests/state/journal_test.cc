@@ -110,8 +110,8 @@ TEST_CASE_FIXTURE(Fixture, "a begun entry is pending, attempted once and already
 TEST_CASE_FIXTURE(Fixture, "finishing an entry records its status, error and time") {
   const int64_t ok_id = MustBegin(MakeAction("astro", "a@acme.io", Verb::kInvite), 10);
   const int64_t bad_id = MustBegin(MakeAction("astro", "b@acme.io", Verb::kGrant), 11);
-  REQUIRE(store->JournalFinish(ok_id, JournalStatus::kSucceeded, "", 20).ok());
-  REQUIRE(store->JournalFinish(bad_id, JournalStatus::kFailed, "403 forbidden", 21).ok());
+  REQUIRE(store->JournalFinish(ok_id, JournalStatus::kSucceeded, "", 1, 20).ok());
+  REQUIRE(store->JournalFinish(bad_id, JournalStatus::kFailed, "403 forbidden", 1, 21).ok());
 
   std::vector<JournalEntry> history = MustHistory({});
   REQUIRE(history.size() == 2);
@@ -126,7 +126,7 @@ TEST_CASE_FIXTURE(Fixture, "finishing an entry records its status, error and tim
   StatusOr<std::vector<JournalEntry>> pending = store->PendingEntries("");
   REQUIRE(pending.ok());
   CHECK(pending->empty());
-  CHECK(store->JournalFinish(bad_id + 1000, JournalStatus::kSucceeded, "", 1).code() ==
+  CHECK(store->JournalFinish(bad_id + 1000, JournalStatus::kSucceeded, "", 1, 1).code() ==
         StatusCode::kNotFound);
 }
 
@@ -135,7 +135,7 @@ TEST_CASE_FIXTURE(Fixture, "pending entries are filtered by platform, oldest fir
   const int64_t h1 = MustBegin(MakeAction("houston", "a@acme.io", Verb::kInvite), 2);
   const int64_t a2 = MustBegin(MakeAction("astro", "b@acme.io", Verb::kRemove), 3);
   const int64_t done = MustBegin(MakeAction("astro", "c@acme.io", Verb::kGrant), 4);
-  REQUIRE(store->JournalFinish(done, JournalStatus::kSucceeded, "", 5).ok());
+  REQUIRE(store->JournalFinish(done, JournalStatus::kSucceeded, "", 1, 5).ok());
 
   StatusOr<std::vector<JournalEntry>> astro = store->PendingEntries("astro");
   REQUIRE(astro.ok());
@@ -287,7 +287,7 @@ void WriteMany(Store& store, int64_t run, int thread, int count, std::vector<Sta
     Action a = MakeAction("p" + std::to_string(thread), "u" + std::to_string(i) + "@acme.io",
                           Verb::kInvite);
     StatusOr<int64_t> id = store.JournalBegin(run, a, i);
-    Status s = id.ok() ? store.JournalFinish(*id, JournalStatus::kSucceeded, "", i)
+    Status s = id.ok() ? store.JournalFinish(*id, JournalStatus::kSucceeded, "", 1, i)
                        : id.status();
     if (s.ok()) s = store.PutUserId(a.platform, a.email, "id");
     if (!s.ok()) {
