@@ -79,7 +79,11 @@ class StoreIdCache final : public UserIdCache {
   }
   void Put(const std::string& email, const std::string& user_id) override {
     Status s = store_.PutUserId(platform_, email, user_id);
-    if (!s.ok()) spdlog::warn("{}: caching the id of {}: {}", platform_, email, s.message());
+    // A read-only store (plan, export) refuses every write: the cache only saves lookups.
+    if (s.code() == StatusCode::kFailedPrecondition)
+      spdlog::debug("{}: id of {} not cached: {}", platform_, email, s.message());
+    else if (!s.ok())
+      spdlog::warn("{}: caching the id of {}: {}", platform_, email, s.message());
   }
 
  private:

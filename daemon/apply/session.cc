@@ -14,7 +14,7 @@
 
 namespace idsync {
 
-StatusOr<Session> OpenSession(const ManifestArgs& args) {
+StatusOr<Session> OpenSession(const ManifestArgs& args, StoreAccess access) {
   if (args.files.empty()) {
     std::cerr << "error: no manifest given: use -f PATH (a file or a directory)\n";
     return InvalidArgument("no manifest");
@@ -43,7 +43,7 @@ StatusOr<Session> OpenSession(const ManifestArgs& args) {
       s.selected.push_back(&p);
   }
   s.desired = ResolveDesired(s.manifest);
-  auto store = Store::Open(args.state);
+  auto store = Store::Open(args.state, access);
   if (!store.ok()) {
     std::cerr << "error: " << store.status().message() << '\n';
     return store.status();

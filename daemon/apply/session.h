@@ -26,8 +26,9 @@ struct Session {
 };
 
 // Loads the manifest (printing every diagnostic to stderr), selects platforms, opens
-// the state DB. A failure has already been reported on stderr.
-StatusOr<Session> OpenSession(const ManifestArgs& args);
+// the state DB with `access` (plan and export: kReadOnly, they never write). A failure
+// has already been reported on stderr.
+StatusOr<Session> OpenSession(const ManifestArgs& args, StoreAccess access = StoreAccess::kReadWrite);
 
 // A platform's connector and the HTTP stack it talks through, owned together.
 struct Connection {

@@ -63,6 +63,8 @@ int RunCli(int argc, char** argv) {
   apply_cmd->add_option("--allow-removals", allow_removals,
                         "Release up to N held removals per platform in this run")
       ->check(CLI::NonNegativeNumber);
+  apply_cmd->add_option("--lock-timeout", apply.lock_timeout,
+                        "Wait this long for the state's lock (e.g. 30s, 5m; default: refuse at once)");
 
   RunArgs run;
   run.state = "idsync.db";
@@ -73,6 +75,8 @@ int RunCli(int argc, char** argv) {
   run_cmd->add_option("--interval", run.interval, "Time between reconciles (±10% jitter)");
   run_cmd->add_option("--listen", run.listen, "HTTP listener HOST:PORT (port 0: a free one)");
   run_cmd->add_option("--port-file", run.port_file, "Write the bound port here once listening");
+  run_cmd->add_option("--identity", run.identity,
+                      "This replica's name in locks and /v1/status (default $POD_NAME, else HOST:PID)");
 
   ExportArgs export_args;
   export_args.manifest.state = "idsync.db";

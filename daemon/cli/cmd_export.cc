@@ -16,7 +16,7 @@ int CmdExport(const ExportArgs& args) {
     std::cerr << "error: export needs exactly one --platform NAME\n";
     return kExitError;
   }
-  auto session = OpenSession(args.manifest);
+  auto session = OpenSession(args.manifest, StoreAccess::kReadOnly);
   if (!session.ok()) return kExitError;
   const PlatformConfig& platform = *session->selected.front();
   auto connection = Connect(platform);

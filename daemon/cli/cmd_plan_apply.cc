@@ -7,7 +7,9 @@
 
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
+#include "core/text.h"
 #include "daemon/apply/git_info.h"
+#include "daemon/apply/locks.h"
 #include "daemon/apply/session.h"
 #include "reconcile/render.h"
 
@@ -18,6 +20,14 @@ Plan PlanOf(const std::vector<PlatformOutcome>& outcomes) {
   Plan plan;
   for (const auto& o : outcomes) plan.platforms.push_back(o.plan);
   return plan;
+}
+
+// The state's lock for every selected platform (SQLite: the one file lock).
+StatusOr<std::vector<std::unique_ptr<StoreLock>>> LockSelected(Session& session,
+                                                               std::chrono::milliseconds timeout) {
+  std::vector<std::string> platforms;
+  for (const PlatformConfig* p : session.selected) platforms.push_back(p->name);
+  return LockPlatforms(*session.store, platforms, "idsync apply", timeout);  // the store adds pid and host
 }
 
 bool UseColor() { return isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr; }
@@ -47,7 +57,7 @@ int CmdPlan(const PlanArgs& args) {
     std::cerr << "error: --format " << args.format << ": expected text, json or markdown\n";
     return kExitError;
   }
-  auto session = OpenSession(args.manifest);
+  auto session = OpenSession(args.manifest, StoreAccess::kReadOnly);  // plan never writes
   if (!session.ok()) return kExitError;
   ReconcileOptions options;
   options.apply = false;
@@ -64,8 +74,19 @@ int CmdPlan(const PlanArgs& args) {
 }
 
 int CmdApply(const ApplyArgs& args) {
+  auto lock_timeout = ParseDuration(args.lock_timeout);
+  if (!lock_timeout) {
+    std::cerr << "error: --lock-timeout " << args.lock_timeout << ": expected a duration such as 30s or 5m\n";
+    return kExitError;
+  }
   auto session = OpenSession(args.manifest);
   if (!session.ok()) return kExitError;
+  // Exclusive: held until the end of this function, released before the store closes.
+  auto locks = LockSelected(*session, *lock_timeout);
+  if (!locks.ok()) {
+    std::cerr << "error: " << locks.status().message() << '\n';
+    return kExitError;
+  }
   std::string commit = session->manifest.files.empty() ? "" : GitCommitOf(session->manifest.files.front());
   auto run = session->store->BeginRun("apply", session->manifest.digest, commit,
                                       SystemReconcileEnv().now());

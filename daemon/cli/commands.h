@@ -24,6 +24,7 @@ struct PlanArgs {
 struct ApplyArgs {
   ManifestArgs manifest;
   std::optional<int> allow_removals;
+  std::string lock_timeout = "0s";  // --lock-timeout: wait this long for the state's lock
 };
 
 struct HistoryArgs {
@@ -49,6 +50,7 @@ struct RunArgs {
   std::string interval = "5m";
   std::string listen = "127.0.0.1:9464";
   std::string port_file;           // --port-file: the bound port, written once listening
+  std::string identity;            // --identity; "" = $POD_NAME, else HOST:PID
 };
 
 int CmdValidate(const std::vector<std::string>& files);

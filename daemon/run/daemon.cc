@@ -28,6 +28,7 @@ void Daemon::AddWorkers() {
       std::lock_guard lock(reports_mu_);
       if (!reports_.count(name)) reports_[name].type = std::string(PlatformTypeName(p.type));
     }
+    if (leadership_) leadership_->Add(name);
     workers_->Add(name);
   }
 }
@@ -62,6 +63,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
     return true;
   }
   const PlatformConfig& config = it->second;
+  if (!Leads(platform)) return true;  // standby: the leader reconciles; taking over triggers us
   static const DesiredUsers kNone;
   auto desired_it = current->desired.find(platform);
   const DesiredUsers& desired = desired_it == current->desired.end() ? kNone : desired_it->second;
@@ -91,6 +93,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   int64_t managed = 0;
   if (auto m = store_->Managed(platform); m.ok()) managed = static_cast<int64_t>(m->size());
   metrics_.RecordReconcile(platform, outcome, took, managed, now);
+  if (leadership_ && outcome.failed()) leadership_->Recheck(platform);  // fenced?
   if (run.ok()) (void)store_->FinishRun(*run, outcome.result(), now);
 
   std::string error = outcome.plan.error;
@@ -129,6 +132,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
 nlohmann::json Daemon::StatusJson() const {
   nlohmann::json platforms = nlohmann::json::array();
   std::map<std::string, PlatformTiming> timings = workers_ ? workers_->Timings() : decltype(timings){};
+  const std::map<std::string, Leadership::View> leaders = LeaderViews();
   SteadyTime steady = env_.loop.now();
   int64_t wall = env_.wall_now();
   std::lock_guard lock(reports_mu_);
@@ -150,6 +154,9 @@ nlohmann::json Daemon::StatusJson() const {
         {"consecutive_failures", t != timings.end() ? t->second.failures : 0},
         {"next_run", next},
         {"last_error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
+        {"leader", leaders.count(name) ? leaders.at(name).leader : false},
+        {"leader_identity", leaders.count(name) && !leaders.at(name).holder.empty()
+                                ? nlohmann::json(leaders.at(name).holder) : nlohmann::json(nullptr)},
         {"counts",
          {{"succeeded", r.succeeded}, {"failed", r.failed}, {"deferred", r.deferred},
           {"held", r.held}, {"managed", r.managed}, {"unmanaged", r.unmanaged}, {"drift", r.drift}}},
@@ -168,8 +175,15 @@ int Daemon::Run(SignalEvents& signals) {
     return 1;
   }
   store_ = std::move(*store);
+  if (Status s = StartLeadership(); !s.ok()) {
+    spdlog::error("run: {}", s.message());
+    return 1;
+  }
 
-  ApiServer api(ApiHandlers{[this] { return ready(); }, [this] { return metrics_.Serialize(); },
+  ApiServer api(ApiHandlers{[this] { return ready(); }, [this] {
+                              UpdateLeaderMetrics();
+                              return metrics_.Serialize();
+                            },
                             [this] { return StatusJson(); },
                             [this] {
                               spdlog::info("run: reconcile requested over HTTP");
@@ -186,6 +200,7 @@ int Daemon::Run(SignalEvents& signals) {
   workers_ = std::make_unique<Workers>(options_.schedule, env_.loop,
                                        [this](const std::string& p) { return ReconcileOne(p); });
   OnManifestEvent(false);
+  if (leadership_) leadership_->Start();
   api.Start();
   ManifestWatcher watcher(options_.files, [this] { OnManifestEvent(false); });
   if (Status s = watcher.Start(); !s.ok())
@@ -219,6 +234,7 @@ int Daemon::Run(SignalEvents& signals) {
 int Daemon::Shutdown(SignalEvents& signals) {
   notifier_.Stopping();
   stopping_ = true;
+  if (leadership_) leadership_->Stop();
   workers_->Stop();
   auto deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
   while (!workers_->WaitStopped(std::chrono::milliseconds(50))) {

@@ -28,6 +28,10 @@ struct Metrics::Families {
   prometheus::Family<prometheus::Counter>& api_requests;
 };
 
+struct Metrics::LeaderFamily {
+  prometheus::Family<prometheus::Gauge>& gauge;
+};
+
 namespace {
 
 const prometheus::Histogram::BucketBoundaries kDurationBuckets = {
@@ -50,6 +54,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       BuildCounter().Name("idsync_api_requests_total").Help("Requests to the platform API by HTTP status (0: no answer).").Register(r),
   });
   f_->manifest_valid.Add({}).Set(0);
+  leader_.reset(new LeaderFamily{
+      BuildGauge().Name("idsync_leader").Help("1 while this replica leads the platform (holds its state lock), else 0.").Register(r)});
 }
 
 Metrics::~Metrics() = default;
@@ -89,6 +95,10 @@ void Metrics::AddApiRequests(const std::string& platform, const std::map<int, ui
       seen = total;
     }
   }
+}
+
+void Metrics::SetLeader(const std::string& platform, bool leader) {
+  leader_->gauge.Add({{"platform", platform}}).Set(leader ? 1 : 0);
 }
 
 void Metrics::SetManifestValid(bool valid) { f_->manifest_valid.Add({}).Set(valid ? 1 : 0); }

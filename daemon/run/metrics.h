@@ -37,6 +37,8 @@ class Metrics {
   void AddApiRequests(const std::string& platform, const std::map<int, uint64_t>& counts,
                       std::map<int, uint64_t>& previous);
   void SetManifestValid(bool valid);
+  // idsync_leader{platform}: 1 while this replica leads the platform, else 0.
+  void SetLeader(const std::string& platform, bool leader);
 
   std::string Serialize() const;  // text exposition format
 
@@ -44,6 +46,8 @@ class Metrics {
   struct Families;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Families> f_;
+  struct LeaderFamily;  // idsync_leader
+  std::unique_ptr<LeaderFamily> leader_;
 };
 
 }  // namespace idsync
