@@ -1,10 +1,29 @@
 // The PostgreSQL implementation of Store (state/store.h). Internal to state/:
-// everyone else opens it through Store::Open.
+// everyone else opens it through Store::Open. See state/README.md.
+//
+// Durability: every write is its own committed transaction (autocommit) unless it
+// says otherwise; with the server's default synchronous_commit a commit is durable
+// when it returns, so JournalBegin's row is on disk before its request leaves.
+//
+// Sessions: one connection per store. While any StoreLock of this store is alive the
+// connection is never re-established: a lost session means lost locks, and every
+// call fails until the locks are dropped. Without live locks a broken connection is
+// re-established (once) at the next call. Platforms ever locked through this store
+// stay fenced: JournalBegin for them needs the current session to hold the lock.
+//
+// Thread-safety: every call under one mutex (one connection). A lock wait releases
+// the mutex between attempts.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
+#include <vector>
 
+#include "state/pg_conn.h"
+#include "state/postgres_error.h"
 #include "state/store.h"
 
 namespace idsync {
@@ -14,5 +33,97 @@ bool IsPostgresLocation(const std::string& location);
 
 // Opens the PostgreSQL state at `uri` (Store::Open's PostgreSQL half).
 StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri, StoreAccess access);
+
+// Migration i (0-based) takes the PostgreSQL schema from version i to i + 1. Append
+// only. Recorded in the one-row table schema_version.
+const std::vector<std::string>& PostgresMigrations();
+
+// Applies the missing migrations in one transaction under an advisory transaction
+// lock (MigrationLockKey), so concurrent openers migrate once; a newer schema than
+// `migrations` is refused naming both versions. Throws PgError.
+Status MigratePostgres(PgConn& conn, const std::string& name,
+                       const std::vector<std::string>& migrations = PostgresMigrations());
+
+// The schema version of the database, 0 when it has no schema_version table (read
+// only, takes no lock). Throws PgError.
+int PostgresSchemaVersion(PgConn& conn);
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(std::string name, std::unique_ptr<PgConn> conn, StoreAccess access);
+
+  StatusOr<std::unique_ptr<StoreLock>> Lock(const std::string& platform,
+                                            const LockOptions& options) override;
+  StatusOr<int64_t> Prune(int64_t cutoff_unix) override;
+
+  StatusOr<int64_t> BeginRun(const std::string& command, const std::string& digest,
+                             const std::string& git_commit, int64_t now) override;
+  Status FinishRun(int64_t run_id, const std::string& result, int64_t now) override;
+  StatusOr<std::vector<RunRecord>> Runs(int limit) override;
+
+  StatusOr<ManagedAccounts> Managed(const std::string& platform) override;
+  Status PutManaged(const ManagedAccount& account) override;
+  Status ForgetManaged(const std::string& platform, const std::string& email) override;
+
+  StatusOr<int64_t> JournalBegin(int64_t run_id, const Action& action, int64_t now) override;
+  Status JournalFinish(int64_t entry_id, JournalStatus status, const std::string& error,
+                       int attempts, int64_t now) override;
+  Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
+                       int64_t now) override;
+  StatusOr<std::vector<JournalEntry>> PendingEntries(const std::string& platform) override;
+  StatusOr<std::vector<JournalEntry>> History(const HistoryQuery& query) override;
+
+  Status PutPlatformStatus(const PlatformStatus& status) override;
+  StatusOr<std::vector<PlatformStatus>> PlatformStatuses() override;
+
+  Status PutSnapshot(const std::string& platform, const std::string& json,
+                     int64_t now) override;
+  StatusOr<std::optional<std::string>> Snapshot(const std::string& platform) override;
+
+  StatusOr<std::optional<std::string>> CachedUserId(const std::string& platform,
+                                                    const std::string& email) override;
+  Status PutUserId(const std::string& platform, const std::string& email,
+                   const std::string& user_id) override;
+
+  // For PostgresStoreLock: whether this session still holds `platform`'s lock, and
+  // giving one StoreLock's share back.
+  bool LockHeld(const std::string& platform);
+  void Unlock(const std::string& platform);
+
+ private:
+  // Runs `body` under the mutex on a live connection; a PgError (or any other
+  // exception) becomes a Status "state DB <redacted uri>: WHAT: message".
+  template <typename Body>
+  auto Locked(const std::string& what, Body&& body) -> decltype(body()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (Status s = EnsureSession(what); !s.ok()) return s;
+    try {
+      return body();
+    } catch (const PgError& e) {
+      return PostgresError(name_, what, e);
+    } catch (const std::exception& e) {
+      return Internal(name_ + ": " + what + ": " + e.what());
+    }
+  }
+
+  // REQUIRES: mu_ held. OK when the connection is up or could be re-established
+  // (only while no StoreLock is alive).
+  Status EnsureSession(const std::string& what);
+  // One pg_try_advisory_lock attempt; `busy` when another session holds it.
+  // REQUIRES: mu_ held. Throws PgError.
+  bool TryLock(const std::string& platform, const LockOptions& options);
+  // "IDENTITY (PostgreSQL backend pid N, client H) since T" of the holder.
+  std::string Holder(const std::string& platform);  // REQUIRES: mu_ held
+  // Inserts one journal row without a fence. REQUIRES: mu_ held. Throws PgError.
+  int64_t InsertJournal(int64_t run_id, const Action& action, JournalStatus status,
+                        int attempts, int64_t now);
+
+  const std::string name_;  // "state DB <redacted uri>"
+  const StoreAccess access_;
+  std::mutex mu_;
+  std::unique_ptr<PgConn> conn_;           // guarded by mu_
+  std::map<std::string, int> held_;        // platform -> live StoreLocks; guarded by mu_
+  std::set<std::string> fenced_;           // platforms ever locked here; guarded by mu_
+};
 
 }  // namespace idsync

@@ -57,8 +57,9 @@ StatusOr<std::unique_ptr<Store>> OpenReadWrite(const std::string& path) {
   }
 }
 
-// A missing or empty file: an empty state at the current schema, in memory only.
-StatusOr<std::unique_ptr<Store>> EmptyReadOnly(const std::string& path) {
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> OpenEmptyReadOnlyState(const std::string& path) {
   try {
     SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     if (Status s = Migrate(db, path); !s.ok()) return s;
@@ -69,6 +70,8 @@ StatusOr<std::unique_ptr<Store>> EmptyReadOnly(const std::string& path) {
     return SqliteError(path, "open read-only", e);
   }
 }
+
+namespace {
 
 // Opens with `params` and reads the schema version (the first read of the file).
 SQLite::Database OpenProbed(const std::string& path, const char* params, int& version) {
@@ -81,13 +84,13 @@ SQLite::Database OpenProbed(const std::string& path, const char* params, int& ve
 StatusOr<std::unique_ptr<Store>> OpenReadOnly(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return EmptyReadOnly(path);
+    if (errno == ENOENT) return OpenEmptyReadOnlyState(path);
     std::string message = "state DB " + path + ": cannot stat: " + std::strerror(errno);
     if (errno == EACCES) return PermissionDenied(std::move(message));
     return FailedPrecondition(std::move(message));
   }
   if (!S_ISREG(st.st_mode)) return FailedPrecondition("state DB " + path + ": not a regular file");
-  if (st.st_size == 0) return EmptyReadOnly(path);
+  if (st.st_size == 0) return OpenEmptyReadOnlyState(path);
   // mode=ro would create -wal and -shm files where none exist: without a -wal file
   // every commit is in the main file, read it as immutable. With one, read through it;
   // if its -shm cannot be opened (another user's), the main file is all we can read.
@@ -104,7 +107,7 @@ StatusOr<std::unique_ptr<Store>> OpenReadOnly(const std::string& path) {
     }
     if (!db) db.emplace(OpenProbed(path, "immutable=1", version));
     const int known = static_cast<int>(SchemaMigrations().size());
-    if (version == 0) return EmptyReadOnly(path);
+    if (version == 0) return OpenEmptyReadOnlyState(path);
     if (version > known) {
       return FailedPrecondition("state DB " + path + " has schema version " +
                                 std::to_string(version) + ", this idsync knows up to " +

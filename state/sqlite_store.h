@@ -37,6 +37,10 @@ namespace idsync {
 // Opens the SQLite state at `path` (Store::Open's SQLite half).
 StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, StoreAccess access);
 
+// An empty, read-only state at the current schema, in memory only: what a read-only
+// opener sees of a state that does not exist yet. Messages name `name`.
+StatusOr<std::unique_ptr<Store>> OpenEmptyReadOnlyState(const std::string& name);
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, SQLite::Database db, StoreAccess access);

@@ -1,9 +1,9 @@
 // The action journal: begin before the request, finish after, pending after a crash.
+// Part of the shared conformance suite (tests/state/backend.h): runs on both backends.
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
 
 #include <set>
@@ -11,11 +11,12 @@
 
 #include "state/codec.h"
 #include "state/store.h"
-#include "tests/state/temp_dir.h"
+#include "tests/state/backend.h"
 
 namespace idsync {
 namespace {
 
+using testing::NewStateLocation;
 using testing::TempDir;
 
 std::unique_ptr<Store> MustOpen(const std::string& path) {
@@ -26,7 +27,7 @@ std::unique_ptr<Store> MustOpen(const std::string& path) {
 
 struct Fixture {
   TempDir dir;
-  std::string path = dir.File("state.db");
+  std::string path = NewStateLocation(dir);
   std::unique_ptr<Store> store = MustOpen(path);
   int64_t run = MustBeginRun();
 
@@ -84,14 +85,14 @@ TEST_CASE_FIXTURE(Fixture, "a begun entry is pending, attempted once and already
   const int64_t id = MustBegin(invite, 500);
 
   // Another connection sees it at once: it is committed, not in an open transaction.
-  SQLite::Database other(path, SQLite::OPEN_READONLY);
-  SQLite::Statement st(other, "SELECT status, attempts, action, email FROM journal WHERE id = ?");
-  st.bind(1, id);
-  REQUIRE(st.executeStep());
-  CHECK(st.getColumn(0).getString() == "pending");
-  CHECK(st.getColumn(1).getInt() == 1);
-  CHECK(st.getColumn(2).getString() == "invite");
-  CHECK(st.getColumn(3).getString() == "alice@acme.io");
+  auto other = MustOpen(path);
+  StatusOr<std::vector<JournalEntry>> seen = other->PendingEntries("astro");
+  REQUIRE(seen.ok());
+  REQUIRE(seen->size() == 1);
+  CHECK(seen->front().id == id);
+  CHECK(seen->front().attempts == 1);
+  CHECK(seen->front().action == "invite");
+  CHECK(seen->front().email == "alice@acme.io");
 
   StatusOr<std::vector<JournalEntry>> pending = store->PendingEntries("astro");
   REQUIRE(pending.ok());
@@ -128,6 +129,14 @@ TEST_CASE_FIXTURE(Fixture, "finishing an entry records its status, error and tim
   CHECK(pending->empty());
   CHECK(store->JournalFinish(bad_id + 1000, JournalStatus::kSucceeded, "", 1, 1).code() ==
         StatusCode::kNotFound);
+}
+
+TEST_CASE_FIXTURE(Fixture, "finishing an entry records how many sends it took") {
+  const int64_t id = MustBegin(MakeAction("astro", "a@acme.io", Verb::kInvite), 10);
+  REQUIRE(store->JournalFinish(id, JournalStatus::kSucceeded, "", 3, 20).ok());
+  std::vector<JournalEntry> history = MustHistory({});
+  REQUIRE(history.size() == 1);
+  CHECK(history[0].attempts == 3);
 }
 
 TEST_CASE_FIXTURE(Fixture, "pending entries are filtered by platform, oldest first") {

@@ -1,4 +1,5 @@
 // Exclusive appliers: a second Lock is refused at once naming the holder, or waits.
+// Part of the shared conformance suite (tests/state/backend.h): runs on both backends.
 #include <unistd.h>
 
 #include <atomic>
@@ -9,11 +10,12 @@
 #include <doctest/doctest.h>
 
 #include "state/store.h"
-#include "tests/state/temp_dir.h"
+#include "tests/state/backend.h"
 
 namespace idsync {
 namespace {
 
+using testing::NewStateLocation;
 using testing::TempDir;
 using namespace std::chrono_literals;
 
@@ -25,7 +27,7 @@ std::unique_ptr<Store> MustOpen(const std::string& path) {
 
 TEST_CASE("a second applier is refused at once with the holder named") {
   TempDir dir;
-  const std::string path = dir.File("state.db");
+  const std::string path = NewStateLocation(dir);
   auto first = MustOpen(path);
   auto second = MustOpen(path);
   StatusOr<std::unique_ptr<StoreLock>> held = first->Lock("astro", {"replica-a", 0ms});
@@ -39,7 +41,12 @@ TEST_CASE("a second applier is refused at once with the holder named") {
   CAPTURE(message);
   CHECK(message.find("lock") != std::string::npos);
   CHECK(message.find("replica-a") != std::string::npos);
-  CHECK(message.find("pid " + std::to_string(::getpid())) != std::string::npos);
+  if (testing::kPostgres) {
+    CHECK(message.find("platform astro") != std::string::npos);
+    CHECK(message.find("PostgreSQL backend pid") != std::string::npos);
+  } else {
+    CHECK(message.find("pid " + std::to_string(::getpid())) != std::string::npos);
+  }
   CHECK(message.find("--lock-timeout") != std::string::npos);
 
   held->reset();
@@ -47,24 +54,37 @@ TEST_CASE("a second applier is refused at once with the holder named") {
   CHECK_MESSAGE(now_free.ok(), now_free.status().ToString());
 }
 
-TEST_CASE("one store's locks share the file lock until the last is released") {
+TEST_CASE("a store's locks are released with the last StoreLock of their scope") {
   TempDir dir;
-  const std::string path = dir.File("state.db");
+  const std::string path = NewStateLocation(dir);
   auto store = MustOpen(path);
   auto other = MustOpen(path);
-  auto astro = store->Lock("astro", {"a", 0ms});
+  auto astro1 = store->Lock("astro", {"a", 0ms});
+  auto astro2 = store->Lock("astro", {"a", 0ms});
   auto houston = store->Lock("houston", {"a", 0ms});
-  REQUIRE(astro.ok());
+  REQUIRE(astro1.ok());
+  REQUIRE(astro2.ok());
   REQUIRE(houston.ok());
-  astro->reset();
-  CHECK_FALSE(other->Lock("scim", {"b", 0ms}).ok());  // still held through houston
+  astro1->reset();
+  CHECK_FALSE(other->Lock("astro", {"b", 0ms}).ok());  // still held through astro2
+  astro2->reset();
+  if (testing::kPostgres) {
+    // One lock per platform: astro is free, houston is not, scim never was.
+    CHECK(other->Lock("astro", {"b", 0ms}).ok());
+    CHECK_FALSE(other->Lock("houston", {"b", 0ms}).ok());
+    CHECK(other->Lock("scim", {"b", 0ms}).ok());
+  } else {
+    // One file lock covers every platform of the file.
+    CHECK_FALSE(other->Lock("astro", {"b", 0ms}).ok());
+    CHECK_FALSE(other->Lock("scim", {"b", 0ms}).ok());
+  }
   houston->reset();
-  CHECK(other->Lock("scim", {"b", 0ms}).ok());
+  CHECK(other->Lock("houston", {"b", 0ms}).ok());
 }
 
 TEST_CASE("with a timeout a second applier waits and gets the lock once it is released") {
   TempDir dir;
-  const std::string path = dir.File("state.db");
+  const std::string path = NewStateLocation(dir);
   auto first = MustOpen(path);
   auto second = MustOpen(path);
   auto held = first->Lock("astro", {"replica-a", 0ms});

@@ -1,15 +1,17 @@
 // Retention: Prune deletes old runs and journal rows but never what still matters.
+// Part of the shared conformance suite (tests/state/backend.h): runs on both backends.
 #include <algorithm>
 #include <string>
 
 #include <doctest/doctest.h>
 
 #include "state/store.h"
-#include "tests/state/temp_dir.h"
+#include "tests/state/backend.h"
 
 namespace idsync {
 namespace {
 
+using testing::NewStateLocation;
 using testing::TempDir;
 
 Action Invite(const std::string& platform, const std::string& email) {
@@ -22,7 +24,7 @@ Action Invite(const std::string& platform, const std::string& email) {
 
 TEST_CASE("prune keeps pending rows, the newest row per user, and the runs they use") {
   TempDir dir;
-  StatusOr<std::unique_ptr<Store>> opened = Store::Open(dir.File("state.db"));
+  StatusOr<std::unique_ptr<Store>> opened = Store::Open(NewStateLocation(dir));
   REQUIRE(opened.ok());
   Store& store = **opened;
   auto begin_run = [&](int64_t at) {

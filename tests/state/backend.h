@@ -1,0 +1,33 @@
+// The backend the shared store conformance suite runs against. The same test sources
+// are built twice: state_test (SQLite, a file in a temp dir) and state_postgres_test
+// (IDSYNC_TEST_POSTGRES: a fresh database per location on the binary's throwaway
+// PostgreSQL cluster, tests/support/postgres.h).
+#pragma once
+
+#include <string>
+
+#include "tests/state/temp_dir.h"
+
+#ifdef IDSYNC_TEST_POSTGRES
+#include "tests/support/postgres.h"
+#endif
+
+namespace idsync::testing {
+
+#ifdef IDSYNC_TEST_POSTGRES
+inline constexpr bool kPostgres = true;
+#else
+inline constexpr bool kPostgres = false;
+#endif
+
+// A new, empty state location: a path in `dir`, or a new database's URI.
+inline std::string NewStateLocation(const TempDir& dir) {
+#ifdef IDSYNC_TEST_POSTGRES
+  (void)dir;
+  return PostgresCluster::Shared().NewDatabase();
+#else
+  return dir.File("state.db");
+#endif
+}
+
+}  // namespace idsync::testing
