@@ -1,6 +1,6 @@
 // Exclusive appliers and read-only readers (SPEC §4, issue 14 item 3), on each state
-// backend: the real idsync binary, the real idsync-sim, a real SQLite file and (where
-// the PostgreSQL server binaries are installed) a real throwaway PostgreSQL cluster.
+// backend: the real idsync binary, the real idsync-sim, a real SQLite file and a real
+// throwaway PostgreSQL cluster (tests/integration/state_backends.h).
 //
 //   - `apply` and `run` hold the state's lock; a second applier exits 1 at once with a
 //     message containing "lock" and the holder's identity, and sends nothing;

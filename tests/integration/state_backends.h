@@ -1,6 +1,6 @@
-// The state backends an integration test runs against: a SQLite file always, and a
-// real throwaway PostgreSQL cluster when its server binaries are installed
-// (tests/support/postgres.h). Each test asks a backend for a fresh, empty state.
+// The state backends an integration test runs against: a SQLite file, and a real
+// throwaway PostgreSQL cluster (tests/support/postgres.h; Debian's postgresql package,
+// installed by scripts/install-deps). Each test asks a backend for a fresh, empty state.
 #pragma once
 
 #include <sys/stat.h>
@@ -84,42 +84,29 @@ class SqliteBackend final : public StateBackend {
   std::vector<std::string> readonly_dirs_;
 };
 
-// A throwaway PostgreSQL cluster (initdb + pg_ctl in a temp dir, 127.0.0.1 on a free
-// port, trust authentication; as `nobody` when the tests run as root, since the server
-// refuses root), stopped and removed on destruction. Each NewState is a new database.
-// SQL runs through psql; the tests only use it for what idsync cannot show them.
+// PostgreSQL through the throwaway cluster of tests/support/postgres.h (one per test
+// program, a new database per NewState). SQL runs as the superuser; the tests only use
+// it for what idsync cannot show them (terminating a session, a SELECT-only role).
 class PostgresBackend final : public StateBackend {
  public:
-  // Null when the server binaries (/usr/lib/postgresql/*/bin) are not installed.
-  static std::unique_ptr<PostgresBackend> Start();
-  ~PostgresBackend() override;
   std::string Name() const override { return "postgresql"; }
   std::string NewState(const TempDir& dir) override;
   std::string Fingerprint(const std::string& state) override;
   // A role with CONNECT and SELECT only on `state`'s database, as a URI.
   std::string ReadOnly(const std::string& state, const TempDir& dir) override;
-  // Runs `sql` on the database of `uri` as the superuser; stdout of `psql -At`, trimmed.
+  // Runs `sql` on the database of `uri` as the superuser: the first column of the
+  // first row ("" if none).
   std::string Query(const std::string& uri, const std::string& sql);
 
  private:
-  PostgresBackend() = default;
-  std::string Admin(const std::string& database) const;  // the superuser's URI
-  RunResult Tool(const std::string& tool, const std::vector<std::string>& args) const;
-
-  TempDir dir_;
-  std::string bin_;
-  std::vector<std::string> as_user_;  // setpriv ... when root
-  int port_ = 0;
-  int databases_ = 0, roles_ = 0;
-  bool started_ = false;
+  int roles_ = 0;
 };
 
-// One cluster for the whole test program (started at the first call, stopped at exit),
-// or null when the server binaries are not installed.
+// The one PostgreSQL backend of the test program; its cluster starts at the first use
+// (tests/support/postgres.h throws, with the server's log, when it cannot).
 PostgresBackend* SharedPostgres();
 
-// SQLite, then PostgreSQL when its server binaries are installed (one of each per
-// test program).
+// SQLite and PostgreSQL (one of each per test program).
 std::vector<StateBackend*> StateBackends();
 
 }  // namespace idsync::testing
