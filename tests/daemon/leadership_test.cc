@@ -5,6 +5,7 @@
 
 #include "daemon/apply/locks.h"
 #include "daemon/run/leadership.h"
+#include "state/pg_uri.h"
 
 namespace idsync {
 
@@ -30,6 +31,18 @@ TEST_CASE("the identity is the flag, else POD_NAME, else host:pid") {
   CHECK(IsPostgresState("postgres://h/db"));
   CHECK(IsPostgresState("postgresql://h/db"));
   CHECK_FALSE(IsPostgresState("./postgresql.db"));
+}
+
+TEST_CASE("the server also drops a vanished leader's session within seconds") {
+  std::string options;
+  for (const auto& [key, value] : PostgresKeywords("postgresql://h/db"))
+    if (key == "options") options = value;
+  // Without these the server keeps a dead peer's session, and its advisory locks, for
+  // the kernel's default keepalive time (hours): no standby could take over.
+  CHECK(options.find("-c tcp_keepalives_idle=5") != std::string::npos);
+  CHECK(options.find("-c tcp_keepalives_interval=2") != std::string::npos);
+  CHECK(options.find("-c tcp_keepalives_count=3") != std::string::npos);
+  CHECK(options.find("-c tcp_user_timeout=10000") != std::string::npos);
 }
 
 }  // namespace idsync
