@@ -1,22 +1,12 @@
 #include "daemon/apply/baseline.h"
 
-#include <iostream>
-
-#include "config/loader.h"
 #include "config/resolve.h"
 
 namespace idsync {
 
-StatusOr<Baseline> LoadBaseline(const std::vector<std::string>& paths) {
-  LoadResult loaded = LoadManifest(paths);
-  for (const auto& d : loaded.diagnostics) std::cerr << "baseline: " << ToString(d) << '\n';
-  if (!loaded.ok()) {
-    std::cerr << "baseline manifest invalid: " << loaded.diagnostics.size()
-              << " error(s); nothing was planned\n";
-    return InvalidArgument("invalid baseline manifest");
-  }
+Baseline BaselineOf(const Manifest& manifest) {
   Baseline baseline;
-  for (const auto& [platform, users] : ResolveDesired(*loaded.manifest)) {
+  for (const auto& [platform, users] : ResolveDesired(manifest)) {
     std::set<std::string>& emails = baseline[platform];
     for (const auto& [email, user] : users) emails.insert(email);
   }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "config/manifest.h"
 #include "core/users.h"
 #include "reconcile/plan.h"
 
@@ -26,10 +27,9 @@ namespace idsync {
 // Platform instance name -> normalised emails the baseline binds to it.
 using Baseline = std::map<std::string, std::set<std::string>>;
 
-// Loads and validates the baseline manifest (files or directories, like -f). Every
-// diagnostic is printed to stderr prefixed "baseline: "; an invalid baseline is an
-// error (a wrong baseline would hide removals).
-StatusOr<Baseline> LoadBaseline(const std::vector<std::string>& paths);
+// The users a valid baseline manifest binds to each of its platform instances. (The
+// CLI loads and validates it, printing its diagnostics: cli/cmd_plan_apply.cc.)
+Baseline BaselineOf(const Manifest& manifest);
 
 // Adds to `managed` every live user of `platform` the baseline binds to it that
 // `managed` does not hold yet, recorded with the live id and grants (retired when live

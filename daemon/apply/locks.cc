@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 
 #include "core/text.h"
 
@@ -44,19 +43,14 @@ std::string ReplicaIdentity(const std::string& flag) {
 StatusOr<std::vector<std::unique_ptr<StoreLock>>> LockPlatforms(Store& store,
                                                                 const std::vector<std::string>& platforms,
                                                                 const std::string& identity,
-                                                                std::chrono::milliseconds timeout) {
-  using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + timeout;
+                                                                std::chrono::milliseconds timeout,
+                                                                const std::function<void(const std::string&)>& waiting) {
   std::vector<std::unique_ptr<StoreLock>> locks;
   for (const auto& platform : platforms) {
     auto lock = store.Lock(platform, LockOptions{identity, std::chrono::milliseconds(0)});
     if (!lock.ok() && lock.status().code() == StatusCode::kUnavailable && timeout.count() > 0) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() > 0) {
-        std::cerr << "idsync: waiting up to " << FormatDuration(left) << " for the lock: "
-                  << lock.status().message() << '\n';
-        lock = store.Lock(platform, LockOptions{identity, left});
-      }
+      if (waiting) waiting("waiting up to " + FormatDuration(timeout) + " for the lock: " + lock.status().message());
+      lock = store.Lock(platform, LockOptions{identity, timeout});
     }
     if (!lock.ok()) return lock.status();
     locks.push_back(std::move(*lock));

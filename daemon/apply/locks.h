@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,13 +28,14 @@ std::string StateForLogs(const std::string& state);
 // $POD_NAME when set, else "HOST:PID".
 std::string ReplicaIdentity(const std::string& flag);
 
-// Locks every platform in `platforms` for `identity`, waiting up to `timeout` in all.
-// When a lock is held elsewhere and timeout > 0, first says on stderr that it waits
+// Locks every platform in `platforms` for `identity`, waiting up to `timeout` for each.
+// When a lock is held elsewhere and timeout > 0, first calls `waiting` with a sentence
 // ("waiting up to 30s for the lock: ..."). The error is the store's message, which
 // contains "locked by" and the holder. The locks must be destroyed before `store`.
 StatusOr<std::vector<std::unique_ptr<StoreLock>>> LockPlatforms(Store& store,
                                                                 const std::vector<std::string>& platforms,
                                                                 const std::string& identity,
-                                                                std::chrono::milliseconds timeout);
+                                                                std::chrono::milliseconds timeout,
+                                                                const std::function<void(const std::string&)>& waiting);
 
 }  // namespace idsync

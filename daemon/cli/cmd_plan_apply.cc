@@ -7,10 +7,13 @@
 
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
+#include "config/loader.h"
 #include "core/text.h"
 #include "daemon/apply/git_info.h"
 #include "daemon/apply/locks.h"
 #include "daemon/apply/session.h"
+#include "daemon/cli/progress.h"
+#include "daemon/cli/session_args.h"
 #include "reconcile/render.h"
 
 namespace idsync {
@@ -22,12 +25,27 @@ Plan PlanOf(const std::vector<PlatformOutcome>& outcomes) {
   return plan;
 }
 
+// Loads and validates the baseline manifest (files or directories, like -f), printing
+// every diagnostic prefixed "baseline: ". An invalid baseline is an error: a wrong
+// baseline would hide removals.
+StatusOr<Baseline> LoadBaseline(const std::vector<std::string>& paths) {
+  LoadResult loaded = LoadManifest(paths);
+  for (const auto& d : loaded.diagnostics) std::cerr << "baseline: " << ToString(d) << '\n';
+  if (!loaded.ok()) {
+    std::cerr << "baseline manifest invalid: " << loaded.diagnostics.size()
+              << " error(s); nothing was planned\n";
+    return InvalidArgument("invalid baseline manifest");
+  }
+  return BaselineOf(*loaded.manifest);
+}
+
 // The state's lock for every selected platform (SQLite: the one file lock).
 StatusOr<std::vector<std::unique_ptr<StoreLock>>> LockSelected(Session& session,
                                                                std::chrono::milliseconds timeout) {
   std::vector<std::string> platforms;
   for (const PlatformConfig* p : session.selected) platforms.push_back(p->name);
-  return LockPlatforms(*session.store, platforms, "idsync apply", timeout);  // the store adds pid and host
+  return LockPlatforms(*session.store, platforms, "idsync apply", timeout,  // the store adds pid and host
+                       [](const std::string& message) { std::cerr << "idsync: " << message << '\n'; });
 }
 
 bool UseColor() { return isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr; }
@@ -51,13 +69,13 @@ void PrintApplySummary(const std::vector<PlatformOutcome>& outcomes) {
 
 }  // namespace
 
-int CmdPlan(const PlanArgs& args) {
+int CmdPlan(const PlanArgs& args, Env& env) {
   auto format = ParseFormat(args.format);
   if (!format) {
     std::cerr << "error: --format " << args.format << ": expected text, json or markdown\n";
     return kExitError;
   }
-  auto session = OpenSession(args.manifest, StoreAccess::kReadOnly);  // plan never writes
+  auto session = OpenSessionFromArgs(args.manifest, env, StoreAccess::kReadOnly);  // plan never writes
   if (!session.ok()) return kExitError;
   ReconcileOptions options;
   options.apply = false;
@@ -67,19 +85,19 @@ int CmdPlan(const PlanArgs& args) {
     if (!baseline.ok()) return kExitError;
     options.baseline = &*baseline;
   }
-  auto outcomes = ReconcileAll(*session, options);
+  auto outcomes = ReconcileAll(*session, options, env);
   std::cout << Render(PlanOf(outcomes), *format, RenderOptions{.color = UseColor()});
   std::cout.flush();
   return ExitCodeFor(outcomes, args.detailed_exitcode, args.detailed_exitcode);
 }
 
-int CmdApply(const ApplyArgs& args) {
+int CmdApply(const ApplyArgs& args, Env& env) {
   auto lock_timeout = ParseDuration(args.lock_timeout);
   if (!lock_timeout) {
     std::cerr << "error: --lock-timeout " << args.lock_timeout << ": expected a duration such as 30s or 5m\n";
     return kExitError;
   }
-  auto session = OpenSession(args.manifest);
+  auto session = OpenSessionFromArgs(args.manifest, env);
   if (!session.ok()) return kExitError;
   // Exclusive: held until the end of this function, released before the store closes.
   auto locks = LockSelected(*session, *lock_timeout);
@@ -89,7 +107,7 @@ int CmdApply(const ApplyArgs& args) {
   }
   std::string commit = session->manifest.files.empty() ? "" : GitCommitOf(session->manifest.files.front());
   auto run = session->store->BeginRun("apply", session->manifest.digest, commit,
-                                      SystemReconcileEnv().now());
+                                      env.NowUnix());
   if (!run.ok()) {
     std::cerr << "error: " << run.status().message() << '\n';
     return kExitError;
@@ -103,14 +121,14 @@ int CmdApply(const ApplyArgs& args) {
     progress.Update(p, done, total);
   };
   spdlog::info("apply: run {} started for {} platform(s)", *run, session->selected.size());
-  auto outcomes = ReconcileAll(*session, options);
+  auto outcomes = ReconcileAll(*session, options, env);
   progress.Finish();
   std::cout << Render(PlanOf(outcomes), Format::kText, RenderOptions{.color = UseColor()});
   PrintApplySummary(outcomes);
   std::cout.flush();
   int code = ExitCodeFor(outcomes, /*held_exit=*/true, /*changes_exit=*/false);
   std::string result = code == kExitError ? "failed" : code == kExitHeld ? "blocked" : "ok";
-  (void)session->store->FinishRun(*run, result, SystemReconcileEnv().now());
+  (void)session->store->FinishRun(*run, result, env.NowUnix());
   return code;
 }
 

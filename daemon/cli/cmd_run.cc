@@ -12,7 +12,7 @@
 
 namespace idsync {
 
-int CmdRun(const RunArgs& args) {
+int CmdRun(const RunArgs& args, Env& env) {
   // Signals are blocked before any thread exists, so only the signalfd sees them.
   SignalEvents signals;
   if (!signals.ok()) {
@@ -43,7 +43,7 @@ int CmdRun(const RunArgs& args) {
   }
   spdlog::info("run: {} manifest path(s), state {}, interval {}, identity {}", options.files.size(),
                StateForLogs(options.state), FormatDuration(options.schedule.interval), options.identity);
-  Daemon daemon(std::move(options), SystemDaemonEnv());
+  Daemon daemon(std::move(options), env);
   return daemon.Run(signals);
 }
 

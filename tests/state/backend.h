@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "tests/state/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 #ifdef IDSYNC_TEST_POSTGRES
 #include "tests/support/postgres.h"
