@@ -66,6 +66,10 @@ PgKeywords PostgresKeywords(const std::string& uri) {
       {"keepalives", "1"},          {"keepalives_idle", "5"},
       {"keepalives_interval", "2"}, {"keepalives_count", "3"},
       {"tcp_user_timeout", "10000"}, {"connect_timeout", "10"},
+      // The same on the server's side of the socket, so the server drops (and unlocks)
+      // the session of a leader whose host vanished within seconds, not hours.
+      {"options", "-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3 "
+                  "-c tcp_user_timeout=10000"},
       {"application_name", "idsync"},
       {"dbname", uri},  // last but one: what the URI sets overrides the above
   };

@@ -19,7 +19,9 @@ std::string RedactUri(const std::string& uri);
 
 // libpq keywords for `uri`: TCP keepalives (keepalives=1, keepalives_idle=5,
 // keepalives_interval=2, keepalives_count=3), tcp_user_timeout=10000 ms,
-// connect_timeout=10 and application_name=idsync, each placed before the URI so that
+// connect_timeout=10, application_name=idsync and the server-side equivalents
+// (options: -c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2
+// -c tcp_keepalives_count=3 -c tcp_user_timeout=10000), each placed before the URI so that
 // the URI's own settings win; credentials only through libpq (PGPASSWORD, .pgpass).
 PgKeywords PostgresKeywords(const std::string& uri);
 

@@ -145,7 +145,11 @@ class StoreIdCache final : public UserIdCache {
   }
   void Put(const std::string& email, const std::string& user_id) override {
     Status s = store_.PutUserId(platform_, email, user_id);
-    if (!s.ok()) spdlog::warn("{}: caching the id of {}: {}", platform_, email, s.message());
+    // A read-only store (plan, export) refuses every write: the cache only saves lookups.
+    if (s.code() == StatusCode::kFailedPrecondition)
+      spdlog::debug("{}: id of {} not cached: {}", platform_, email, s.message());
+    else if (!s.ok())
+      spdlog::warn("{}: caching the id of {}: {}", platform_, email, s.message());
   }
 
  private:
@@ -186,6 +190,9 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
     out.plan.error = live.status().message();
     return out;
   }
+  const std::set<std::string> from_baseline =
+      options.baseline ? AddBaselineManaged(*options.baseline, config.name, *live, *managed, env.NowUnix())
+                       : std::set<std::string>{};
 
   DesiredUsers resolved = desired;
   std::set<std::string> errors;
@@ -207,6 +214,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   plan_options.now = env.NowUnix();
   out.plan = MakePlan(PolicyFor(config), resolved, *live, *managed, plan_options);
   ReinviteInterrupted(out.plan, *live, store);
+  NoteBaselineReasons(from_baseline, out.plan);
   if (config.type == PlatformType::kAstra || config.type == PlatformType::kScim)
     out.plan.names = NamesById(live->catalog);
   for (const auto& a : out.plan.actions) out.drift += a.drift ? 1 : 0;

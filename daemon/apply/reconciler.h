@@ -18,6 +18,7 @@
 #include "config/manifest.h"
 #include "connectors/connector.h"
 #include "core/users.h"
+#include "daemon/apply/baseline.h"
 #include "daemon/env.h"
 #include "reconcile/plan.h"
 #include "reconcile/planner.h"
@@ -34,6 +35,9 @@ struct ReconcileOptions {
   // Checked before each action (apply only): once true, no further action starts and
   // the rest are counted in PlatformOutcome::cancelled. Null: never cancelled.
   const std::atomic<bool>* cancel = nullptr;
+  // `plan --baseline` (daemon/apply/baseline.h): the baseline's live users count as
+  // managed for the plan. Null: none. Meant for plans (apply = false).
+  const Baseline* baseline = nullptr;
 };
 
 struct ActionFailure {

@@ -27,7 +27,7 @@ StatusOr<Session> OpenSession(Manifest manifest, const SessionOptions& options, 
       s.selected.push_back(&p);
   }
   s.desired = ResolveDesired(s.manifest);
-  auto store = env.OpenStore(options.state, StoreAccess::kReadWrite);
+  auto store = env.OpenStore(options.state, options.access);
   if (!store.ok()) return store.status();
   s.store = std::move(*store);
   return s;

@@ -22,6 +22,8 @@ namespace idsync {
 struct SessionOptions {
   std::vector<std::string> platforms;  // only these platform instances; empty = all
   std::string state;                   // the state store's location
+  // plan and export: kReadOnly (they never write the state, SPEC §4).
+  StoreAccess access = StoreAccess::kReadWrite;
 };
 
 struct Session {

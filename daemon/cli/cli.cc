@@ -53,6 +53,9 @@ void AddPlanApplyExport(CLI::App& app, Commands& c) {
                        "Exit 2 when there are changes, 3 when removals are held");
   c.plan_cmd->add_option("--expiring-within", c.plan.expiring_within,
                          "List what expires within this duration (default 7d)");
+  c.plan_cmd->add_option("--baseline", c.plan.baseline,
+                         "The base branch's manifest, file or directory (repeatable): its live "
+                         "users count as managed");
 
   c.apply.manifest.state = "idsync.db";
   c.apply_cmd = app.add_subcommand("apply", "Bring the platforms in line with the manifest");
@@ -60,6 +63,8 @@ void AddPlanApplyExport(CLI::App& app, Commands& c) {
   c.apply_cmd->add_option("--allow-removals", c.allow_removals,
                           "Release up to N held removals per platform in this run")
       ->check(CLI::NonNegativeNumber);
+  c.apply_cmd->add_option("--lock-timeout", c.apply.lock_timeout,
+                          "Wait this long for the state's lock (e.g. 30s, 5m; default: refuse at once)");
 
   c.run.state = "idsync.db";
   c.run_cmd = app.add_subcommand("run", "Keep the platforms in line continuously (daemon)");
@@ -73,6 +78,8 @@ void AddPlanApplyExport(CLI::App& app, Commands& c) {
                         "A reconcile running this long counts as stuck: watchdog pings stop");
   c.run_cmd->add_option("--retention", c.run.retention,
                         "Prune journal rows and runs older than this (default 90d), at start and daily");
+  c.run_cmd->add_option("--identity", c.run.identity,
+                        "This replica's name in locks and /v1/status (default $POD_NAME, else HOST:PID)");
 
   c.export_args.manifest.state = "idsync.db";
   c.export_cmd = app.add_subcommand("export", "Print a platform's live users as a manifest");

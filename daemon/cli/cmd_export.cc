@@ -17,7 +17,7 @@ int CmdExport(const ExportArgs& args, Env& env) {
     std::cerr << "error: export needs exactly one --platform NAME\n";
     return kExitError;
   }
-  auto session = OpenSessionFromArgs(args.manifest, env);
+  auto session = OpenSessionFromArgs(args.manifest, env, StoreAccess::kReadOnly);  // export never writes
   if (!session.ok()) return kExitError;
   const PlatformConfig& platform = *session->selected.front();
   auto connection = Connect(platform, env);

@@ -7,7 +7,10 @@
 
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
+#include "config/loader.h"
+#include "core/text.h"
 #include "daemon/apply/git_info.h"
+#include "daemon/apply/locks.h"
 #include "daemon/apply/session.h"
 #include "core/text.h"
 #include "daemon/cli/progress.h"
@@ -32,6 +35,29 @@ std::optional<int64_t> ParseExpiringWithin(const std::string& text) {
   }
   auto d = ParseDuration(text);
   return d ? std::optional<int64_t>(d->count() / 1000) : std::nullopt;
+}
+
+// Loads and validates the baseline manifest (files or directories, like -f), printing
+// every diagnostic prefixed "baseline: ". An invalid baseline is an error: a wrong
+// baseline would hide removals.
+StatusOr<Baseline> LoadBaseline(const std::vector<std::string>& paths) {
+  LoadResult loaded = LoadManifest(paths);
+  for (const auto& d : loaded.diagnostics) std::cerr << "baseline: " << ToString(d) << '\n';
+  if (!loaded.ok()) {
+    std::cerr << "baseline manifest invalid: " << loaded.diagnostics.size()
+              << " error(s); nothing was planned\n";
+    return InvalidArgument("invalid baseline manifest");
+  }
+  return BaselineOf(*loaded.manifest);
+}
+
+// The state's lock for every selected platform (SQLite: the one file lock).
+StatusOr<std::vector<std::unique_ptr<StoreLock>>> LockSelected(Session& session,
+                                                               std::chrono::milliseconds timeout) {
+  std::vector<std::string> platforms;
+  for (const PlatformConfig* p : session.selected) platforms.push_back(p->name);
+  return LockPlatforms(*session.store, platforms, "idsync apply", timeout,  // the store adds pid and host
+                       [](const std::string& message) { std::cerr << "idsync: " << message << '\n'; });
 }
 
 bool UseColor() { return isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr; }
@@ -64,14 +90,21 @@ int CmdPlan(const PlanArgs& args, Env& env) {
   auto within = ParseExpiringWithin(args.expiring_within);
   if (!within) {
     std::cerr << "error: --expiring-within " << args.expiring_within
-              << ": expected a duration such as 7d, 12h or 30m\n";
+              << ": expected a duration such as 7d, 12h or 30m
+";
     return kExitError;
   }
-  auto session = OpenSessionFromArgs(args.manifest, env);
+  auto session = OpenSessionFromArgs(args.manifest, env, StoreAccess::kReadOnly);  // plan never writes
   if (!session.ok()) return kExitError;
   ReconcileOptions options;
   options.apply = false;
   options.plan.expiring_within = *within;
+  StatusOr<Baseline> baseline = Baseline{};
+  if (!args.baseline.empty()) {
+    baseline = LoadBaseline(args.baseline);
+    if (!baseline.ok()) return kExitError;
+    options.baseline = &*baseline;
+  }
   auto outcomes = ReconcileAll(*session, options, env);
   std::cout << Render(PlanOf(outcomes), *format, RenderOptions{.color = UseColor()});
   std::cout.flush();
@@ -79,8 +112,19 @@ int CmdPlan(const PlanArgs& args, Env& env) {
 }
 
 int CmdApply(const ApplyArgs& args, Env& env) {
+  auto lock_timeout = ParseDuration(args.lock_timeout);
+  if (!lock_timeout) {
+    std::cerr << "error: --lock-timeout " << args.lock_timeout << ": expected a duration such as 30s or 5m\n";
+    return kExitError;
+  }
   auto session = OpenSessionFromArgs(args.manifest, env);
   if (!session.ok()) return kExitError;
+  // Exclusive: held until the end of this function, released before the store closes.
+  auto locks = LockSelected(*session, *lock_timeout);
+  if (!locks.ok()) {
+    std::cerr << "error: " << locks.status().message() << '\n';
+    return kExitError;
+  }
   std::string commit = session->manifest.files.empty() ? "" : GitCommitOf(session->manifest.files.front());
   auto run = session->store->BeginRun("apply", session->manifest.digest, commit,
                                       env.NowUnix());

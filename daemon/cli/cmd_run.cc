@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "core/text.h"
+#include "daemon/apply/locks.h"
 #include "daemon/cli/commands.h"
 #include "daemon/run/daemon.h"
 #include "daemon/cli/exit_codes.h"
@@ -22,6 +23,7 @@ int CmdRun(const RunArgs& args, Env& env) {
   options.files = args.files;
   options.state = args.state;
   options.port_file = args.port_file;
+  options.identity = ReplicaIdentity(args.identity);
   auto interval = ParseDuration(args.interval);
   if (!interval || interval->count() <= 0) {
     std::cerr << "error: --interval " << args.interval << ": expected a positive duration such as 5m, 30s or 1h\n";
@@ -51,8 +53,8 @@ int CmdRun(const RunArgs& args, Env& env) {
     std::cerr << "error: " << s.message() << '\n';
     return kExitError;
   }
-  spdlog::info("run: {} manifest path(s), state {}, interval {}", options.files.size(), options.state,
-               FormatDuration(options.schedule.interval));
+  spdlog::info("run: {} manifest path(s), state {}, interval {}, identity {}", options.files.size(),
+               StateForLogs(options.state), FormatDuration(options.schedule.interval), options.identity);
   Daemon daemon(std::move(options), env);
   return daemon.Run(signals);
 }

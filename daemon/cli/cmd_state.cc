@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "daemon/apply/locks.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/table.h"
@@ -14,12 +15,12 @@ namespace {
 
 StatusOr<std::unique_ptr<Store>> OpenExisting(const std::string& path, Env& env) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  if (!IsPostgresState(path) && !std::filesystem::exists(path, ec)) {
     std::cerr << "error: state DB " << path
               << " does not exist (nothing applied yet? use --state or IDSYNC_STATE)\n";
     return NotFound("no state DB");
   }
-  auto store = env.OpenStore(path, StoreAccess::kReadOnly);
+  auto store = env.OpenStore(path, StoreAccess::kReadOnly);  // readers never write (SPEC §4)
   if (!store.ok()) std::cerr << "error: " << store.status().message() << '\n';
   return store;
 }

@@ -22,11 +22,13 @@ struct PlanArgs {
   std::string format = "text";  // text|json|markdown
   bool detailed_exitcode = false;
   std::string expiring_within = "7d";  // a duration (ms|s|m|h) or N days ("7d")
+  std::vector<std::string> baseline;  // --baseline, repeatable: the base branch's manifest
 };
 
 struct ApplyArgs {
   ManifestArgs manifest;
   std::optional<int> allow_removals;
+  std::string lock_timeout = "0s";  // --lock-timeout: wait this long for the state's lock
 };
 
 struct HistoryArgs {
@@ -61,6 +63,7 @@ struct RunArgs {
   std::string port_file;           // --port-file: the bound port, written once listening
   std::string stuck_after = "1h";  // --stuck-after: a reconcile this long stops watchdog pings
   std::string retention = "90d";   // --retention: journal rows and runs older than this are pruned
+  std::string identity;            // --identity; "" = $POD_NAME, else HOST:PID
 };
 
 int CmdValidate(const std::vector<std::string>& files, Env& env);

@@ -6,7 +6,7 @@
 
 namespace idsync {
 
-StatusOr<Session> OpenSessionFromArgs(const ManifestArgs& args, Env& env) {
+StatusOr<Session> OpenSessionFromArgs(const ManifestArgs& args, Env& env, StoreAccess access) {
   if (args.files.empty()) {
     std::cerr << "error: no manifest given: use -f PATH (a file or a directory)\n";
     return InvalidArgument("no manifest");
@@ -18,7 +18,7 @@ StatusOr<Session> OpenSessionFromArgs(const ManifestArgs& args, Env& env) {
               << " error(s); nothing was planned or applied\n";
     return InvalidArgument("invalid manifest");
   }
-  auto session = OpenSession(std::move(*loaded.manifest), SessionOptions{args.platforms, args.state}, env);
+  auto session = OpenSession(std::move(*loaded.manifest), SessionOptions{args.platforms, args.state, access}, env);
   if (!session.ok()) std::cerr << "error: " << session.status().message() << '\n';
   return session;
 }

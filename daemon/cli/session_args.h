@@ -11,7 +11,9 @@
 namespace idsync {
 
 // Loads and validates the manifest of `args`, selects --platform and opens --state
-// through `env`. A failure has already been reported on stderr.
-StatusOr<Session> OpenSessionFromArgs(const ManifestArgs& args, Env& env);
+// through `env` with `access` (plan and export: kReadOnly). A failure has already been
+// reported on stderr.
+StatusOr<Session> OpenSessionFromArgs(const ManifestArgs& args, Env& env,
+                                      StoreAccess access = StoreAccess::kReadWrite);
 
 }  // namespace idsync

@@ -28,6 +28,7 @@ void Daemon::AddWorkers() {
       std::lock_guard lock(reports_mu_);
       if (!reports_.count(name)) reports_[name].type = std::string(PlatformTypeName(p.type));
     }
+    if (leadership_) leadership_->Add(name);
     workers_->Add(name);
   }
 }
@@ -71,6 +72,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   auto it = current->manifest.platforms.find(platform);
   if (it == current->manifest.platforms.end()) return true;  // being removed (RemoveGoneWorkers)
   const PlatformConfig& config = it->second;
+  if (!Leads(platform)) return true;  // standby: the leader reconciles; taking over triggers us
   static const DesiredUsers kNone;
   auto desired_it = current->desired.find(platform);
   const DesiredUsers& desired = desired_it == current->desired.end() ? kNone : desired_it->second;
@@ -107,6 +109,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   metrics_.SetNextExpiry(platform, next_expiry);
   if (next_expiry && workers_)
     workers_->WakeBy(platform, env_.SteadyNow() + std::chrono::seconds(*next_expiry - now));
+  if (leadership_ && outcome.failed()) leadership_->Recheck(platform);  // fenced?
 
   std::string error = outcome.plan.error;
   if (error.empty() && !outcome.failures.empty())
@@ -145,6 +148,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
 nlohmann::json Daemon::StatusJson() const {
   nlohmann::json platforms = nlohmann::json::array();
   std::map<std::string, PlatformTiming> timings = workers_ ? workers_->Timings() : decltype(timings){};
+  const std::map<std::string, Leadership::View> leaders = LeaderViews();
   SteadyTime steady = env_.SteadyNow();
   int64_t wall = env_.NowUnix();
   std::lock_guard lock(reports_mu_);
@@ -167,6 +171,9 @@ nlohmann::json Daemon::StatusJson() const {
         {"next_run", next},
         {"next_expiry", r.next_expiry ? nlohmann::json(*r.next_expiry) : nlohmann::json(nullptr)},
         {"last_error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
+        {"leader", leaders.count(name) ? leaders.at(name).leader : false},
+        {"leader_identity", leaders.count(name) && !leaders.at(name).holder.empty()
+                                ? nlohmann::json(leaders.at(name).holder) : nlohmann::json(nullptr)},
         {"counts",
          {{"succeeded", r.succeeded}, {"failed", r.failed}, {"deferred", r.deferred},
           {"held", r.held}, {"managed", r.managed}, {"unmanaged", r.unmanaged}, {"drift", r.drift}}},
@@ -185,8 +192,15 @@ int Daemon::Run(SignalEvents& signals) {
     return 1;
   }
   store_ = std::move(*store);
+  if (Status s = StartLeadership(); !s.ok()) {
+    spdlog::error("run: {}", s.message());
+    return 1;
+  }
 
-  ApiServer api(ApiHandlers{[this] { return ready(); }, [this] { return metrics_.Serialize(); },
+  ApiServer api(ApiHandlers{[this] { return ready(); }, [this] {
+                              UpdateLeaderMetrics();
+                              return metrics_.Serialize();
+                            },
                             [this] { return StatusJson(); },
                             [this] {
                               spdlog::info("run: reconcile requested over HTTP");
@@ -203,6 +217,7 @@ int Daemon::Run(SignalEvents& signals) {
   workers_ = std::make_unique<Workers>(options_.schedule, LoopEnvOf(env_),
                                        [this](const std::string& p) { return ReconcileOne(p); });
   OnManifestEvent(false);
+  if (leadership_) leadership_->Start();
   api.Start();
   ManifestWatcher watcher(env_, options_.files, [this] { OnManifestEvent(false); });
   if (Status s = watcher.Start(); !s.ok())
@@ -268,6 +283,7 @@ void Daemon::PingIfProgressing() {
 int Daemon::Shutdown(SignalEvents& signals) {
   notifier_.Stopping();
   stopping_ = true;
+  if (leadership_) leadership_->Stop();
   workers_->Stop();
   auto deadline = env_.SteadyNow() + options_.shutdown_grace;
   while (!workers_->WaitStopped(std::chrono::milliseconds(50))) {

@@ -22,6 +22,7 @@
 
 #include "daemon/env.h"
 #include "daemon/run/http_api.h"
+#include "daemon/run/leadership.h"
 #include "daemon/run/manifest_state.h"
 #include "daemon/run/metrics.h"
 #include "daemon/run/notify.h"
@@ -38,6 +39,7 @@ struct DaemonOptions {
   ListenAddress listen;
   std::optional<std::string> token;  // IDSYNC_API_TOKEN
   std::string port_file;             // written once listening; "" for none
+  std::string identity;              // this replica, for locks and /v1/status (--identity)
   std::chrono::milliseconds shutdown_grace{10'000};
   // The watchdog pings only while no worker is stuck longer than this (StuckWorkers).
   std::chrono::milliseconds stuck_after{3'600'000};
@@ -71,6 +73,13 @@ class Daemon {
   };
 
   bool ReconcileOne(const std::string& platform);
+  // Leadership (daemon/run/daemon_leadership.cc): SQLite: the file lock, taken once at
+  // start (held elsewhere: the error); PostgreSQL: a Leadership per platform.
+  Status StartLeadership();
+  bool Leads(const std::string& platform) const;
+  // platform -> {leader, holder}; UpdateLeaderMetrics sets idsync_leader from it.
+  std::map<std::string, Leadership::View> LeaderViews() const;
+  void UpdateLeaderMetrics();
   void OnManifestEvent(bool force_reconcile);
   void AddWorkers();
   nlohmann::json StatusJson() const;
@@ -93,6 +102,8 @@ class Daemon {
   Metrics metrics_;
   Notifier notifier_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<StoreLock> file_lock_;     // SQLite; destroyed before store_
+  std::unique_ptr<Leadership> leadership_;   // PostgreSQL; destroyed before store_
   std::unique_ptr<Workers> workers_;
   std::atomic<bool> ready_{false};
   std::atomic<bool> stopping_{false};

@@ -29,6 +29,10 @@ struct Metrics::Families {
   prometheus::Family<prometheus::Gauge>& next_expiry;
 };
 
+struct Metrics::LeaderFamily {
+  prometheus::Family<prometheus::Gauge>& gauge;
+};
+
 namespace {
 
 const prometheus::Histogram::BucketBoundaries kDurationBuckets = {
@@ -52,6 +56,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       BuildGauge().Name("idsync_next_expiry_timestamp_seconds").Help("Unix time of the platform's next expires: instant; 0 when none is ahead.").Register(r),
   });
   f_->manifest_valid.Add({}).Set(0);
+  leader_.reset(new LeaderFamily{
+      BuildGauge().Name("idsync_leader").Help("1 while this replica leads the platform (holds its state lock), else 0.").Register(r)});
 }
 
 Metrics::~Metrics() = default;
@@ -102,6 +108,10 @@ void Metrics::DropPlatform(const std::string& platform) {
 
 void Metrics::SetNextExpiry(const std::string& platform, std::optional<int64_t> at) {
   f_->next_expiry.Add({{"platform", platform}}).Set(at ? static_cast<double>(*at) : 0);
+}
+
+void Metrics::SetLeader(const std::string& platform, bool leader) {
+  leader_->gauge.Add({{"platform", platform}}).Set(leader ? 1 : 0);
 }
 
 void Metrics::SetManifestValid(bool valid) { f_->manifest_valid.Add({}).Set(valid ? 1 : 0); }

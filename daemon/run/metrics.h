@@ -43,6 +43,8 @@ class Metrics {
   void DropPlatform(const std::string& platform);
   // idsync_next_expiry_timestamp_seconds: the next `expires:` instant; 0 when none.
   void SetNextExpiry(const std::string& platform, std::optional<int64_t> at);
+  // idsync_leader{platform}: 1 while this replica leads the platform, else 0.
+  void SetLeader(const std::string& platform, bool leader);
 
   std::string Serialize() const;  // text exposition format
 
@@ -50,6 +52,8 @@ class Metrics {
   struct Families;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Families> f_;
+  struct LeaderFamily;  // idsync_leader
+  std::unique_ptr<LeaderFamily> leader_;
 };
 
 }  // namespace idsync

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checks examples/gitops/: its manifest passes `idsync validate` with the built binary,
-and its CI examples (GitHub Actions and GitLab CI) run `idsync plan --format markdown
---detailed-exitcode` on pull/merge requests, tell exit 2 (changes) from 3 (held),
-post the markdown, and pass the credentials the manifest reads.
+and its CI examples (GitHub Actions and GitLab CI) run `idsync plan --baseline
+<merge base's manifest> --format markdown --detailed-exitcode` on pull/merge requests,
+extract that merge base's manifest, tell exit 2 (changes) from 3 (held), post the
+markdown, and pass the credentials the manifest reads.
 
     check_gitops.py GITOPS_DIR IDSYNC_BINARY
 """
@@ -40,6 +41,10 @@ def plan_command_problems(script, where):
     found = []
     if not re.search(r"\bplan\b[^\n]*--format markdown[^\n]*--detailed-exitcode", script):
         found.append(f"{where}: no `idsync plan ... --format markdown --detailed-exitcode`")
+    if not re.search(r"\bplan\b[^\n]*--baseline \S+[^\n]*--detailed-exitcode", script):
+        found.append(f"{where}: the plan has no --baseline (a deleted user would plan no change)")
+    if not re.search(r"git merge-base|CI_MERGE_REQUEST_DIFF_BASE_SHA", script) or "git archive" not in script:
+        found.append(f"{where}: the merge base's manifest is not extracted for --baseline")
     if not re.search(r"\b2\)", script) or not re.search(r"\b3\)", script):
         found.append(f"{where}: exit 2 (changes) and 3 (held) are not told apart")
     return found
@@ -56,7 +61,11 @@ def github_problems(workflow, env_names):
     plan = [s for s in steps if "--detailed-exitcode" in str(s.get("run", ""))]
     if not plan:
         return found + ["GitHub: no step runs idsync plan --detailed-exitcode"]
-    found += plan_command_problems(plan[0]["run"], "GitHub")
+    every_run = "\n".join(str(s.get("run", "")) for s in steps)
+    found += plan_command_problems(plan[0]["run"] + "\n" + every_run, "GitHub")
+    checkout = [s for s in steps if "actions/checkout" in str(s.get("uses", ""))]
+    if not checkout or (checkout[0].get("with") or {}).get("fetch-depth") != 0:
+        found.append("GitHub: the checkout is shallow (fetch-depth: 0 is needed for the merge base)")
     missing = env_names - set(plan[0].get("env") or {})
     if missing:
         found.append(f"GitHub: the plan step does not receive {sorted(missing)}")
@@ -106,7 +115,7 @@ def main():
                      f"idsync validate missed an unknown role in a copy of the manifest (exit {code}: {err})")
 
     plan_help = subprocess.run([binary, "plan", "--help"], capture_output=True, text=True, timeout=60)
-    for flag in ("--format", "--detailed-exitcode"):
+    for flag in ("--format", "--detailed-exitcode", "--baseline"):
         report.check(flag in plan_help.stdout, f"`idsync plan --help` does not list {flag}")
 
     env = manifest_env_names(manifest)
@@ -127,6 +136,10 @@ def main():
         lambda w, steps: [s.update(run=s["run"].replace("--detailed-exitcode", "")) for s in steps if "run" in s]))
     report.catches("exit 3 treated like any failure", mutated_github(
         lambda w, steps: [s.update(run=s["run"].replace("3)", "4)")) for s in steps if "run" in s]))
+    report.catches("a plan without --baseline", mutated_github(
+        lambda w, steps: [s.update(run=re.sub(r"--baseline \S+ ", "", s["run"])) for s in steps if "run" in s]))
+    report.catches("a shallow checkout", mutated_github(
+        lambda w, steps: [s.pop("with", None) for s in steps if "checkout" in str(s.get("uses"))]))
     report.catches("a credential not passed", mutated_github(
         lambda w, steps: [s["env"].pop("ASTRA_TOKEN", None) for s in steps if "env" in s]))
     report.catches("no comment posted", mutated_github(
@@ -136,6 +149,11 @@ def main():
         if isinstance(job, dict) and "script" in job:
             job["script"] = [line.replace("/notes", "/discussions") for line in job["script"]]
     report.catches("a GitLab job that does not post the note", gitlab_problems(no_notes, env))
+    no_baseline = copy.deepcopy(ci)
+    for job in no_baseline.values():
+        if isinstance(job, dict) and "script" in job:
+            job["script"] = [re.sub(r"--baseline \S+ ", "", line) for line in job["script"]]
+    report.catches("a GitLab plan without --baseline", gitlab_problems(no_baseline, env))
     report.exit()
 
 

@@ -6,7 +6,13 @@ exist, volumes mounted are declared, containers are locked down), and the sideca
 pattern of SPEC §8 holds: git-sync and idsync share an emptyDir, idsync reads
 git-sync's `current` link, credentials come from a Secret, the state has a volume.
 
-    check_kubernetes.py DEPLOY_KUBERNETES_DIR GITOPS_MANIFEST_DIR IDSYNC_BINARY
+With HA_OVERLAY_DIR (deploy/kubernetes-ha, a kustomize overlay of the default), the
+overlay is rendered (kustomize_overlay.py, compared with `kubectl kustomize` when
+kubectl is installed) and checked instead: the same sidecar pattern, 2+ replicas,
+RollingUpdate, a PodDisruptionBudget over the pods, no PersistentVolumeClaim, the
+PostgreSQL URI and PGPASSWORD from a Secret, POD_NAME as the identity.
+
+    check_kubernetes.py DEPLOY_KUBERNETES_DIR GITOPS_MANIFEST_DIR IDSYNC_BINARY [HA_OVERLAY_DIR]
 """
 import copy
 import glob
@@ -16,12 +22,13 @@ import sys
 
 import yaml
 
+from kustomize_overlay import render, render_with_kubectl
 from report import Report, unknown_flags
 
 KINDS = {  # kind -> apiVersion
     "Namespace": "v1", "ServiceAccount": "v1", "ConfigMap": "v1", "Secret": "v1",
     "PersistentVolumeClaim": "v1", "Service": "v1", "Deployment": "apps/v1",
-    "ServiceMonitor": "monitoring.coreos.com/v1", "Kustomization": "kustomize.config.k8s.io/v1beta1",
+    "ServiceMonitor": "monitoring.coreos.com/v1", "PodDisruptionBudget": "policy/v1", "Kustomization": "kustomize.config.k8s.io/v1beta1",
 }
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
@@ -132,7 +139,7 @@ def container_problems(pod, c, config_maps, secrets):
     return found
 
 
-def deployment_problems(dep, docs, gitops_env):
+def deployment_problems(dep, docs, gitops_env, ha=False):
     found = []
     config_maps, secrets = by_kind(docs, "ConfigMap"), by_kind(docs, "Secret")
     claims = by_kind(docs, "PersistentVolumeClaim")
@@ -142,7 +149,9 @@ def deployment_problems(dep, docs, gitops_env):
     selector = (spec.get("selector") or {}).get("matchLabels") or {}
     if not selector or any(labels.get(k) != v for k, v in selector.items()):
         found.append("Deployment: selector.matchLabels do not match the pod template's labels")
-    if spec.get("replicas", 1) != 1 or (spec.get("strategy") or {}).get("type") != "Recreate":
+    if ha:
+        found += ha_replica_problems(spec, docs, labels)
+    elif spec.get("replicas", 1) != 1 or (spec.get("strategy") or {}).get("type") != "Recreate":
         found.append("Deployment: needs replicas 1 and strategy Recreate (one daemon, one state writer)")
     pod = template.get("spec") or {}
     if (pod.get("securityContext") or {}).get("runAsNonRoot") is not True:
@@ -192,11 +201,14 @@ def deployment_problems(dep, docs, gitops_env):
     pairs = dict(zip(args, args[1:]))
     if args[:1] != ["run"] or pairs.get("-f") != "/git/current/manifest":
         found.append(f"idsync: expected `run -f /git/current/manifest`, got {args}")
-    if not str(pairs.get("--state", "")).startswith("/var/lib/idsync/"):
-        found.append("idsync: --state is not on the state volume /var/lib/idsync")
-    state = mount_of(idsync, "/var/lib/idsync")
-    if state is None or "persistentVolumeClaim" not in volumes.get(state["name"], {}):
-        found.append("idsync: /var/lib/idsync is not a PersistentVolumeClaim (see pvc.yaml)")
+    if ha:
+        found += ha_state_problems(idsync, pairs, volumes, docs)
+    else:
+        if not str(pairs.get("--state", "")).startswith("/var/lib/idsync/"):
+            found.append("idsync: --state is not on the state volume /var/lib/idsync")
+        state = mount_of(idsync, "/var/lib/idsync")
+        if state is None or "persistentVolumeClaim" not in volumes.get(state["name"], {}):
+            found.append("idsync: /var/lib/idsync is not a PersistentVolumeClaim (see pvc.yaml)")
     listen = pairs.get("--listen", "127.0.0.1:9464")
     env_names = {e.get("name") for e in idsync.get("env", [])}
     if not listen.startswith(("127.", "[::1]", "localhost")) and "IDSYNC_API_TOKEN" not in env_names:
@@ -218,7 +230,58 @@ def deployment_problems(dep, docs, gitops_env):
     return found
 
 
-def problems(docs, gitops_env, directory):
+def ha_replica_problems(spec, docs, pod_labels):
+    """The HA variant's replicas: 2+, rolling updates, a PodDisruptionBudget over them."""
+    found = []
+    replicas = spec.get("replicas", 1)
+    if not isinstance(replicas, int) or replicas < 2:
+        found.append(f"HA Deployment: replicas {replicas!r}, expected 2 or more")
+    if (spec.get("strategy") or {}).get("type") != "RollingUpdate":
+        found.append("HA Deployment: strategy is not RollingUpdate")
+    budgets = by_kind(docs, "PodDisruptionBudget")
+    if not budgets:
+        found.append("HA: no PodDisruptionBudget")
+    for name, pdb in budgets.items():
+        pspec = pdb.get("spec") or {}
+        match = (pspec.get("selector") or {}).get("matchLabels") or {}
+        if not match or any(pod_labels.get(k) != v for k, v in match.items()):
+            found.append(f"PodDisruptionBudget {name}: selector does not match the Deployment's pods")
+        allowed = pspec.get("maxUnavailable")
+        if allowed is None and isinstance(pspec.get("minAvailable"), int) and isinstance(replicas, int):
+            allowed = replicas - pspec["minAvailable"]
+        if not isinstance(allowed, int) or not 1 <= allowed < max(replicas if isinstance(replicas, int) else 1, 2):
+            found.append(f"PodDisruptionBudget {name}: must let a drain proceed yet keep a standby "
+                         f"(maxUnavailable 1..replicas-1), got {pspec}")
+    return found
+
+
+def ha_state_problems(idsync, pairs, volumes, docs):
+    """The HA variant's state: PostgreSQL from a Secret, no volume, POD_NAME identity."""
+    found = []
+    env = {e.get("name"): e for e in idsync.get("env", [])}
+
+    def from_secret(name):
+        return "secretKeyRef" in ((env.get(name) or {}).get("valueFrom") or {})
+    if "--state" in pairs:
+        found.append(f"HA idsync: --state {pairs['--state']!r} given; the URI must come from the Secret")
+    if not from_secret("IDSYNC_STATE"):
+        found.append("HA idsync: IDSYNC_STATE (the PostgreSQL URI) is not read from a Secret")
+    if not from_secret("PGPASSWORD"):
+        found.append("HA idsync: PGPASSWORD is not read from a Secret (libpq's convention)")
+    for name, e in env.items():
+        if re.search(r"postgres(ql)?://[^/@\s]*:[^/@\s]*@", str(e.get("value", ""))):
+            found.append(f"HA idsync: env {name} holds a URI with a password")
+    pod_name = ((env.get("POD_NAME") or {}).get("valueFrom") or {}).get("fieldRef") or {}
+    if pod_name.get("fieldPath") != "metadata.name":
+        found.append("HA idsync: POD_NAME (the leader identity) is not the pod's name")
+    if any(m.get("mountPath") == "/var/lib/idsync" for m in idsync.get("volumeMounts", [])):
+        found.append("HA idsync: still mounts a state volume at /var/lib/idsync")
+    if any("persistentVolumeClaim" in v for v in volumes.values()) or by_kind(docs, "PersistentVolumeClaim"):
+        found.append("HA: a PersistentVolumeClaim is left; the state lives in PostgreSQL")
+    return found
+
+
+def problems(docs, gitops_env, directory, ha=False):
     found = []
     for where, doc in docs:
         found += object_problems(where, doc)
@@ -226,7 +289,7 @@ def problems(docs, gitops_env, directory):
     if len(deployments) != 1:
         return found + [f"expected one Deployment, got {len(deployments)}"]
     dep = next(iter(deployments.values()))
-    found += deployment_problems(dep, docs, gitops_env)
+    found += deployment_problems(dep, docs, gitops_env, ha)
     pod_labels = dep["spec"]["template"]["metadata"].get("labels") or {}
     pod_ports = {p.get("name") for c in dep["spec"]["template"]["spec"]["containers"] for p in c.get("ports", [])}
     services = by_kind(docs, "Service")
@@ -248,7 +311,7 @@ def problems(docs, gitops_env, directory):
         for ep in (sm.get("spec") or {}).get("endpoints", []):
             if not any(ep.get("port") in {p.get("name") for p in s["spec"].get("ports", [])} for s in targets):
                 found.append(f"ServiceMonitor {name}: endpoint port {ep.get('port')!r} is not a Service port name")
-    for _, k in docs:
+    for _, k in ([] if ha else docs):
         if isinstance(k, dict) and k.get("kind") == "Kustomization":
             for resource in k.get("resources", []):
                 if not os.path.exists(os.path.join(directory, resource)):
@@ -273,7 +336,67 @@ def manifest_env_names(directory):
     return names
 
 
+def rendering_problems(docs, overlay):
+    """Our rendering of the overlay against kubectl kustomize's (when installed)."""
+    theirs = render_with_kubectl(overlay)
+    if theirs is None:
+        print("kubectl is not installed: the overlay's rendering is not cross-checked")
+        return []
+    ours = [d for _, d in docs if d.get("kind") not in ("Kustomization",)]
+    found = []
+    names = sorted(f"{d['kind']}/{d['metadata']['name']}" for d in theirs)
+    expected = sorted(f"{d['kind']}/{d['metadata']['name']}" for d in ours
+                      if not (d.get("kind") == "Secret" or d.get("kind") == "ServiceMonitor"))
+    if names != expected:
+        found.append(f"kubectl kustomize renders {names}, our rendering {expected}")
+    for mine in by_kind(docs, "Deployment").values():
+        real = next((d for d in theirs if d.get("kind") == "Deployment"), {})
+        if mine.get("spec") != real.get("spec"):
+            found.append("our rendering of the HA Deployment differs from kubectl kustomize's")
+    return found
+
+
+def main_ha(base, gitops, binary, overlay):
+    report = Report("check_kubernetes (HA overlay)")
+    docs = render(overlay, load)
+    dep = next(d for _, d in docs if d.get("kind") == "Deployment")
+    idsync_args = next(c["args"] for c in dep["spec"]["template"]["spec"]["containers"] if c["name"] == "idsync")
+    unknown = unknown_flags(binary, idsync_args[0], idsync_args[1:])
+    report.check(not unknown, f"idsync's args pass flags it does not take: {unknown}")
+    env = manifest_env_names(gitops)
+    kustomization = yaml.safe_load(open(os.path.join(overlay, "kustomization.yaml")))
+    for entry in kustomization.get("resources", []) + [p["path"] for p in kustomization.get("patches", [])]:
+        report.check(os.path.exists(os.path.join(overlay, entry)), f"{overlay}/kustomization.yaml lists {entry}, which does not exist")
+    for problem in problems(docs, env, overlay, ha=True) + rendering_problems(docs, overlay):
+        report.check(False, problem)
+
+    def broken(what, change):
+        mutated = copy.deepcopy(docs)
+        d = next(x for _, x in mutated if x.get("kind") == "Deployment")
+        idsync = next(c for c in d["spec"]["template"]["spec"]["containers"] if c["name"] == "idsync")
+        change(d, idsync, mutated)
+        report.catches(what, problems(mutated, env, overlay, ha=True))
+    broken("one replica", lambda d, c, docs: d["spec"].update(replicas=1))
+    broken("a Recreate strategy", lambda d, c, docs: d["spec"].update(strategy={"type": "Recreate"}))
+    broken("no PodDisruptionBudget",
+           lambda d, c, docs: docs.remove(next(x for x in docs if x[1].get("kind") == "PodDisruptionBudget")))
+    broken("a PodDisruptionBudget that blocks every drain",
+           lambda d, c, docs: next(x for _, x in docs if x.get("kind") == "PodDisruptionBudget")["spec"].update(
+               maxUnavailable=0))
+    broken("a state volume left", lambda d, c, docs: d["spec"]["template"]["spec"]["volumes"].append(
+        {"name": "state", "persistentVolumeClaim": {"claimName": "idsync-state"}}))
+    broken("the URI in a flag", lambda d, c, docs: c["args"].extend(["--state", "postgresql://idsync@db/idsync"]))
+    broken("a password in the URI", lambda d, c, docs: c["env"].__setitem__(
+        0, {"name": "IDSYNC_STATE", "value": "postgresql://idsync:hunter2@db/idsync"}))
+    broken("no POD_NAME identity", lambda d, c, docs: c.update(env=[e for e in c["env"] if e["name"] != "POD_NAME"]))
+    broken("a sidecar without git-sync", lambda d, c, docs: d["spec"]["template"]["spec"].update(
+        containers=[c]))
+    report.exit()
+
+
 def main():
+    if len(sys.argv) > 4:
+        return main_ha(*sys.argv[1:5])
     directory, gitops, binary = sys.argv[1:4]
     report = Report("check_kubernetes")
     docs = load(directory)

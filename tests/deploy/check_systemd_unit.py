@@ -137,6 +137,30 @@ def exposure_problems(text, binary, workdir, name="idsync.service", threshold=15
     return [f"systemd-analyze security: {level[0] if level else run.stderr.strip()[:200]}"]
 
 
+def postgres_dropin_problems(dropin_text, env_text, binary):
+    """The PostgreSQL drop-in example next to the unit: it runs `idsync run` without
+    --state, with flags idsync takes, reading an EnvironmentFile that sets IDSYNC_STATE
+    to a postgresql:// URI without a password, and PGPASSWORD."""
+    problems = []
+    service = parse_unit(dropin_text).get("Service", [])
+    starts = [v for v in values(service, "ExecStart") if v]
+    if len(starts) != 1 or values(service, "ExecStart")[0] != "":
+        problems.append("drop-in: expected ExecStart= (cleared) then one ExecStart=")
+    else:
+        argv = shlex.split(starts[0])
+        if "--state" in argv:
+            problems.append("drop-in: ExecStart= passes --state; IDSYNC_STATE must decide")
+        problems += [f"drop-in: `idsync run` does not take {f}" for f in unknown_flags(binary, "run", argv[2:])]
+    if not values(service, "EnvironmentFile"):
+        problems.append("drop-in: no EnvironmentFile= for IDSYNC_STATE and PGPASSWORD")
+    env = dict(line.split("=", 1) for line in env_text.splitlines() if "=" in line and not line.startswith("#"))
+    if not re.match(r"^postgres(ql)?://[^:@/]+@", env.get("IDSYNC_STATE", "")):
+        problems.append("env example: IDSYNC_STATE is not a postgresql:// URI with a user and no password")
+    if "PGPASSWORD" not in env:
+        problems.append("env example: no PGPASSWORD")
+    return problems
+
+
 def main():
     unit_path, binary = sys.argv[1], os.path.abspath(sys.argv[2])
     report = Report("check_systemd_unit")
@@ -158,6 +182,15 @@ def main():
     unknown = unknown_flags(binary, "run", exec_start[2:])
     report.check(not unknown, f"ExecStart= passes flags `idsync run` does not take: {unknown}")
     report.catches("a flag idsync run does not take", unknown_flags(binary, "run", ["--listn", "x"]))
+    here = os.path.dirname(unit_path)
+    dropin = open(os.path.join(here, "postgresql.conf.example")).read()
+    env_example = open(os.path.join(here, "postgresql.env.example")).read()
+    for problem in postgres_dropin_problems(dropin, env_example, binary):
+        report.check(False, problem)
+    report.catches("a drop-in that keeps --state", postgres_dropin_problems(
+        dropin.replace("--interval", "--state /var/lib/idsync/state.db --interval"), env_example, binary))
+    report.catches("a password in the URI", postgres_dropin_problems(
+        dropin, env_example.replace("postgresql://idsync@", "postgresql://idsync:pw@"), binary))
     with tempfile.TemporaryDirectory() as tmp:
         for problem in verify_problems(text, binary, tmp):
             report.check(False, f"systemd-analyze verify: {problem}")
