@@ -17,7 +17,7 @@
 
 #include "state/schema.h"
 #include "state/store.h"
-#include "tests/state/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {
@@ -172,7 +172,7 @@ int ReadAsUnprivilegedChild(const std::string& dir, const std::string& path) {
 
 TEST_CASE("read-only reads a 0400 file in a 0500 directory owned by another user") {
   TempDir dir;
-  const std::string sub = (dir.path() / "ro").string();
+  const std::string sub = (dir.fs_path() / "ro").string();
   std::filesystem::create_directory(sub);
   const std::string path = sub + "/state.db";
   MakeDatabase(path);
