@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "daemon/cli/commands.h"
+#include "daemon/cli/completion.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/logging.h"
 
@@ -34,7 +35,8 @@ int RunCli(int argc, char** argv) {
   app.name("idsync");
   app.fallthrough();  // common flags before or after the command name
   app.require_subcommand(1);
-  std::string log_level = "info", log_format = "text";
+  app.set_help_all_flag("--help-all", "Print the help of every command and exit (the man page)");
+  std::string log_level, log_format = "text";  // log_level empty: the default (logging.h)
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error")
       ->envname("IDSYNC_LOG_LEVEL");
   app.add_option("--log-format", log_format, "text|json")->envname("IDSYNC_LOG_FORMAT");
@@ -51,6 +53,7 @@ int RunCli(int argc, char** argv) {
   plan_cmd->add_option("--format", plan.format, "text|json|markdown");
   plan_cmd->add_flag("--detailed-exitcode", plan.detailed_exitcode,
                      "Exit 2 when there are changes, 3 when removals are held");
+  plan_cmd->add_option("--out", plan.out, "Also save the plan to this file, for apply --plan");
 
   ApplyArgs apply;
   apply.manifest.state = "idsync.db";
@@ -60,6 +63,9 @@ int RunCli(int argc, char** argv) {
   apply_cmd->add_option("--allow-removals", allow_removals,
                         "Release up to N held removals per platform in this run")
       ->check(CLI::NonNegativeNumber);
+  apply_cmd->add_option("--plan", apply.plan_file,
+                        "Apply exactly this saved plan file (plan --out); refused when stale");
+  apply_cmd->add_flag("--auto-approve", apply.auto_approve, "Do not ask on a terminal");
 
   RunArgs run;
   run.state = "idsync.db";
@@ -94,6 +100,10 @@ int RunCli(int argc, char** argv) {
 
   auto* version = app.add_subcommand("version", "Print the version");
 
+  std::string completion_shell;
+  auto* completion = app.add_subcommand("completion", "Print a shell completion script");
+  completion->add_option("shell", completion_shell, "bash|zsh|fish")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -105,7 +115,7 @@ int RunCli(int argc, char** argv) {
     return kExitError;
   }
 
-  Status logging = SetupLogging(log_level, log_format);
+  Status logging = SetupLogging(log_level, log_format, /*daemon=*/run_cmd->parsed());
   if (!logging.ok()) {
     std::cerr << "error: " << logging.message() << '\n';
     return kExitError;
@@ -126,6 +136,7 @@ int RunCli(int argc, char** argv) {
   }
   if (*status_cmd) return CmdStatus(status);
   if (*version) return CmdVersion();
+  if (*completion) return CmdCompletion(app, completion_shell);
   return kExitError;
 }
 
