@@ -39,6 +39,11 @@ struct ReconcileOptions {
   // Checked before each action (apply only): once true, no further action starts and
   // the rest are counted in PlatformOutcome::cancelled. Null: never cancelled.
   const std::atomic<bool>* cancel = nullptr;
+  // A plan shown or saved before (daemon/apply/prepare.h): `listed` is used instead of
+  // listing again, and when apply, `given_plan` is executed instead of the plan made
+  // now. Both null: list and plan afresh. REQUIRES: they outlive the call.
+  const LiveState* listed = nullptr;
+  const PlatformPlan* given_plan = nullptr;
 };
 
 struct ActionFailure {

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/cli/commands.h"
+#include "daemon/cli/confirm.h"
+#include "daemon/cli/reviewed.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/apply/git_info.h"
 #include "daemon/apply/session.h"
@@ -42,6 +44,7 @@ void PrintApplySummary(const std::vector<PlatformOutcome>& outcomes) {
 }  // namespace
 
 int CmdPlan(const PlanArgs& args) {
+  if (!args.out.empty()) return CmdPlanSaved(args);
   auto format = ParseFormat(args.format);
   if (!format) {
     std::cerr << "error: --format " << args.format << ": expected text, json or markdown\n";
@@ -58,6 +61,8 @@ int CmdPlan(const PlanArgs& args) {
 }
 
 int CmdApply(const ApplyArgs& args) {
+  if (!args.plan_file.empty()) return CmdApplySaved(args);
+  if (StdinIsTty()) return CmdApplyConfirmed(args);
   auto session = OpenSession(args.manifest);
   if (!session.ok()) return kExitError;
   std::string commit = session->manifest.files.empty() ? "" : GitCommitOf(session->manifest.files.front());

@@ -18,11 +18,14 @@ struct PlanArgs {
   ManifestArgs manifest;
   std::string format = "text";  // text|json|markdown
   bool detailed_exitcode = false;
+  std::string out;  // --out FILE: also save the plan (daemon/cli/saved_plan.h)
 };
 
 struct ApplyArgs {
   ManifestArgs manifest;
   std::optional<int> allow_removals;
+  std::string plan_file;      // --plan FILE: apply this saved plan, nothing else
+  bool auto_approve = false;  // --auto-approve: never ask, even on a terminal
 };
 
 struct HistoryArgs {
