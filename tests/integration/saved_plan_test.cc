@@ -34,11 +34,11 @@ const char* kUsers = "  - { email: bob@acme.io, roles: [engineer] }\n"
                      "  - { email: new@acme.io, roles: [engineer] }\n";
 
 struct Fixture {
-  Sim sim{kSeed};
+  Sim sim;
   TempDir dir;
   std::string manifest, state, saved;
   std::map<std::string, std::string> env{{"WS_KEY", "k"}, {"WS_SECRET", "s"}};
-  Fixture() {
+  explicit Fixture(const std::string& seed = kSeed) : sim(seed) {
     manifest = dir.Write("m.yaml", Manifest(sim, kUsers));
     state = dir.path() + "/state.db";
     saved = dir.path() + "/plan.json";
@@ -124,6 +124,38 @@ TEST_CASE("a saved plan from another idsync version or for other platforms is re
   f.dir.Write("plan.json", "{ not json");
   CHECK(f.ApplySaved().exit_code == 1);
   CHECK(f.Mutations() == 0);
+}
+
+}  // namespace idsync::testing
+
+namespace idsync::testing {
+
+TEST_CASE("a saved plan's held removals stay held, and --allow-removals releases them") {
+  std::string seed = "workspace:\n  credentials: { api_key: k, api_secret: s }\n  users:\n";
+  std::string six;
+  for (int i = 0; i < 6; ++i) {
+    seed += "    - { email: u" + std::to_string(i) + "@acme.io, name: U, accountType: DEVELOPER }\n";
+    six += "  - { email: u" + std::to_string(i) + "@acme.io, roles: [engineer] }\n";
+  }
+  Fixture f(seed);
+  f.dir.Write("m.yaml", Manifest(f.sim, six));
+  REQUIRE(Idsync({"apply", "-f", f.manifest, "--state", f.state}, f.env).exit_code == 0);
+  f.dir.Write("m.yaml", Manifest(f.sim, "  []\n"));
+  RunResult plan = Idsync({"plan", "-f", f.manifest, "--state", f.state, "--out", f.saved, "--detailed-exitcode"}, f.env);
+  CAPTURE(plan.out);
+  REQUIRE(plan.exit_code == 3);
+  const int before = f.Mutations();
+  RunResult held = f.ApplySaved();
+  CAPTURE(held.err);
+  CHECK(held.exit_code == 3);
+  CHECK(Has(held.out, "6 held"));
+  CHECK(f.Mutations() == before);
+  RunResult released = Idsync({"apply", "-f", f.manifest, "--state", f.state, "--plan", f.saved,
+                               "--allow-removals", "6"}, f.env);
+  CAPTURE(released.err);
+  CHECK(released.exit_code == 0);
+  CHECK(Has(released.out, "ws: 6 succeeded"));
+  CHECK(f.Mutations() > before);
 }
 
 }  // namespace idsync::testing

@@ -96,3 +96,73 @@ TEST_CASE("without a terminal on stdin nothing is asked and apply applies as bef
 }
 
 }  // namespace idsync::testing
+
+namespace idsync::testing {
+namespace {
+
+// Lines of the screen that show a progress line and a log line together.
+std::vector<std::string> SharedLines(const std::string& raw) {
+  std::vector<std::string> shared;
+  for (const auto& line : ScreenLines(raw)) {
+    const bool progress = line.find(" actions") != std::string::npos;
+    const bool log = line.find(" info ") != std::string::npos || line.find(" warn ") != std::string::npos;
+    if (progress && log) shared.push_back(line);
+  }
+  return shared;
+}
+
+std::string ManyUsers(const Sim& sim, int n) {
+  std::string m = "version: 1\nplatforms:\n  ws:\n    type: workspace\n    url: " + sim.Url("/workspace/graphql") +
+                  "\n    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
+                  "roles:\n  engineer: { ws: DEVELOPER }\nusers:\n";
+  for (int i = 0; i < n; ++i) m += "  - { email: user" + std::to_string(i) + "@acme.io, roles: [engineer] }\n";
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("the check sees a progress line and a log line written over each other") {
+  // What the terminal showed before (issue 19): the log line continued the progress line.
+  CHECK(SharedLines("\r\033[Kws: 5/6 actions2026-12-06T16:52:21.335 info ws: grant bob@acme.io: done\n").size() == 1);
+  CHECK(SharedLines("\r\033[Kws: 5/6 actions\r\033[K2026-12-06T16:52:21.335 info ws: done\nws: 6/6 actions\n").empty());
+}
+
+TEST_CASE("on a terminal progress and log lines never share a line, and info logs need --log-level") {
+  Fixture f;
+  f.env["NO_COLOR"] = "1";
+  f.dir.Write("m.yaml", ManyUsers(f.sim, 12));
+  PtyRun loud = RunInPty(IDSYNC_BIN, f.Apply({"--auto-approve", "--log-level", "info"}), f.env);
+  CAPTURE(loud.output);
+  CHECK(loud.exit_code == 0);
+  auto lines = ScreenLines(loud.output);
+  int progress = 0, logs = 0;
+  for (const auto& l : lines) {
+    progress += l.find(" actions") != std::string::npos;
+    logs += l.find(" info ") != std::string::npos;
+  }
+  CHECK(progress >= 1);  // the last progress line stays on screen
+  CHECK(logs >= 12);     // one per invite
+  CHECK(SharedLines(loud.output).empty());
+  CHECK(Has(loud.output, "ws: 12 succeeded, 0 failed, 0 deferred, 0 held"));
+
+  Fixture quiet_fixture;
+  quiet_fixture.env["NO_COLOR"] = "1";
+  quiet_fixture.dir.Write("m.yaml", ManyUsers(quiet_fixture.sim, 3));
+  PtyRun quiet = RunInPty(IDSYNC_BIN, quiet_fixture.Apply({"--auto-approve"}), quiet_fixture.env);
+  CAPTURE(quiet.output);
+  CHECK(quiet.exit_code == 0);
+  CHECK_FALSE(Has(quiet.output, " info "));  // quiet by default on a terminal
+  CHECK(Has(quiet.output, "ws: 3 succeeded"));
+}
+
+TEST_CASE("after an apply on a terminal a failing platform is in the summary with its error") {
+  Fixture f;
+  f.env["WS_SECRET"] = "wrong";
+  f.env["NO_COLOR"] = "1";
+  PtyRun run = RunInPty(IDSYNC_BIN, f.Apply({"--auto-approve"}), f.env);
+  CAPTURE(run.output);
+  CHECK(run.exit_code == 1);
+  CHECK(Has(run.output, "ws: not applied: workspace ws: list users: Invalid API key or secret."));
+}
+
+}  // namespace idsync::testing
