@@ -66,6 +66,7 @@ set(CPACK_PACKAGE_DESCRIPTION
 set(CPACK_PACKAGE_CONTACT "idsync maintainers <maintainers@idsync.invalid>")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
+set(CPACK_STRIP_FILES ON)  # the build keeps debug info; the package does not
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # the runtime libraries, from dpkg-shlibdeps
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git")  # the runs table records the manifest's commit
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -7,13 +7,16 @@ generator; cmake/packaging.cmake) and checks what it installs:
   and fish completions; and no idsync-sim;
 - in a root extracted with `dpkg-deb -x`: the unit's ExecStart runs the packaged binary,
   its manifest and credentials live under the packaged /etc/idsync, its --state lies in
-  its StateDirectory=, `systemd-analyze verify --root=` accepts the unit, the binary
+  its StateDirectory=, `systemd-analyze verify` accepts the unit (a copy running the
+  extracted binary; installed for real, the unit itself), the binary
   runs and prints its version, the man page and the completions are the real ones.
 
 When run as root with CI set (a throwaway CI machine) and dpkg present, the package is
 also installed for real with `dpkg -i`, checked in place, and purged after.
 
     check_deb_package.py BUILD_DIR
+
+IDSYNC_DEB=PATH checks that package instead of building one (a quick local run).
 """
 import glob
 import gzip
@@ -51,6 +54,22 @@ def unit_settings(text):
     return settings
 
 
+def verify_unit(root):
+    """systemd-analyze verify on the installed unit. Under an extracted root (not "/"),
+    on a copy whose ExecStart runs the extracted binary, since the rest of the root
+    (sysinit.target, /bin/kill) is the host's, not the package's."""
+    unit = os.path.join(root, FILES[1])
+    if root == "/":
+        return run(["systemd-analyze", "verify", "--man=no", unit])
+    copy = os.path.join(root, "idsync.service")
+    with open(copy, "w") as f:
+        f.write(open(unit).read().replace("ExecStart=/usr/bin/idsync", "ExecStart=" + os.path.join(root, FILES[0])))
+    try:
+        return run(["systemd-analyze", "verify", "--man=no", copy])
+    finally:
+        os.remove(copy)
+
+
 def installed_problems(root):
     """What is wrong with an installation of the package under `root` ("/" or a temp dir)."""
     problems = [f"/{f} is not installed" for f in FILES if not os.path.exists(os.path.join(root, f))]
@@ -71,8 +90,7 @@ def installed_problems(root):
     for env_file in unit.get("EnvironmentFile", []):
         if not env_file.lstrip("-").startswith("/etc/idsync/"):
             problems.append(f"EnvironmentFile {env_file} is not under /etc/idsync")
-    verify = run(["systemd-analyze", "verify", "--man=no", f"--root={root}", "idsync.service"]
-                 if root != "/" else ["systemd-analyze", "verify", "--man=no", "/" + FILES[1]])
+    verify = verify_unit(root)
     if verify.returncode != 0 or "idsync.service" in verify.stdout + verify.stderr:
         problems.append(f"systemd-analyze verify: {(verify.stdout + verify.stderr).strip()[:400]}")
     version = run([os.path.join(root, FILES[0]), "version"])
@@ -94,10 +112,14 @@ def main():
         report.check(shutil.which(tool), f"{tool} not found (scripts/install-deps)")
     if report.failures:
         report.exit()
-    built = run(["cmake", "--build", build, "--target", "package"])
-    if not report.check(built.returncode == 0, f"the package target failed: {built.stdout[-1500:]}{built.stderr[-1500:]}"):
-        report.exit()
-    debs = sorted(glob.glob(os.path.join(build, "packages", "idsync_*.deb")), key=os.path.getmtime)
+    if os.environ.get("IDSYNC_DEB"):
+        debs = [os.environ["IDSYNC_DEB"]]
+    else:
+        built = run(["cmake", "--build", build, "--target", "package"])
+        if not report.check(built.returncode == 0,
+                            f"the package target failed: {built.stdout[-1500:]}{built.stderr[-1500:]}"):
+            report.exit()
+        debs = sorted(glob.glob(os.path.join(build, "packages", "idsync_*.deb")), key=os.path.getmtime)
     if not report.check(debs, f"no idsync_*.deb in {build}/packages"):
         report.exit()
     deb = debs[-1]
