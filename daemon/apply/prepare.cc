@@ -33,7 +33,8 @@ const DesiredUsers& DesiredFor(const Session& session, const std::string& platfo
   return it == session.desired.end() ? kNone : it->second;
 }
 
-PreparedPlatform Prepare(Session& session, const PlatformConfig& config, const PlanOptions& plan) {
+PreparedPlatform Prepare(Session& session, const PlatformConfig& config, const PlanOptions& plan,
+                         Env& env) {
   PreparedPlatform p;
   p.config = &config;
   p.planned.plan.platform = config.name;
@@ -42,7 +43,7 @@ PreparedPlatform Prepare(Session& session, const PlatformConfig& config, const P
     p.planned.plan.error = error;
     spdlog::error("{}: {}", config.name, error);
   };
-  auto connection = Connect(config);
+  auto connection = Connect(config, env);
   if (!connection.ok()) {
     fail(connection.status().message());
     return p;
@@ -65,7 +66,7 @@ PreparedPlatform Prepare(Session& session, const PlatformConfig& config, const P
   options.plan = plan;
   options.listed = &*p.live;
   p.planned = ReconcilePlatform(config, desired, *p.connection.connector, *session.store, options,
-                                SystemReconcileEnv());
+                                env);
   if (!p.planned.plan.error.empty()) spdlog::error("{}: {}", config.name, p.planned.plan.error);
   return p;
 }
@@ -81,9 +82,9 @@ std::string LiveFingerprint(const LiveState& live) {
   return Sha256Hex(all.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-std::vector<PreparedPlatform> PrepareAll(Session& session, const PlanOptions& plan) {
+std::vector<PreparedPlatform> PrepareAll(Session& session, const PlanOptions& plan, Env& env) {
   std::vector<PreparedPlatform> prepared;
-  for (const PlatformConfig* config : session.selected) prepared.push_back(Prepare(session, *config, plan));
+  for (const PlatformConfig* config : session.selected) prepared.push_back(Prepare(session, *config, plan, env));
   return prepared;
 }
 
@@ -94,7 +95,7 @@ Plan PlanOf(const std::vector<PreparedPlatform>& prepared) {
 }
 
 std::vector<PlatformOutcome> ApplyPrepared(Session& session, std::vector<PreparedPlatform>& prepared,
-                                           ReconcileOptions options) {
+                                           ReconcileOptions options, Env& env) {
   std::vector<PlatformOutcome> outcomes;
   options.apply = true;
   for (auto& p : prepared) {
@@ -106,7 +107,7 @@ std::vector<PlatformOutcome> ApplyPrepared(Session& session, std::vector<Prepare
     options.given_plan = &p.planned.plan;
     outcomes.push_back(ReconcilePlatform(*p.config, DesiredFor(session, p.config->name),
                                          *p.connection.connector, *session.store, options,
-                                         SystemReconcileEnv()));
+                                         env));
     if (!outcomes.back().plan.error.empty())
       spdlog::error("{}: {}", p.config->name, outcomes.back().plan.error);
   }

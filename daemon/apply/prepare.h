@@ -30,7 +30,7 @@ std::string LiveFingerprint(const LiveState& live);
 
 // Lists and plans every selected platform, one after another; a failing one never
 // stops the others. `plan` carries --allow-removals.
-std::vector<PreparedPlatform> PrepareAll(Session& session, const PlanOptions& plan);
+std::vector<PreparedPlatform> PrepareAll(Session& session, const PlanOptions& plan, Env& env);
 
 // The plans, as one Plan (for Render).
 Plan PlanOf(const std::vector<PreparedPlatform>& prepared);
@@ -38,6 +38,6 @@ Plan PlanOf(const std::vector<PreparedPlatform>& prepared);
 // Executes each prepared plan (journalled, as ReconcilePlatform does). A platform that
 // failed to prepare keeps its error and is not touched. `options.apply` is implied.
 std::vector<PlatformOutcome> ApplyPrepared(Session& session, std::vector<PreparedPlatform>& prepared,
-                                           ReconcileOptions options);
+                                           ReconcileOptions options, Env& env);
 
 }  // namespace idsync

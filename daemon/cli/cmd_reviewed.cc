@@ -14,6 +14,7 @@
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/progress.h"
 #include "daemon/cli/saved_plan.h"
+#include "daemon/cli/session_args.h"
 #include "daemon/cli/summary.h"
 #include "reconcile/render.h"
 
@@ -34,9 +35,9 @@ PlanOptions PlanOptionsOf(const ApplyArgs& args) {
 
 // Executes the prepared plans in a run of their own and prints the summary (and the
 // plan first when `print_plan`, for a reader who has not seen it). Returns the exit code.
-int ApplyAndReport(Session& session, std::vector<PreparedPlatform>& prepared, bool print_plan) {
+int ApplyAndReport(Session& session, std::vector<PreparedPlatform>& prepared, bool print_plan, Env& env) {
   std::string commit = session.manifest.files.empty() ? "" : GitCommitOf(session.manifest.files.front());
-  auto run = session.store->BeginRun("apply", session.manifest.digest, commit, SystemReconcileEnv().now());
+  auto run = session.store->BeginRun("apply", session.manifest.digest, commit, env.NowUnix());
   if (!run.ok()) {
     std::cerr << "error: " << run.status().message() << '\n';
     return kExitError;
@@ -48,14 +49,14 @@ int ApplyAndReport(Session& session, std::vector<PreparedPlatform>& prepared, bo
     progress.Update(p, done, total);
   };
   spdlog::info("apply: run {} started for {} platform(s)", *run, prepared.size());
-  auto outcomes = ApplyPrepared(session, prepared, options);
+  auto outcomes = ApplyPrepared(session, prepared, options, env);
   progress.Finish();
   if (print_plan) std::cout << Render(PlanOf(prepared), Format::kText, RenderOptions{.color = StdoutColor()});
   std::cout << ApplySummary(outcomes, StdoutColor());
   std::cout.flush();
   int code = ExitCodeFor(outcomes, /*held_exit=*/true, /*changes_exit=*/false);
   std::string result = code == kExitError ? "failed" : code == kExitHeld ? "blocked" : "ok";
-  (void)session.store->FinishRun(*run, result, SystemReconcileEnv().now());
+  (void)session.store->FinishRun(*run, result, env.NowUnix());
   return code;
 }
 
@@ -68,15 +69,15 @@ bool AnythingToSend(const std::vector<PreparedPlatform>& prepared) {
 
 }  // namespace
 
-int CmdPlanSaved(const PlanArgs& args) {
+int CmdPlanSaved(const PlanArgs& args, Env& env) {
   auto format = ParseFormat(args.format);
   if (!format) {
     std::cerr << "error: --format " << args.format << ": expected text, json or markdown\n";
     return kExitError;
   }
-  auto session = OpenSession(args.manifest);
+  auto session = OpenSessionFromArgs(args.manifest, env);
   if (!session.ok()) return kExitError;
-  auto prepared = PrepareAll(*session, PlanOptions{});
+  auto prepared = PrepareAll(*session, PlanOptions{}, env);
   std::cout << Render(PlanOf(prepared), *format, RenderOptions{.color = StdoutColor()});
   std::cout.flush();
   for (const auto& p : prepared) {
@@ -100,39 +101,39 @@ int CmdPlanSaved(const PlanArgs& args) {
   return ExitCodeFor(outcomes, args.detailed_exitcode, args.detailed_exitcode);
 }
 
-int CmdApplySaved(const ApplyArgs& args) {
+int CmdApplySaved(const ApplyArgs& args, Env& env) {
   auto saved = ReadSavedPlan(args.plan_file);
   if (!saved.ok()) {
     std::cerr << "error: " << saved.status().message() << '\n';
     return kExitError;
   }
-  auto session = OpenSession(args.manifest);
+  auto session = OpenSessionFromArgs(args.manifest, env);
   if (!session.ok()) return kExitError;
   Status made = CheckSavedPlanMade(*saved, session->manifest, session->selected, IDSYNC_VERSION);
   if (!made.ok()) {
     std::cerr << "error: " << args.plan_file << ": " << made.message() << "; nothing was applied\n";
     return kExitError;
   }
-  auto prepared = PrepareAll(*session, PlanOptionsOf(args));
+  auto prepared = PrepareAll(*session, PlanOptionsOf(args), env);
   Status live = CheckSavedPlanLive(*saved, prepared);
   if (!live.ok()) {
     std::cerr << "error: " << args.plan_file << ": " << live.message() << "; nothing was applied\n";
     return kExitError;
   }
-  return ApplyAndReport(*session, prepared, /*print_plan=*/true);
+  return ApplyAndReport(*session, prepared, /*print_plan=*/true, env);
 }
 
-int CmdApplyConfirmed(const ApplyArgs& args) {
-  auto session = OpenSession(args.manifest);
+int CmdApplyConfirmed(const ApplyArgs& args, Env& env) {
+  auto session = OpenSessionFromArgs(args.manifest, env);
   if (!session.ok()) return kExitError;
-  auto prepared = PrepareAll(*session, PlanOptionsOf(args));
+  auto prepared = PrepareAll(*session, PlanOptionsOf(args), env);
   std::cout << Render(PlanOf(prepared), Format::kText, RenderOptions{.color = StdoutColor()});
   std::cout.flush();
   if (!args.auto_approve && AnythingToSend(prepared) && !AskToApply(std::cin, std::cerr)) {
     std::cerr << "Apply cancelled: nothing was sent.\n";
     return kExitError;
   }
-  return ApplyAndReport(*session, prepared, /*print_plan=*/false);
+  return ApplyAndReport(*session, prepared, /*print_plan=*/false, env);
 }
 
 }  // namespace idsync
