@@ -185,7 +185,8 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
     out.plan.error = "state: " + managed.status().message();
     return out;
   }
-  auto live = ListPlatform(config, desired, *managed, connector, store);
+  auto live = options.listed ? StatusOr<LiveState>(*options.listed)
+                            : ListPlatform(config, desired, *managed, connector, store);
   if (!live.ok()) {
     out.plan.error = live.status().message();
     return out;
@@ -221,6 +222,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   if (!out.plan.unmanaged.empty())
     spdlog::info("{}: {} unmanaged account(s) left alone", config.name, out.plan.unmanaged.size());
   if (!options.apply) return out;
+  if (options.given_plan) out.plan = *options.given_plan;
 
   CloseInterrupted(store, config.name, env.NowUnix());
   ExecutePlan(out, connector, store, *managed, config.concurrency, options, env);

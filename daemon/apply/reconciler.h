@@ -38,6 +38,11 @@ struct ReconcileOptions {
   // `plan --baseline` (daemon/apply/baseline.h): the baseline's live users count as
   // managed for the plan. Null: none. Meant for plans (apply = false).
   const Baseline* baseline = nullptr;
+  // A plan shown or saved before (daemon/apply/prepare.h): `listed` is used instead of
+  // listing again, and when apply, `given_plan` is executed instead of the plan made
+  // now. Both null: list and plan afresh. REQUIRES: they outlive the call.
+  const LiveState* listed = nullptr;
+  const PlatformPlan* given_plan = nullptr;
 };
 
 struct ActionFailure {

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "daemon/cli/commands.h"
+#include "daemon/cli/completion.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/logging.h"
 
@@ -37,7 +38,8 @@ struct Commands {
   CLI::App *explain_cmd = nullptr;
   CLI::App *validate = nullptr, *plan_cmd = nullptr, *apply_cmd = nullptr, *run_cmd = nullptr,
            *export_cmd = nullptr, *history_cmd = nullptr, *status_cmd = nullptr,
-           *version = nullptr;
+           *version = nullptr, *completion = nullptr;
+  std::string completion_shell;
 };
 
 void AddPlanApplyExport(CLI::App& app, Commands& c) {
@@ -56,6 +58,7 @@ void AddPlanApplyExport(CLI::App& app, Commands& c) {
   c.plan_cmd->add_option("--baseline", c.plan.baseline,
                          "The base branch's manifest, file or directory (repeatable): its live "
                          "users count as managed");
+  c.plan_cmd->add_option("--out", c.plan.out, "Also save the plan to this file, for apply --plan");
 
   c.apply.manifest.state = "idsync.db";
   c.apply_cmd = app.add_subcommand("apply", "Bring the platforms in line with the manifest");
@@ -65,6 +68,9 @@ void AddPlanApplyExport(CLI::App& app, Commands& c) {
       ->check(CLI::NonNegativeNumber);
   c.apply_cmd->add_option("--lock-timeout", c.apply.lock_timeout,
                           "Wait this long for the state's lock (e.g. 30s, 5m; default: refuse at once)");
+  c.apply_cmd->add_option("--plan", c.apply.plan_file,
+                          "Apply exactly this saved plan file (plan --out); refused when stale");
+  c.apply_cmd->add_flag("--auto-approve", c.apply.auto_approve, "Do not ask on a terminal");
 
   c.run.state = "idsync.db";
   c.run_cmd = app.add_subcommand("run", "Keep the platforms in line continuously (daemon)");
@@ -109,10 +115,13 @@ void AddStateCommands(CLI::App& app, Commands& c) {
   c.status_cmd->add_option("--format", c.status.format, "table|json");
 
   c.version = app.add_subcommand("version", "Print the version");
+
+  c.completion = app.add_subcommand("completion", "Print a shell completion script");
+  c.completion->add_option("shell", c.completion_shell, "bash|zsh|fish")->required();
 }
 
 // Runs the parsed command.
-int Dispatch(Commands& c, Env& env) {
+int Dispatch(const CLI::App& app, Commands& c, Env& env) {
   if (*c.validate) return CmdValidate(c.validate_files, env);
   if (*c.plan_cmd) return CmdPlan(c.plan, env);
   if (*c.apply_cmd) {
@@ -129,6 +138,7 @@ int Dispatch(Commands& c, Env& env) {
   }
   if (*c.status_cmd) return CmdStatus(c.status, env);
   if (*c.version) return CmdVersion();
+  if (*c.completion) return CmdCompletion(app, c.completion_shell);
   return kExitError;
 }
 
@@ -144,7 +154,8 @@ int RunCli(int argc, char** argv, Env& env) {
   app.name("idsync");
   app.fallthrough();  // common flags before or after the command name
   app.require_subcommand(1);
-  std::string log_level = "info", log_format = "text";
+  app.set_help_all_flag("--help-all", "Print the help of every command and exit (the man page)");
+  std::string log_level, log_format = "text";  // log_level empty: the default (logging.h)
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error")
       ->envname("IDSYNC_LOG_LEVEL");
   app.add_option("--log-format", log_format, "text|json")->envname("IDSYNC_LOG_FORMAT");
@@ -163,12 +174,12 @@ int RunCli(int argc, char** argv, Env& env) {
     return kExitError;
   }
 
-  Status logging = SetupLogging(log_level, log_format);
+  Status logging = SetupLogging(log_level, log_format, /*daemon=*/commands.run_cmd->parsed());
   if (!logging.ok()) {
     std::cerr << "error: " << logging.message() << '\n';
     return kExitError;
   }
-  return Dispatch(commands, env);
+  return Dispatch(app, commands, env);
 }
 
 }  // namespace idsync

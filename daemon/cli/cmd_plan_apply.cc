@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/cli/commands.h"
+#include "daemon/cli/confirm.h"
+#include "daemon/cli/reviewed.h"
 #include "daemon/cli/exit_codes.h"
 #include "config/loader.h"
 #include "core/text.h"
@@ -51,15 +53,6 @@ StatusOr<Baseline> LoadBaseline(const std::vector<std::string>& paths) {
   return BaselineOf(*loaded.manifest);
 }
 
-// The state's lock for every selected platform (SQLite: the one file lock).
-StatusOr<std::vector<std::unique_ptr<StoreLock>>> LockSelected(Session& session,
-                                                               std::chrono::milliseconds timeout) {
-  std::vector<std::string> platforms;
-  for (const PlatformConfig* p : session.selected) platforms.push_back(p->name);
-  return LockPlatforms(*session.store, platforms, "idsync apply", timeout,  // the store adds pid and host
-                       [](const std::string& message) { std::cerr << "idsync: " << message << '\n'; });
-}
-
 bool UseColor() { return isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr; }
 
 void PrintApplySummary(const std::vector<PlatformOutcome>& outcomes) {
@@ -82,6 +75,7 @@ void PrintApplySummary(const std::vector<PlatformOutcome>& outcomes) {
 }  // namespace
 
 int CmdPlan(const PlanArgs& args, Env& env) {
+  if (!args.out.empty()) return CmdPlanSaved(args, env);
   auto format = ParseFormat(args.format);
   if (!format) {
     std::cerr << "error: --format " << args.format << ": expected text, json or markdown\n";
@@ -112,19 +106,13 @@ int CmdPlan(const PlanArgs& args, Env& env) {
 }
 
 int CmdApply(const ApplyArgs& args, Env& env) {
-  auto lock_timeout = ParseDuration(args.lock_timeout);
-  if (!lock_timeout) {
-    std::cerr << "error: --lock-timeout " << args.lock_timeout << ": expected a duration such as 30s or 5m\n";
-    return kExitError;
-  }
+  if (!args.plan_file.empty()) return CmdApplySaved(args, env);
+  if (StdinIsTty()) return CmdApplyConfirmed(args, env);
   auto session = OpenSessionFromArgs(args.manifest, env);
   if (!session.ok()) return kExitError;
   // Exclusive: held until the end of this function, released before the store closes.
-  auto locks = LockSelected(*session, *lock_timeout);
-  if (!locks.ok()) {
-    std::cerr << "error: " << locks.status().message() << '\n';
-    return kExitError;
-  }
+  auto locks = LockForApply(*session, args.lock_timeout);
+  if (!locks.ok()) return kExitError;
   std::string commit = session->manifest.files.empty() ? "" : GitCommitOf(session->manifest.files.front());
   auto run = session->store->BeginRun("apply", session->manifest.digest, commit,
                                       env.NowUnix());

@@ -23,12 +23,15 @@ struct PlanArgs {
   bool detailed_exitcode = false;
   std::string expiring_within = "7d";  // a duration (ms|s|m|h) or N days ("7d")
   std::vector<std::string> baseline;  // --baseline, repeatable: the base branch's manifest
+  std::string out;  // --out FILE: also save the plan (daemon/cli/saved_plan.h)
 };
 
 struct ApplyArgs {
   ManifestArgs manifest;
   std::optional<int> allow_removals;
   std::string lock_timeout = "0s";  // --lock-timeout: wait this long for the state's lock
+  std::string plan_file;      // --plan FILE: apply this saved plan, nothing else
+  bool auto_approve = false;  // --auto-approve: never ask, even on a terminal
 };
 
 struct HistoryArgs {

@@ -9,6 +9,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "daemon/cli/terminal.h"
+
 namespace idsync {
 namespace {
 
@@ -40,7 +42,9 @@ class JsonFormatter final : public spdlog::formatter {
 
 }  // namespace
 
-Status SetupLogging(std::string_view level, std::string_view format) {
+Status SetupLogging(std::string_view level, std::string_view format, bool daemon) {
+  const bool terminal = TerminalLine::StderrIsTty();
+  if (level.empty()) level = terminal && !daemon ? "warn" : "info";
   auto parsed = spdlog::level::from_str(std::string(level));
   if (parsed == spdlog::level::off && level != "off")
     return InvalidArgument("--log-level: unknown level \"" + std::string(level) +
@@ -48,8 +52,9 @@ Status SetupLogging(std::string_view level, std::string_view format) {
   if (format != "text" && format != "json")
     return InvalidArgument("--log-format: unknown format \"" + std::string(format) +
                            "\" (text, json)");
-  auto logger = std::make_shared<spdlog::logger>(
-      "idsync", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  spdlog::sink_ptr sink = terminal ? MakeTerminalSink(format == "text" && TerminalLine::ColorAllowed())
+                                    : std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto logger = std::make_shared<spdlog::logger>("idsync", std::move(sink));
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {

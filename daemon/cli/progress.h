@@ -1,5 +1,7 @@
-// Progress of long operations on a terminal (SPEC §4): "ws: 12/40" redrawn in place on
-// stderr when stderr is a TTY; silent otherwise, so logs stay clean.
+// Progress of long operations on a terminal (SPEC §4): "ws: 12/40 actions", one line
+// per platform redrawn in place on stderr when stderr is a TTY (the rule: see
+// daemon/cli/terminal.h), through TerminalLine so that log lines never share its line;
+// silent otherwise, so logs stay clean.
 //
 // Thread-safety: Update may be called from several threads.
 #pragma once

@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "config/loader.h"
+#include "core/text.h"
+#include "daemon/apply/locks.h"
 
 namespace idsync {
 
@@ -21,6 +23,21 @@ StatusOr<Session> OpenSessionFromArgs(const ManifestArgs& args, Env& env, StoreA
   auto session = OpenSession(std::move(*loaded.manifest), SessionOptions{args.platforms, args.state, access}, env);
   if (!session.ok()) std::cerr << "error: " << session.status().message() << '\n';
   return session;
+}
+
+StatusOr<std::vector<std::unique_ptr<StoreLock>>> LockForApply(Session& session,
+                                                               const std::string& lock_timeout) {
+  auto timeout = ParseDuration(lock_timeout);
+  if (!timeout) {
+    std::cerr << "error: --lock-timeout " << lock_timeout << ": expected a duration such as 30s or 5m\n";
+    return InvalidArgument("bad --lock-timeout");
+  }
+  std::vector<std::string> platforms;
+  for (const PlatformConfig* p : session.selected) platforms.push_back(p->name);
+  auto locks = LockPlatforms(*session.store, platforms, "idsync apply", *timeout,  // the store adds pid and host
+                             [](const std::string& message) { std::cerr << "idsync: " << message << '\n'; });
+  if (!locks.ok()) std::cerr << "error: " << locks.status().message() << '\n';
+  return locks;
 }
 
 }  // namespace idsync

@@ -16,4 +16,11 @@ namespace idsync {
 StatusOr<Session> OpenSessionFromArgs(const ManifestArgs& args, Env& env,
                                       StoreAccess access = StoreAccess::kReadWrite);
 
+// apply's exclusive lock (SPEC §4) on every selected platform of `session`, waiting up to
+// --lock-timeout (`lock_timeout`, a duration; "0s": refuse at once). Failures (a bad
+// duration, a lock held elsewhere, naming the holder) have been printed on stderr. The
+// locks must be destroyed before the session's store.
+StatusOr<std::vector<std::unique_ptr<StoreLock>>> LockForApply(Session& session,
+                                                               const std::string& lock_timeout);
+
 }  // namespace idsync

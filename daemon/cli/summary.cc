@@ -1,0 +1,42 @@
+#include "daemon/cli/summary.h"
+
+#include <sstream>
+
+namespace idsync {
+namespace {
+
+std::string Paint(const std::string& text, const char* code, bool color) {
+  return color && *code ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
+}
+
+}  // namespace
+
+std::string ApplySummary(const std::vector<PlatformOutcome>& outcomes, bool color) {
+  std::ostringstream s;
+  std::size_t ok = 0, failed = 0, deferred = 0, held = 0;
+  for (const auto& o : outcomes) {
+    ok += o.succeeded;
+    failed += o.failures.size();
+    deferred += o.deferred;
+    held += o.held;
+    s << o.plan.platform << ": ";
+    if (!o.plan.error.empty()) {
+      s << Paint("not applied: " + o.plan.error, "31", color) << '\n';
+      continue;
+    }
+    s << Paint(std::to_string(o.succeeded) + " succeeded", o.succeeded ? "32" : "", color) << ", "
+      << Paint(std::to_string(o.failures.size()) + " failed", o.failures.empty() ? "" : "31", color)
+      << ", " << o.deferred << " deferred, " << o.held << " held";
+    if (o.plan.blocked) s << " (" << o.plan.blocked_reason << ")";
+    s << '\n';
+    for (const auto& f : o.failures)
+      s << "  " << Paint("! " + std::string(VerbName(f.action.verb)) + " " + f.action.email + ": " + f.error,
+                         "31", color)
+        << '\n';
+  }
+  s << "Apply complete: " << ok << " succeeded, " << failed << " failed, " << deferred << " deferred, "
+    << held << " held.\n";
+  return s.str();
+}
+
+}  // namespace idsync
