@@ -32,8 +32,7 @@ void AddIfSet(json& variables, const char* key, const std::optional<std::string>
 OrgadminConnector::OrgadminConnector(std::string instance, std::string url, std::string org,
                                      std::string token, HttpClient& http)
     : instance_(std::move(instance)),
-      token_(std::move(token)),
-      api_(http, std::move(url), std::move(org), token_) {}
+      api_(http, std::move(url), std::move(org), std::move(token)) {}
 
 std::string OrgadminConnector::What(std::string_view operation, std::string_view email) const {
   std::string what = "orgadmin " + instance_ + ": " + std::string(operation);
@@ -100,7 +99,7 @@ Status OrgadminConnector::ChangeGroups(const std::string& user_id, const Grants&
   return OkStatus();
 }
 
-Status OrgadminConnector::DoInvite(const Action& action) {
+Status OrgadminConnector::Invite(const Action& action) {
   const std::string what = What("invite", action.email);
   const std::string role = action.after.single.value_or("user");
   const Profile& p = action.profile;
@@ -156,7 +155,7 @@ Status OrgadminConnector::DoInvite(const Action& action) {
   return ChangeGroups(*id, Grants{}, action.after, what);
 }
 
-Status OrgadminConnector::DoChangeGrants(const Action& action) {
+Status OrgadminConnector::ChangeGrants(const Action& action) {
   const std::string what = What("change grants of", action.email);
   const std::optional<std::string> id = KnownId(action);
   if (!id) return FailedPrecondition(what + ": user id unknown");
@@ -168,7 +167,7 @@ Status OrgadminConnector::DoChangeGrants(const Action& action) {
   return ChangeGroups(*id, action.before, action.after, what);
 }
 
-Status OrgadminConnector::DoRetire(const Action& action) {
+Status OrgadminConnector::Retire(const Action& action) {
   const std::string what = What("retire", action.email);
   const std::optional<std::string> id = KnownId(action);
   if (!id) return FailedPrecondition(what + ": user id unknown");
@@ -176,7 +175,7 @@ Status OrgadminConnector::DoRetire(const Action& action) {
                    {"not a member"});
 }
 
-Status OrgadminConnector::DoReactivate(const Action& action) {
+Status OrgadminConnector::Reactivate(const Action& action) {
   const std::string what = What("reactivate", action.email);
   const std::optional<std::string> id = KnownId(action);
   if (!id) return FailedPrecondition(what + ": user id unknown");
@@ -184,16 +183,6 @@ Status OrgadminConnector::DoReactivate(const Action& action) {
                        action.profile.external_id, what, {});
   if (!s.ok()) return s;
   return ChangeGroups(*id, action.before, action.after, what);
-}
-
-Status OrgadminConnector::Remove(const Action& action) {
-  return FailedPrecondition(What("remove", action.email) +
-                            ": not supported by the orgadmin platform (there is no delete)");
-}
-
-Status OrgadminConnector::Update(const Action& action) {
-  return FailedPrecondition(What("update", action.email) +
-                            ": not supported by the orgadmin platform");
 }
 
 StatusOr<std::unique_ptr<Connector>> MakeOrgadminConnector(const PlatformConfig& config,

@@ -53,8 +53,7 @@ StatusOr<Session> OpenSession(const ManifestArgs& args) {
 }
 
 StatusOr<Connection> Connect(const PlatformConfig& platform) {
-  bool https = false, loopback = false;
-  if (platform.insecure_http && ParseHttpUrl(platform.url, https, loopback) && !https && !loopback) {
+  if (platform.plain_http_remote) {
     spdlog::warn("{}: insecure_http: true: requests and their credentials go to a host that is not "
                  "loopback over plain http://, unencrypted",
                  platform.name);
