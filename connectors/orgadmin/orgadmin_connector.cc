@@ -12,10 +12,11 @@ using nlohmann::json;
 namespace docs = orgadmin_documents;
 
 // The Status code for a refusal the platform names (orgadmin.md's error table).
+// `not a member` where it is not already done (a removal, a retire) is kAborted: a
+// failure, and the executor forgets the membership so the next plan adds it back.
 StatusCode RefusalCode(const std::string& error) {
-  if (error == "user not found" || error == "group not found" || error == "not a member") {
-    return StatusCode::kNotFound;
-  }
+  if (error == "not a member") return StatusCode::kAborted;
+  if (error == "user not found" || error == "group not found") return StatusCode::kNotFound;
   if (error == "invalid role" || error == "invalid status") return StatusCode::kInvalidArgument;
   if (error == "already a member" || error == "email already exists") {
     return StatusCode::kAlreadyExists;

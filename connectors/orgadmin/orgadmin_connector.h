@@ -30,6 +30,8 @@
 //               GuardedConnector refuses them).
 // A MutationResult error is a failure naming the platform's message, except
 // `already a member` (adding) and `not a member` (removing from a group, retiring).
+// `not a member` anywhere else is kAborted: a failure after which the caller forgets
+// the membership (orgadmin.md), so the next reconcile adds the member back.
 //
 // Failure messages: "orgadmin <instance>: <operation> <email>: <API's message>".
 // The token never appears in a log line; GuardedConnector scrubs it from every Status.
