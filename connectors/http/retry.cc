@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "connectors/http/url.h"
+#include "core/url.h"
 #include "core/text.h"
 
 namespace idsync {
@@ -31,14 +31,18 @@ Backoff::Random DefaultRandom() {
 
 std::string Describe(const StatusOr<HttpResponse>& outcome) {
   if (!outcome.ok()) return outcome.status().ToString();
+  if (outcome->status >= 200 && outcome->status < 300) {
+    return "HTTP " + std::to_string(outcome->status) + " with a transient error";
+  }
   return "HTTP " + std::to_string(outcome->status);
 }
 
 }  // namespace
 
-bool IsRetryable(const StatusOr<HttpResponse>& outcome) {
+bool IsRetryable(const HttpRequest& request, const StatusOr<HttpResponse>& outcome) {
   if (!outcome.ok()) return outcome.status().retryable();
-  return outcome->status == 429 || (outcome->status >= 500 && outcome->status < 600);
+  if (outcome->status == 429 || (outcome->status >= 500 && outcome->status < 600)) return true;
+  return request.transient && request.transient(*outcome);
 }
 
 Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds maximum,
@@ -94,7 +98,7 @@ StatusOr<HttpResponse> RetryingHttpClient::Send(const HttpRequest& request) {
   std::chrono::milliseconds waited{0};
   for (int attempt = 1;; ++attempt) {
     StatusOr<HttpResponse> outcome = inner_.Send(request);
-    if (!IsRetryable(outcome) || attempt >= policy_.max_attempts) return outcome;
+    if (!IsRetryable(request, outcome) || attempt >= policy_.max_attempts) return outcome;
 
     std::optional<std::chrono::milliseconds> delay;
     if (outcome.ok()) {
