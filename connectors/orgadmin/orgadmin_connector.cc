@@ -172,8 +172,12 @@ Status OrgadminConnector::Retire(const Action& action) {
   const std::string what = What("retire", action.email);
   const std::optional<std::string> id = KnownId(action);
   if (!id) return FailedPrecondition(what + ": user id unknown");
-  return SetMember(*id, "retired", action.before.single.value_or("user"), std::nullopt, what,
-                   {"not a member"});
+  if (!action.before.single) {
+    return FailedPrecondition(what + ": the member's role is not known to idsync (never applied, "
+                                     "and orgadmin cannot read it); updateMember must carry one, "
+                                     "and a guess could demote an admin");
+  }
+  return SetMember(*id, "retired", *action.before.single, std::nullopt, what, {"not a member"});
 }
 
 Status OrgadminConnector::Reactivate(const Action& action) {

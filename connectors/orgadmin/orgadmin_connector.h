@@ -24,7 +24,9 @@
 //               looks its id up once in the next process.
 //   ChangeGrants updateMember(active, role) when the role changes or nothing else does
 //               (re-assertion, before == after); add/removeGroupMembership for groups.
-//   Retire      updateMember(retired, role = before.single, else "user"); groups kept.
+//   Retire      updateMember(retired, role = before.single, the last applied role);
+//               groups kept. No role known (never applied; the platform cannot read
+//               one): FailedPrecondition and nothing sent, never a guessed role.
 //   Reactivate  updateMember(active, after.single), then group changes.
 //   Remove, Update: not implemented (the platform cannot; the planner never asks, and
 //               GuardedConnector refuses them).

@@ -219,6 +219,17 @@ TEST_CASE("a re-assertion or role change answered not a member fails as gone") {
   CHECK(failed.message() == "orgadmin fw: change grants of alice@acme.io: updateMember returned error: not a member");
 }
 
+TEST_CASE("a retire whose role idsync does not know sends nothing and says why") {
+  OrgFixture f;
+  f.Result("updateMember", kAliceId, "updated");
+  Status s = f.connector.Retire(Make(Verb::kRetire, kAliceId, std::nullopt, {kG1}, std::nullopt, {}));
+  CHECK(s.code() == StatusCode::kFailedPrecondition);
+  CHECK(s.message() ==
+        "orgadmin fw: retire alice@acme.io: the member's role is not known to idsync (never applied, "
+        "and orgadmin cannot read it); updateMember must carry one, and a guess could demote an admin");
+  CHECK(f.fake.requests().empty());
+}
+
 TEST_CASE("refusals are failures carrying the platform's message") {
   struct Row {
     const char* error;
