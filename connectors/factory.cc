@@ -33,9 +33,8 @@ LaneOptions LaneOptionsFor(const PlatformConfig& config) {
   return lane;
 }
 
-std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config, HttpEngine* engine) {
-  HttpEngine& owner = engine != nullptr ? *engine : HttpEngine::Shared();
-  return std::make_unique<HttpStack>(owner.Lane(LaneOptionsFor(config)), config.name,
+std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config, HttpEngine& engine) {
+  return std::make_unique<HttpStack>(engine.Lane(LaneOptionsFor(config)), config.name,
                                      RetryPolicy{}, Backoff{});
 }
 

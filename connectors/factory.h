@@ -53,10 +53,9 @@ class HttpStack : public HttpClient {
 // `timeout` per request (connect timeout at most 10 s) and `tls.ca_file`.
 LaneOptions LaneOptionsFor(const PlatformConfig& config);
 
-// The default stack for one platform instance: its lane of `engine` (the process's
-// shared engine when null), logs labelled with its name, the default retry policy and
-// backoff. Building it again for the same platform keeps the lane and what it learnt.
-std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config,
-                                         HttpEngine* engine = nullptr);
+// The default stack for one platform instance: its lane of `engine`, logs labelled
+// with its name, the default retry policy and backoff. Building it again for the same
+// platform keeps the lane and what it learnt. REQUIRES: `engine` outlives the stack.
+std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config, HttpEngine& engine);
 
 }  // namespace idsync

@@ -24,7 +24,7 @@ int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreAccess) {
   if (path.empty()) return InvalidArgument("state DB path is empty");
   // The file exists with mode 0600 before SQLite opens it; SQLite gives the -wal and
   // -shm files it creates the database file's mode.

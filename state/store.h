@@ -66,10 +66,14 @@ struct HistoryQuery {
   int limit = 50;  // <= 0: no limit
 };
 
+enum class StoreAccess { kReadWrite, kReadOnly };
+
 class Store {
  public:
-  // Opens (creating with mode 0600 if absent) and migrates the database at `path`.
-  static StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  // Opens (creating with mode 0600 if absent) and migrates the database at `location`.
+  // SQLite ignores `access` for now (the file is opened read-write either way).
+  static StatusOr<std::unique_ptr<Store>> Open(const std::string& location,
+                                               StoreAccess access = StoreAccess::kReadWrite);
   virtual ~Store() = default;
 
   // Runs.

@@ -81,11 +81,6 @@ HttpEngine::~HttpEngine() {
   curl_multi_cleanup(multi_);
 }
 
-HttpEngine& HttpEngine::Shared() {
-  static HttpEngine* const engine = new HttpEngine();  // never destroyed, see header
-  return *engine;
-}
-
 HttpLane& HttpEngine::Lane(const LaneOptions& options) {
   std::lock_guard lock(mu_);
   std::unique_ptr<LaneState>& state = lanes_[options.name];

@@ -74,10 +74,8 @@ class HttpEngine {
  public:
   // Starts the engine thread. When libcurl cannot make a multi handle (out of
   // memory), every Send fails with kInternal.
+  // One per process, owned by its Env (daemon/env.h), never a global.
   HttpEngine();
-  // The process-wide engine, created on first use and never destroyed (requests may
-  // still be in flight on other threads while the process exits).
-  static HttpEngine& Shared();
 
   // Fails every queued and in-flight request with kUnavailable, stops the thread.
   // REQUIRES: no thread uses one of its lanes afterwards.

@@ -61,7 +61,7 @@ using UserActions = std::vector<const Action*>;
 class Executor {
  public:
   Executor(PlatformOutcome& out, Connector& connector, Store& store, const ManagedAccounts& managed,
-           const ReconcileOptions& options, const ReconcileEnv& env)
+           const ReconcileOptions& options, Env& env)
       : out_(out), connector_(connector), store_(store), options_(options), env_(env),
         current_(managed) {}
 
@@ -99,7 +99,7 @@ class Executor {
         return;
       }
     }
-    auto entry = store_.JournalBegin(options_.run_id, a, env_.now());
+    auto entry = store_.JournalBegin(options_.run_id, a, env_.NowUnix());
     if (!entry.ok()) {
       // Never send a request that is not journalled first.
       Fail(a, "journal: " + entry.status().message());
@@ -107,13 +107,13 @@ class Executor {
     }
     Status result = Dispatch(connector_, a);
     if (!result.ok()) {
-      (void)store_.JournalFinish(*entry, JournalStatus::kFailed, result.message(), env_.now());
+      (void)store_.JournalFinish(*entry, JournalStatus::kFailed, result.message(), env_.NowUnix());
       spdlog::error("{}: {} {} failed: {}", a.platform, VerbName(a.verb), a.email, result.message());
       if (result.code() == StatusCode::kAborted) ForgetStale(a);
       Fail(a, result.message());
       return;
     }
-    const int64_t now = env_.now();
+    const int64_t now = env_.NowUnix();
     ManagedAccount m;
     {
       std::lock_guard lock(mu_);
@@ -159,7 +159,7 @@ class Executor {
   Connector& connector_;
   Store& store_;
   const ReconcileOptions& options_;
-  const ReconcileEnv& env_;
+  Env& env_;
   std::mutex mu_;
   ManagedAccounts current_;             // guarded by mu_
   std::set<std::string> failed_users_;  // guarded by mu_
@@ -186,12 +186,12 @@ void GroupByUser(const std::vector<Action>& actions, std::vector<UserActions>& b
 
 void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
                  const ManagedAccounts& managed, int concurrency, const ReconcileOptions& options,
-                 const ReconcileEnv& env) {
+                 Env& env) {
   for (const Action& a : out.plan.actions) {
     if (a.disposition == Disposition::kApply) continue;
     const bool held = a.disposition == Disposition::kHeld;
     (void)store.JournalRecord(options.run_id, a, held ? JournalStatus::kHeld : JournalStatus::kDeferred,
-                              env.now());
+                              env.NowUnix());
     ++(held ? out.held : out.deferred);
   }
   std::vector<UserActions> before_removals, removals;

@@ -12,7 +12,7 @@
 // and the next reconcile plans what is still missing.
 //
 // Thread-safety: `connector` and `store` must be safe to call from several threads (they
-// are); `options.progress` and `env.now` are called from the worker threads, one call at
+// are); `options.progress` and `env` are called from the worker threads, one call at
 // a time.
 #pragma once
 
@@ -26,6 +26,6 @@ namespace idsync {
 // out's counters and failures. `managed` is the platform's managed accounts before.
 void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
                  const ManagedAccounts& managed, int concurrency, const ReconcileOptions& options,
-                 const ReconcileEnv& env);
+                 Env& env);
 
 }  // namespace idsync

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -89,14 +88,6 @@ class StoreIdCache final : public UserIdCache {
 
 }  // namespace
 
-ReconcileEnv SystemReconcileEnv() {
-  return {[] {
-    return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count());
-  }};
-}
-
 StatusOr<LiveState> ListPlatform(const PlatformConfig& config, const DesiredUsers& desired,
                                  const ManagedAccounts& managed, Connector& connector,
                                  Store& store, bool for_export) {
@@ -113,7 +104,7 @@ std::string PlatformOutcome::result() const {
 
 PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUsers& desired,
                                   Connector& connector, Store& store,
-                                  const ReconcileOptions& options, const ReconcileEnv& env) {
+                                  const ReconcileOptions& options, Env& env) {
   PlatformOutcome out;
   out.plan.platform = config.name;
   out.plan.type = config.type;
@@ -141,7 +132,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   }
 
   PlanOptions plan_options = options.plan;
-  plan_options.now = env.now();
+  plan_options.now = env.NowUnix();
   out.plan = MakePlan(PolicyFor(config), resolved, *live, *managed, plan_options);
   if (config.type == PlatformType::kAstra || config.type == PlatformType::kScim)
     out.plan.names = NamesById(live->catalog);
@@ -150,22 +141,22 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
     spdlog::info("{}: {} unmanaged account(s) left alone", config.name, out.plan.unmanaged.size());
   if (!options.apply) return out;
 
-  CloseInterrupted(store, config.name, env.now());
+  CloseInterrupted(store, config.name, env.NowUnix());
   ExecutePlan(out, connector, store, *managed, config.concurrency, options, env);
   // Read again only when actions changed the records (a no-op reconcile of a large
   // platform would otherwise read every managed row twice more).
   const bool executed = out.succeeded > 0 || !out.failures.empty();
   auto now_managed = executed ? store.Managed(config.name) : StatusOr<ManagedAccounts>(std::move(*managed));
   const std::size_t remaining =
-      now_managed.ok() ? SyncManagedWithLive(config, resolved, *live, std::move(*now_managed), store, env.now())
+      now_managed.ok() ? SyncManagedWithLive(config, resolved, *live, std::move(*now_managed), store, env.NowUnix())
                        : 0;
-  Status snap = store.PutSnapshot(config.name, SnapshotJson(*live, env.now()), env.now());
+  Status snap = store.PutSnapshot(config.name, SnapshotJson(*live, env.NowUnix()), env.NowUnix());
   if (!snap.ok()) spdlog::warn("{}: snapshot not saved: {}", config.name, snap.message());
 
   PlatformStatus st;
   st.platform = config.name;
   st.run_id = options.run_id;
-  st.at = env.now();
+  st.at = env.NowUnix();
   st.result = out.result();
   st.actions_succeeded = static_cast<int64_t>(out.succeeded);
   st.actions_failed = static_cast<int64_t>(out.failures.size());

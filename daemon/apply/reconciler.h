@@ -18,17 +18,12 @@
 #include "config/manifest.h"
 #include "connectors/connector.h"
 #include "core/users.h"
+#include "daemon/env.h"
 #include "reconcile/plan.h"
 #include "reconcile/planner.h"
 #include "state/store.h"
 
 namespace idsync {
-
-// What the reconciler needs from the world besides the platform and the database.
-struct ReconcileEnv {
-  std::function<int64_t()> now;  // unix seconds
-};
-ReconcileEnv SystemReconcileEnv();
 
 struct ReconcileOptions {
   bool apply = false;
@@ -66,10 +61,10 @@ StatusOr<LiveState> ListPlatform(const PlatformConfig& config, const DesiredUser
                                  Store& store, bool for_export = false);
 
 // Lists the platform, resolves the desired grants through the connector, plans, and
-// when options.apply executes the plan. Never throws; a platform-level failure (list,
+// when options.apply executes the plan. Time comes from env.NowUnix(). Never throws; a platform-level failure (list,
 // resolution, credentials) is PlatformOutcome::plan.error and nothing is applied.
 PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUsers& desired,
                                   Connector& connector, Store& store,
-                                  const ReconcileOptions& options, const ReconcileEnv& env);
+                                  const ReconcileOptions& options, Env& env);
 
 }  // namespace idsync

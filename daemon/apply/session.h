@@ -1,6 +1,7 @@
-// What plan, apply and export share: the manifest loaded and validated, the platforms
-// selected by --platform, the desired users resolved, the state DB opened, and one
-// reconcile per selected platform through its connector.
+// What plan, apply and export share once the command line has loaded a valid
+// manifest: the platforms selected, the desired users resolved, the state store
+// opened, and one reconcile per selected platform through its connector. Nothing here
+// prints; errors come back as a Status for the caller (cli/) to report.
 #pragma once
 
 #include <map>
@@ -11,12 +12,17 @@
 #include "config/manifest.h"
 #include "connectors/factory.h"
 #include "core/status.h"
-#include "daemon/cli/commands.h"
-#include "daemon/cli/progress.h"
 #include "daemon/apply/reconciler.h"
+#include "daemon/env.h"
 #include "state/store.h"
 
 namespace idsync {
+
+// The narrow inputs of a session (the CLI fills them from its flags).
+struct SessionOptions {
+  std::vector<std::string> platforms;  // only these platform instances; empty = all
+  std::string state;                   // the state store's location
+};
 
 struct Session {
   Manifest manifest;
@@ -25,26 +31,23 @@ struct Session {
   std::unique_ptr<Store> store;
 };
 
-// Loads the manifest (printing every diagnostic to stderr), selects platforms, opens
-// the state DB. A failure has already been reported on stderr.
-StatusOr<Session> OpenSession(const ManifestArgs& args);
+// Selects the platforms of a valid `manifest`, resolves the desired users and opens the
+// state store through `env`. Errors: InvalidArgument "--platform NAME: no such platform
+// in the manifest (known: a, b)", or the store's own.
+StatusOr<Session> OpenSession(Manifest manifest, const SessionOptions& options, Env& env);
 
-// A platform's connector and the HTTP stack it talks through, owned together.
+// A platform's connector and the transport it talks through, owned together.
 struct Connection {
-  std::unique_ptr<HttpStack> http;
+  PlatformTransport http;
   std::unique_ptr<Connector> connector;
 };
-// Reads the platform's credentials and builds its connector; the error names the
-// platform (never a secret).
-StatusOr<Connection> Connect(const PlatformConfig& platform);
+// Reads the platform's credentials through env.ReadSecret and builds its connector over
+// env.TransportFor(platform); the error names the platform (never a secret).
+StatusOr<Connection> Connect(const PlatformConfig& platform, Env& env);
 
 // Reconciles every selected platform, one after the other; one failing never stops
 // the others.
-std::vector<PlatformOutcome> ReconcileAll(Session& session, const ReconcileOptions& options);
-
-// The exit code of plan/apply from the outcomes (SPEC §4): 1 when a platform failed,
-// else 3 when removals were held (if held_exit), else 2 when there are changes (if
-// changes_exit), else 0. plan --detailed-exitcode sets both; apply sets held_exit.
-int ExitCodeFor(const std::vector<PlatformOutcome>& outcomes, bool held_exit, bool changes_exit);
+std::vector<PlatformOutcome> ReconcileAll(Session& session, const ReconcileOptions& options,
+                                          Env& env);
 
 }  // namespace idsync

@@ -22,6 +22,93 @@ void AddManifestOptions(CLI::App* cmd, ManifestArgs& m, bool platforms) {
       ->envname("IDSYNC_STATE");
 }
 
+// Every command's arguments and the subcommand that selects it.
+struct Commands {
+  std::vector<std::string> validate_files;
+  PlanArgs plan;
+  ApplyArgs apply;
+  int allow_removals = -1;
+  RunArgs run;
+  ExportArgs export_args;
+  HistoryArgs history;
+  std::string history_user, history_platform;
+  StatusArgs status;
+  CLI::App *validate = nullptr, *plan_cmd = nullptr, *apply_cmd = nullptr, *run_cmd = nullptr,
+           *export_cmd = nullptr, *history_cmd = nullptr, *status_cmd = nullptr,
+           *version = nullptr;
+};
+
+void AddPlanApplyExport(CLI::App& app, Commands& c) {
+  c.validate = app.add_subcommand("validate", "Check the manifest (no credentials needed)");
+  c.validate->add_option("-f,--file", c.validate_files, "Manifest file or directory (repeatable)")
+      ->required();
+
+  c.plan.manifest.state = "idsync.db";
+  c.plan_cmd = app.add_subcommand("plan", "Show what apply would change");
+  AddManifestOptions(c.plan_cmd, c.plan.manifest, true);
+  c.plan_cmd->add_option("--format", c.plan.format, "text|json|markdown");
+  c.plan_cmd->add_flag("--detailed-exitcode", c.plan.detailed_exitcode,
+                       "Exit 2 when there are changes, 3 when removals are held");
+
+  c.apply.manifest.state = "idsync.db";
+  c.apply_cmd = app.add_subcommand("apply", "Bring the platforms in line with the manifest");
+  AddManifestOptions(c.apply_cmd, c.apply.manifest, true);
+  c.apply_cmd->add_option("--allow-removals", c.allow_removals,
+                          "Release up to N held removals per platform in this run")
+      ->check(CLI::NonNegativeNumber);
+
+  c.run.state = "idsync.db";
+  c.run_cmd = app.add_subcommand("run", "Keep the platforms in line continuously (daemon)");
+  c.run_cmd->add_option("-f,--file", c.run.files, "Manifest file or directory (repeatable)")->required();
+  c.run_cmd->add_option("--state", c.run.state, "State DB (default $IDSYNC_STATE, else ./idsync.db)")
+      ->envname("IDSYNC_STATE");
+  c.run_cmd->add_option("--interval", c.run.interval, "Time between reconciles (±10% jitter)");
+  c.run_cmd->add_option("--listen", c.run.listen, "HTTP listener HOST:PORT (port 0: a free one)");
+  c.run_cmd->add_option("--port-file", c.run.port_file, "Write the bound port here once listening");
+
+  c.export_args.manifest.state = "idsync.db";
+  c.export_cmd = app.add_subcommand("export", "Print a platform's live users as a manifest");
+  AddManifestOptions(c.export_cmd, c.export_args.manifest, true);
+}
+
+void AddStateCommands(CLI::App& app, Commands& c) {
+  c.history.state = "idsync.db";
+  c.history_cmd = app.add_subcommand("history", "Show the action journal");
+  c.history_cmd->add_option("--state", c.history.state, "State DB")->envname("IDSYNC_STATE");
+  c.history_cmd->add_option("--user", c.history_user, "Only this user's actions");
+  c.history_cmd->add_option("--platform", c.history_platform, "Only this platform's actions");
+  c.history_cmd->add_option("--limit", c.history.limit, "At most N entries")
+      ->check(CLI::PositiveNumber);
+  c.history_cmd->add_option("--format", c.history.format, "table|json");
+
+  c.status.state = "idsync.db";
+  c.status_cmd = app.add_subcommand("status", "Show the last reconcile per platform");
+  c.status_cmd->add_option("--state", c.status.state, "State DB")->envname("IDSYNC_STATE");
+  c.status_cmd->add_option("--format", c.status.format, "table|json");
+
+  c.version = app.add_subcommand("version", "Print the version");
+}
+
+// Runs the parsed command.
+int Dispatch(Commands& c, Env& env) {
+  if (*c.validate) return CmdValidate(c.validate_files);
+  if (*c.plan_cmd) return CmdPlan(c.plan, env);
+  if (*c.apply_cmd) {
+    if (c.allow_removals >= 0) c.apply.allow_removals = c.allow_removals;
+    return CmdApply(c.apply, env);
+  }
+  if (*c.export_cmd) return CmdExport(c.export_args, env);
+  if (*c.run_cmd) return CmdRun(c.run, env);
+  if (*c.history_cmd) {
+    if (!c.history_user.empty()) c.history.user = c.history_user;
+    if (!c.history_platform.empty()) c.history.platform = c.history_platform;
+    return CmdHistory(c.history, env);
+  }
+  if (*c.status_cmd) return CmdStatus(c.status, env);
+  if (*c.version) return CmdVersion();
+  return kExitError;
+}
+
 }  // namespace
 
 int CmdVersion() {
@@ -29,7 +116,7 @@ int CmdVersion() {
   return kExitOk;
 }
 
-int RunCli(int argc, char** argv) {
+int RunCli(int argc, char** argv, Env& env) {
   CLI::App app{"idsync keeps the users of SaaS platforms equal to a manifest kept in Git."};
   app.name("idsync");
   app.fallthrough();  // common flags before or after the command name
@@ -38,61 +125,9 @@ int RunCli(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error")
       ->envname("IDSYNC_LOG_LEVEL");
   app.add_option("--log-format", log_format, "text|json")->envname("IDSYNC_LOG_FORMAT");
-
-  std::vector<std::string> validate_files;
-  auto* validate = app.add_subcommand("validate", "Check the manifest (no credentials needed)");
-  validate->add_option("-f,--file", validate_files, "Manifest file or directory (repeatable)")
-      ->required();
-
-  PlanArgs plan;
-  plan.manifest.state = "idsync.db";
-  auto* plan_cmd = app.add_subcommand("plan", "Show what apply would change");
-  AddManifestOptions(plan_cmd, plan.manifest, true);
-  plan_cmd->add_option("--format", plan.format, "text|json|markdown");
-  plan_cmd->add_flag("--detailed-exitcode", plan.detailed_exitcode,
-                     "Exit 2 when there are changes, 3 when removals are held");
-
-  ApplyArgs apply;
-  apply.manifest.state = "idsync.db";
-  auto* apply_cmd = app.add_subcommand("apply", "Bring the platforms in line with the manifest");
-  AddManifestOptions(apply_cmd, apply.manifest, true);
-  int allow_removals = -1;
-  apply_cmd->add_option("--allow-removals", allow_removals,
-                        "Release up to N held removals per platform in this run")
-      ->check(CLI::NonNegativeNumber);
-
-  RunArgs run;
-  run.state = "idsync.db";
-  auto* run_cmd = app.add_subcommand("run", "Keep the platforms in line continuously (daemon)");
-  run_cmd->add_option("-f,--file", run.files, "Manifest file or directory (repeatable)")->required();
-  run_cmd->add_option("--state", run.state, "State DB (default $IDSYNC_STATE, else ./idsync.db)")
-      ->envname("IDSYNC_STATE");
-  run_cmd->add_option("--interval", run.interval, "Time between reconciles (±10% jitter)");
-  run_cmd->add_option("--listen", run.listen, "HTTP listener HOST:PORT (port 0: a free one)");
-  run_cmd->add_option("--port-file", run.port_file, "Write the bound port here once listening");
-
-  ExportArgs export_args;
-  export_args.manifest.state = "idsync.db";
-  auto* export_cmd = app.add_subcommand("export", "Print a platform's live users as a manifest");
-  AddManifestOptions(export_cmd, export_args.manifest, true);
-
-  HistoryArgs history;
-  history.state = "idsync.db";
-  std::string history_user, history_platform;
-  auto* history_cmd = app.add_subcommand("history", "Show the action journal");
-  history_cmd->add_option("--state", history.state, "State DB")->envname("IDSYNC_STATE");
-  history_cmd->add_option("--user", history_user, "Only this user's actions");
-  history_cmd->add_option("--platform", history_platform, "Only this platform's actions");
-  history_cmd->add_option("--limit", history.limit, "At most N entries")->check(CLI::PositiveNumber);
-  history_cmd->add_option("--format", history.format, "table|json");
-
-  StatusArgs status;
-  status.state = "idsync.db";
-  auto* status_cmd = app.add_subcommand("status", "Show the last reconcile per platform");
-  status_cmd->add_option("--state", status.state, "State DB")->envname("IDSYNC_STATE");
-  status_cmd->add_option("--format", status.format, "table|json");
-
-  auto* version = app.add_subcommand("version", "Print the version");
+  Commands commands;
+  AddPlanApplyExport(app, commands);
+  AddStateCommands(app, commands);
 
   try {
     app.parse(argc, argv);
@@ -110,23 +145,7 @@ int RunCli(int argc, char** argv) {
     std::cerr << "error: " << logging.message() << '\n';
     return kExitError;
   }
-
-  if (*validate) return CmdValidate(validate_files);
-  if (*plan_cmd) return CmdPlan(plan);
-  if (*apply_cmd) {
-    if (allow_removals >= 0) apply.allow_removals = allow_removals;
-    return CmdApply(apply);
-  }
-  if (*export_cmd) return CmdExport(export_args);
-  if (*run_cmd) return CmdRun(run);
-  if (*history_cmd) {
-    if (!history_user.empty()) history.user = history_user;
-    if (!history_platform.empty()) history.platform = history_platform;
-    return CmdHistory(history);
-  }
-  if (*status_cmd) return CmdStatus(status);
-  if (*version) return CmdVersion();
-  return kExitError;
+  return Dispatch(commands, env);
 }
 
 }  // namespace idsync

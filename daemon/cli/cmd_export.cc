@@ -7,19 +7,20 @@
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/apply/session.h"
+#include "daemon/cli/session_args.h"
 #include "daemon/cli/table.h"
 
 namespace idsync {
 
-int CmdExport(const ExportArgs& args) {
+int CmdExport(const ExportArgs& args, Env& env) {
   if (args.manifest.platforms.size() != 1) {
     std::cerr << "error: export needs exactly one --platform NAME\n";
     return kExitError;
   }
-  auto session = OpenSession(args.manifest);
+  auto session = OpenSessionFromArgs(args.manifest, env);
   if (!session.ok()) return kExitError;
   const PlatformConfig& platform = *session->selected.front();
-  auto connection = Connect(platform);
+  auto connection = Connect(platform, env);
   if (!connection.ok()) {
     std::cerr << "error: " << connection.status().message() << '\n';
     return kExitError;
@@ -38,7 +39,7 @@ int CmdExport(const ExportArgs& args) {
     return kExitError;
   }
   ExportOptions options;
-  options.generated_at = FormatTime(SystemReconcileEnv().now());
+  options.generated_at = FormatTime(env.NowUnix());
   options.partial = !live->complete;
   if (options.partial)
     spdlog::warn("{}: this platform cannot list its members; the export holds those idsync knows",

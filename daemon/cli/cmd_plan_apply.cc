@@ -9,6 +9,8 @@
 #include "daemon/cli/exit_codes.h"
 #include "daemon/apply/git_info.h"
 #include "daemon/apply/session.h"
+#include "daemon/cli/progress.h"
+#include "daemon/cli/session_args.h"
 #include "reconcile/render.h"
 
 namespace idsync {
@@ -41,28 +43,28 @@ void PrintApplySummary(const std::vector<PlatformOutcome>& outcomes) {
 
 }  // namespace
 
-int CmdPlan(const PlanArgs& args) {
+int CmdPlan(const PlanArgs& args, Env& env) {
   auto format = ParseFormat(args.format);
   if (!format) {
     std::cerr << "error: --format " << args.format << ": expected text, json or markdown\n";
     return kExitError;
   }
-  auto session = OpenSession(args.manifest);
+  auto session = OpenSessionFromArgs(args.manifest, env);
   if (!session.ok()) return kExitError;
   ReconcileOptions options;
   options.apply = false;
-  auto outcomes = ReconcileAll(*session, options);
+  auto outcomes = ReconcileAll(*session, options, env);
   std::cout << Render(PlanOf(outcomes), *format, RenderOptions{.color = UseColor()});
   std::cout.flush();
   return ExitCodeFor(outcomes, args.detailed_exitcode, args.detailed_exitcode);
 }
 
-int CmdApply(const ApplyArgs& args) {
-  auto session = OpenSession(args.manifest);
+int CmdApply(const ApplyArgs& args, Env& env) {
+  auto session = OpenSessionFromArgs(args.manifest, env);
   if (!session.ok()) return kExitError;
   std::string commit = session->manifest.files.empty() ? "" : GitCommitOf(session->manifest.files.front());
   auto run = session->store->BeginRun("apply", session->manifest.digest, commit,
-                                      SystemReconcileEnv().now());
+                                      env.NowUnix());
   if (!run.ok()) {
     std::cerr << "error: " << run.status().message() << '\n';
     return kExitError;
@@ -76,14 +78,14 @@ int CmdApply(const ApplyArgs& args) {
     progress.Update(p, done, total);
   };
   spdlog::info("apply: run {} started for {} platform(s)", *run, session->selected.size());
-  auto outcomes = ReconcileAll(*session, options);
+  auto outcomes = ReconcileAll(*session, options, env);
   progress.Finish();
   std::cout << Render(PlanOf(outcomes), Format::kText, RenderOptions{.color = UseColor()});
   PrintApplySummary(outcomes);
   std::cout.flush();
   int code = ExitCodeFor(outcomes, /*held_exit=*/true, /*changes_exit=*/false);
   std::string result = code == kExitError ? "failed" : code == kExitHeld ? "blocked" : "ok";
-  (void)session->store->FinishRun(*run, result, SystemReconcileEnv().now());
+  (void)session->store->FinishRun(*run, result, env.NowUnix());
   return code;
 }
 

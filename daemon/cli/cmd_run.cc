@@ -11,7 +11,7 @@
 
 namespace idsync {
 
-int CmdRun(const RunArgs& args) {
+int CmdRun(const RunArgs& args, Env& env) {
   // Signals are blocked before any thread exists, so only the signalfd sees them.
   SignalEvents signals;
   if (!signals.ok()) {
@@ -41,7 +41,7 @@ int CmdRun(const RunArgs& args) {
   }
   spdlog::info("run: {} manifest path(s), state {}, interval {}", options.files.size(), options.state,
                FormatDuration(options.schedule.interval));
-  Daemon daemon(std::move(options), SystemDaemonEnv());
+  Daemon daemon(std::move(options), env);
   return daemon.Run(signals);
 }
 

@@ -12,14 +12,14 @@
 namespace idsync {
 namespace {
 
-StatusOr<std::unique_ptr<Store>> OpenExisting(const std::string& path) {
+StatusOr<std::unique_ptr<Store>> OpenExisting(const std::string& path, Env& env) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     std::cerr << "error: state DB " << path
               << " does not exist (nothing applied yet? use --state or IDSYNC_STATE)\n";
     return NotFound("no state DB");
   }
-  auto store = Store::Open(path);
+  auto store = env.OpenStore(path, StoreAccess::kReadOnly);
   if (!store.ok()) std::cerr << "error: " << store.status().message() << '\n';
   return store;
 }
@@ -32,9 +32,9 @@ bool ValidTableFormat(const std::string& format) {
 
 }  // namespace
 
-int CmdHistory(const HistoryArgs& args) {
+int CmdHistory(const HistoryArgs& args, Env& env) {
   if (!ValidTableFormat(args.format)) return kExitError;
-  auto store = OpenExisting(args.state);
+  auto store = OpenExisting(args.state, env);
   if (!store.ok()) return kExitError;
   HistoryQuery q;
   if (args.user) q.email = NormalizeEmail(*args.user);
@@ -63,9 +63,9 @@ int CmdHistory(const HistoryArgs& args) {
   return kExitOk;
 }
 
-int CmdStatus(const StatusArgs& args) {
+int CmdStatus(const StatusArgs& args, Env& env) {
   if (!ValidTableFormat(args.format)) return kExitError;
-  auto store = OpenExisting(args.state);
+  auto store = OpenExisting(args.state, env);
   if (!store.ok()) return kExitError;
   auto statuses = (*store)->PlatformStatuses();
   if (!statuses.ok()) {

@@ -1,10 +1,13 @@
 // The commands of the `idsync` executable (SPEC §4). Each returns the process exit
 // code (daemon/cli/exit_codes.h); results go to stdout, logs and errors to stderr.
+// Everything a command takes from the world comes through the Env it is given.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "daemon/env.h"
 
 namespace idsync {
 
@@ -51,16 +54,16 @@ struct RunArgs {
 };
 
 int CmdValidate(const std::vector<std::string>& files);
-int CmdPlan(const PlanArgs& args);
-int CmdApply(const ApplyArgs& args);
-int CmdHistory(const HistoryArgs& args);
-int CmdStatus(const StatusArgs& args);
-int CmdExport(const ExportArgs& args);
+int CmdPlan(const PlanArgs& args, Env& env);
+int CmdApply(const ApplyArgs& args, Env& env);
+int CmdHistory(const HistoryArgs& args, Env& env);
+int CmdStatus(const StatusArgs& args, Env& env);
+int CmdExport(const ExportArgs& args, Env& env);
 int CmdVersion();
 // Runs until SIGTERM/SIGINT: 0 on a clean stop, 1 on a start-up error or a second signal.
-int CmdRun(const RunArgs& args);
+int CmdRun(const RunArgs& args, Env& env);
 
-// Parses argv and runs the command.
-int RunCli(int argc, char** argv);
+// Parses argv and runs the command with `env` (built once, in main).
+int RunCli(int argc, char** argv, Env& env);
 
 }  // namespace idsync

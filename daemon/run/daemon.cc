@@ -13,10 +13,8 @@
 
 namespace idsync {
 
-DaemonEnv SystemDaemonEnv() { return {SystemLoopEnv(), SystemReconcileEnv().now}; }
-
-Daemon::Daemon(DaemonOptions options, DaemonEnv env)
-    : options_(std::move(options)), env_(std::move(env)), manifest_(options_.files) {}
+Daemon::Daemon(DaemonOptions options, Env& env)
+    : options_(std::move(options)), env_(env), manifest_(options_.files) {}
 
 Daemon::~Daemon() = default;
 
@@ -66,28 +64,28 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   auto desired_it = current->desired.find(platform);
   const DesiredUsers& desired = desired_it == current->desired.end() ? kNone : desired_it->second;
 
-  auto started = std::chrono::steady_clock::now();
+  auto started = env_.SteadyNow();
   std::string commit = current->manifest.files.empty() ? "" : GitCommitOf(current->manifest.files.front());
-  auto run = store_->BeginRun("run", current->manifest.digest, commit, env_.wall_now());
+  auto run = store_->BeginRun("run", current->manifest.digest, commit, env_.NowUnix());
   PlatformOutcome outcome;
   outcome.plan.platform = platform;
   outcome.plan.type = config.type;
   std::map<int, uint64_t> api_seen;
   if (!run.ok()) {
     outcome.plan.error = "state: " + run.status().message();
-  } else if (auto connection = Connect(config); !connection.ok()) {
+  } else if (auto connection = Connect(config, env_); !connection.ok()) {
     outcome.plan.error = connection.status().message();
   } else {
     ReconcileOptions options;
     options.apply = true;
     options.run_id = *run;
     options.cancel = &stopping_;
-    ReconcileEnv renv{env_.wall_now};
-    outcome = ReconcilePlatform(config, desired, *connection->connector, *store_, options, renv);
-    metrics_.AddApiRequests(platform, connection->http->counters().Snapshot(), api_seen);
+    outcome = ReconcilePlatform(config, desired, *connection->connector, *store_, options, env_);
+    if (connection->http.counters)
+      metrics_.AddApiRequests(platform, connection->http.counters->Snapshot(), api_seen);
   }
-  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-  int64_t now = env_.wall_now();
+  std::chrono::duration<double> took = env_.SteadyNow() - started;
+  int64_t now = env_.NowUnix();
   int64_t managed = 0;
   if (auto m = store_->Managed(platform); m.ok()) managed = static_cast<int64_t>(m->size());
   metrics_.RecordReconcile(platform, outcome, took, managed, now);
@@ -129,8 +127,8 @@ bool Daemon::ReconcileOne(const std::string& platform) {
 nlohmann::json Daemon::StatusJson() const {
   nlohmann::json platforms = nlohmann::json::array();
   std::map<std::string, PlatformTiming> timings = workers_ ? workers_->Timings() : decltype(timings){};
-  SteadyTime steady = env_.loop.now();
-  int64_t wall = env_.wall_now();
+  SteadyTime steady = env_.SteadyNow();
+  int64_t wall = env_.NowUnix();
   std::lock_guard lock(reports_mu_);
   for (const auto& [name, r] : reports_) {
     nlohmann::json next = nullptr;
@@ -162,7 +160,7 @@ nlohmann::json Daemon::StatusJson() const {
 }
 
 int Daemon::Run(SignalEvents& signals) {
-  auto store = Store::Open(options_.state);
+  auto store = env_.OpenStore(options_.state, StoreAccess::kReadWrite);
   if (!store.ok()) {
     spdlog::error("run: {}", store.status().message());
     return 1;
@@ -183,23 +181,23 @@ int Daemon::Run(SignalEvents& signals) {
   spdlog::info("run: listening on {}:{}", options_.listen.host, api.port());
   if (!options_.port_file.empty()) std::ofstream(options_.port_file) << api.port() << '\n';
 
-  workers_ = std::make_unique<Workers>(options_.schedule, env_.loop,
+  workers_ = std::make_unique<Workers>(options_.schedule, LoopEnvOf(env_),
                                        [this](const std::string& p) { return ReconcileOne(p); });
   OnManifestEvent(false);
   api.Start();
-  ManifestWatcher watcher(options_.files, [this] { OnManifestEvent(false); });
+  ManifestWatcher watcher(env_, options_.files, [this] { OnManifestEvent(false); });
   if (Status s = watcher.Start(); !s.ok())
     spdlog::warn("run: manifest changes will not be seen until SIGHUP: {}", s.message());
 
   auto watchdog = Notifier::WatchdogPeriod();
   if (watchdog) notifier_.Watchdog();
-  auto next_ping = std::chrono::steady_clock::now() + (watchdog ? *watchdog : std::chrono::hours(1));
+  auto next_ping = env_.SteadyNow() + (watchdog ? *watchdog : std::chrono::hours(1));
   for (;;) {
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_ping - std::chrono::steady_clock::now());
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_ping - env_.SteadyNow());
     auto sig = signals.Wait(std::clamp(wait, std::chrono::milliseconds(0), std::chrono::milliseconds(1000)));
-    if (watchdog && std::chrono::steady_clock::now() >= next_ping) {
+    if (watchdog && env_.SteadyNow() >= next_ping) {
       notifier_.Watchdog();
-      next_ping = std::chrono::steady_clock::now() + *watchdog;
+      next_ping = env_.SteadyNow() + *watchdog;
     }
     if (!sig) continue;
     if (*sig == SIGHUP) {
@@ -220,14 +218,14 @@ int Daemon::Shutdown(SignalEvents& signals) {
   notifier_.Stopping();
   stopping_ = true;
   workers_->Stop();
-  auto deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
+  auto deadline = env_.SteadyNow() + options_.shutdown_grace;
   while (!workers_->WaitStopped(std::chrono::milliseconds(50))) {
     if (auto sig = signals.Wait(std::chrono::milliseconds(0)); sig && *sig != SIGHUP) {
       spdlog::warn("run: second signal: exiting at once; the journal holds what was in flight");
       spdlog::default_logger()->flush();
       std::_Exit(1);
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (env_.SteadyNow() >= deadline) {
       spdlog::warn("run: in-flight requests did not end within {} ms; exiting, their journal "
                    "rows stay pending and are settled by the next reconcile",
                    options_.shutdown_grace.count());

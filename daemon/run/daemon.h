@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/env.h"
 #include "daemon/run/http_api.h"
 #include "daemon/run/manifest_state.h"
 #include "daemon/run/metrics.h"
@@ -40,16 +41,11 @@ struct DaemonOptions {
   std::chrono::milliseconds shutdown_grace{10'000};
 };
 
-// What the daemon takes from the world (STYLE: leveldb's Env), built in main.
-struct DaemonEnv {
-  LoopEnv loop;
-  std::function<int64_t()> wall_now;  // unix seconds
-};
-DaemonEnv SystemDaemonEnv();
-
 class Daemon {
  public:
-  Daemon(DaemonOptions options, DaemonEnv env);
+  // Everything from the world (clocks, jitter, HTTP, secrets, the store) comes from
+  // `env`. REQUIRES: `env` outlives the daemon.
+  Daemon(DaemonOptions options, Env& env);
   ~Daemon();
 
   // The whole lifecycle; returns the exit code. REQUIRES: `signals` built before any
@@ -76,7 +72,7 @@ class Daemon {
   int Shutdown(SignalEvents& signals);
 
   const DaemonOptions options_;
-  const DaemonEnv env_;
+  Env& env_;
   ManifestState manifest_;
   Metrics metrics_;
   Notifier notifier_;

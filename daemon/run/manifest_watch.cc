@@ -64,9 +64,9 @@ std::set<std::string> WatchedDirectories(const std::vector<std::string>& paths) 
   return out;
 }
 
-ManifestWatcher::ManifestWatcher(std::vector<std::string> paths, std::function<void()> on_change,
+ManifestWatcher::ManifestWatcher(Env& env, std::vector<std::string> paths, std::function<void()> on_change,
                                  std::chrono::milliseconds quiet, std::chrono::milliseconds max_delay)
-    : paths_(std::move(paths)), on_change_(std::move(on_change)), quiet_(quiet), max_delay_(max_delay) {}
+    : env_(env), paths_(std::move(paths)), on_change_(std::move(on_change)), quiet_(quiet), max_delay_(max_delay) {}
 
 ManifestWatcher::~ManifestWatcher() { Stop(); }
 
@@ -121,16 +121,15 @@ void ManifestWatcher::Rewatch() {
 }
 
 void ManifestWatcher::Run() {
-  using Clock = std::chrono::steady_clock;
   bool pending = false;  // events seen, on_change not yet run
-  Clock::time_point first{}, last{};
+  Env::SteadyTime first{}, last{};
   alignas(inotify_event) char buffer[16 * 1024];
   for (;;) {
     int timeout = -1;
     if (pending) {
       auto deadline = std::min(last + quiet_, first + max_delay_);
       timeout = static_cast<int>(std::max<int64_t>(
-          0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
+          0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - env_.SteadyNow()).count()));
     }
     pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
     int n = poll(fds, 2, timeout);
@@ -143,14 +142,14 @@ void ManifestWatcher::Run() {
       bool any = false;
       while (read(inotify_fd_, buffer, sizeof buffer) > 0) any = true;
       if (any) {
-        last = Clock::now();
+        last = env_.SteadyNow();
         if (!pending) first = last;
         pending = true;
         Rewatch();  // a swapped link or a new directory: follow it at once
       }
       continue;
     }
-    if (pending && Clock::now() >= std::min(last + quiet_, first + max_delay_)) {
+    if (pending && env_.SteadyNow() >= std::min(last + quiet_, first + max_delay_)) {
       pending = false;
       Rewatch();
       on_change_();

@@ -9,7 +9,8 @@
 // so after a swap the new worktree is watched and the old one dropped.
 //
 // Events are debounced: `on_change` runs once the files have been quiet for `quiet`
-// (at most `max_delay` after the first event), on the watcher's own thread.
+// (at most `max_delay` after the first event) of env.SteadyNow() time, on the
+// watcher's own thread.
 //
 // Thread-safety: construct, Start and Stop from one thread; on_change runs on the
 // watcher thread.
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "daemon/env.h"
 
 namespace idsync {
 
@@ -34,7 +36,8 @@ std::set<std::string> WatchedDirectories(const std::vector<std::string>& paths);
 
 class ManifestWatcher {
  public:
-  ManifestWatcher(std::vector<std::string> paths, std::function<void()> on_change,
+  // REQUIRES: `env` outlives the watcher.
+  ManifestWatcher(Env& env, std::vector<std::string> paths, std::function<void()> on_change,
                   std::chrono::milliseconds quiet = std::chrono::milliseconds(100),
                   std::chrono::milliseconds max_delay = std::chrono::milliseconds(1000));
   ~ManifestWatcher();  // Stop()
@@ -50,6 +53,7 @@ class ManifestWatcher {
   void Run();
   void Rewatch();  // REQUIRES: watcher thread or before Start's thread begins
 
+  Env& env_;
   std::vector<std::string> paths_;
   std::function<void()> on_change_;
   std::chrono::milliseconds quiet_, max_delay_;

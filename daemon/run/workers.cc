@@ -1,20 +1,13 @@
 #include "daemon/run/workers.h"
 
-#include <random>
 
 namespace idsync {
 
-LoopEnv SystemLoopEnv() {
-  auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
-  auto rng_mu = std::make_shared<std::mutex>();
+LoopEnv LoopEnvOf(Env& env) {
   return LoopEnv{
-      [] { return std::chrono::steady_clock::now(); },
-      [rng, rng_mu] {
-        std::lock_guard lock(*rng_mu);
-        return std::uniform_real_distribution<double>(0.0, 1.0)(*rng);
-      },
-      [](std::unique_lock<std::mutex>& lock, std::condition_variable& cv, SteadyTime deadline) {
-        if (deadline == SteadyTime::max()) cv.wait(lock); else cv.wait_until(lock, deadline);
+      [&env] { return env.SteadyNow(); }, [&env] { return env.Uniform(); },
+      [&env](std::unique_lock<std::mutex>& lock, std::condition_variable& cv, SteadyTime deadline) {
+        env.WaitUntil(lock, cv, deadline);
       }};
 }
 

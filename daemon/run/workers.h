@@ -1,8 +1,8 @@
 // The reconcile loop: one thread per platform instance, each on its own Schedule
 // (daemon/run/schedule.h), so a slow or failing platform never delays another.
 //
-// Time, jitter and sleeping come from a LoopEnv (STYLE: leveldb's Env), built in main
-// from the system clock; tests pass a virtual clock.
+// Time, jitter and waiting come from a LoopEnv: the narrow view of the process's Env
+// (daemon/env.h) that the loop needs, made by LoopEnvOf; tests pass a virtual clock.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemon/env.h"
 #include "daemon/run/schedule.h"
 
 namespace idsync {
@@ -27,8 +28,8 @@ struct LoopEnv {
   std::function<void(std::unique_lock<std::mutex>&, std::condition_variable&, SteadyTime)>
       wait_until;
 };
-// steady_clock, a seeded Mersenne twister, condition_variable::wait_until.
-LoopEnv SystemLoopEnv();
+// env's SteadyNow, Uniform and WaitUntil. REQUIRES: `env` outlives the view.
+LoopEnv LoopEnvOf(Env& env);
 
 struct PlatformTiming {
   SteadyTime due;  // SteadyTime::max() while running

@@ -64,7 +64,7 @@ TEST_CASE("the default stack counts each attempt") {
   CHECK(stack.Send(request).status().code() == StatusCode::kUnavailable);
   CHECK(stack.counters().Count(0) == 3);
   CHECK(stack.lane_stats().sent == 3);
-  CHECK(MakeHttpStack(config, &engine) != nullptr);
+  CHECK(MakeHttpStack(config, engine) != nullptr);
 }
 
 TEST_CASE("a platform's lane takes its concurrency, rate limit, timeout and CA file") {

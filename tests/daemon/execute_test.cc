@@ -10,7 +10,8 @@
 #include <mutex>
 #include <thread>
 
-#include "tests/daemon/temp_dir.h"
+#include "tests/support/fake_env.h"
+#include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {
@@ -76,8 +77,9 @@ struct Fixture {
   std::unique_ptr<Store> store;
   int64_t run = 0;
   Recorder connector;
+  std::unique_ptr<Env> system = SystemEnv();
   Fixture() {
-    auto s = Store::Open((dir.path() / "state.db").string());
+    auto s = Store::Open((dir.fs_path() / "state.db").string());
     REQUIRE(s.ok());
     store = std::move(*s);
     auto r = store->BeginRun("apply", "d", "", 1);
@@ -91,7 +93,9 @@ struct Fixture {
     ReconcileOptions options;
     options.apply = true;
     options.run_id = run;
-    ExecutePlan(out, connector, *store, {}, concurrency, options, {[] { return int64_t{100}; }});
+    testing::FakeEnv env(*system);
+    env.SetWallUnix(100);
+    ExecutePlan(out, connector, *store, {}, concurrency, options, env);
     return out;
   }
   const Recorder::Call& CallOf(const std::string& email, const std::string& verb) {

@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "tests/daemon/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {

@@ -8,10 +8,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <vector>
 #include <cstdio>
 #include <thread>
 
-#include "tests/daemon/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {
@@ -20,23 +24,49 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using testing::TempDir;
 
-// Counts on_change calls; Await waits (generously) for the count to pass `n`.
+const std::unique_ptr<Env> env = SystemEnv();
+
+// Counts on_change calls; Await waits (generously) for the count to reach `n`, woken
+// by each call.
 struct Changes {
   std::atomic<int> count{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<bool> saw;          // per call: did `marker` exist then (guarded by mu)
+  std::string marker;             // "" : not recorded (guarded by mu)
+  void SetMarker(const std::string& path) {
+    std::lock_guard lock(mu);
+    marker = path;
+  }
+  void operator()() {
+    {
+      std::lock_guard lock(mu);
+      saw.push_back(!marker.empty() && fs::exists(marker));
+      ++count;
+    }
+    cv.notify_all();
+  }
   bool Await(int n, milliseconds limit = milliseconds(5'000)) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (count.load() < n && std::chrono::steady_clock::now() < end)
-      std::this_thread::sleep_for(milliseconds(5));
-    return count.load() >= n;
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, limit, [&] { return count.load() >= n; });
+  }
+  // Waits for a call made once `marker` existed.
+  bool AwaitMarkerSeen(milliseconds limit = milliseconds(5'000)) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, limit, [&] { return !saw.empty() && saw.back(); });
+  }
+  std::vector<bool> Saw() {
+    std::lock_guard lock(mu);
+    return saw;
   }
 };
 
 // git-sync: a new worktree, then a new link renamed over `current`.
 void Swap(const TempDir& dir, const std::string& worktree, const std::string& manifest) {
   dir.Write(".worktrees/" + worktree + "/manifests/idsync.yaml", manifest);
-  fs::path tmp = dir.path() / "tmp-link";
+  fs::path tmp = dir.fs_path() / "tmp-link";
   fs::create_directory_symlink(".worktrees/" + worktree, tmp);
-  REQUIRE(std::rename(tmp.c_str(), (dir.path() / "current").c_str()) == 0);
+  REQUIRE(std::rename(tmp.c_str(), (dir.fs_path() / "current").c_str()) == 0);
 }
 
 }  // namespace
@@ -45,20 +75,20 @@ TEST_CASE("the watched directories follow a symlink to its target") {
   TempDir dir;
   dir.Write(".worktrees/aaa/manifests/idsync.yaml", "version: 1\n");
   dir.Write(".worktrees/aaa/manifests/team/more.yaml", "version: 1\n");
-  fs::create_directory_symlink(".worktrees/aaa", dir.path() / "current");
+  fs::create_directory_symlink(".worktrees/aaa", dir.fs_path() / "current");
   fs::path root = fs::canonical(dir.path());
 
-  auto by_dir = WatchedDirectories({(dir.path() / "current/manifests").string()});
+  auto by_dir = WatchedDirectories({(dir.fs_path() / "current/manifests").string()});
   CHECK(by_dir == std::set<std::string>{root.string(), (root / ".worktrees/aaa/manifests").string(),
                                         (root / ".worktrees/aaa/manifests/team").string()});
-  auto by_file = WatchedDirectories({(dir.path() / "current/manifests/idsync.yaml").string()});
+  auto by_file = WatchedDirectories({(dir.fs_path() / "current/manifests/idsync.yaml").string()});
   CHECK(by_file == std::set<std::string>{root.string(), (root / ".worktrees/aaa/manifests").string()});
 }
 
 TEST_CASE("a path that does not exist yet is watched from its nearest existing directory") {
   TempDir dir;
   fs::path root = fs::canonical(dir.path());
-  auto watched = WatchedDirectories({(dir.path() / "current/manifests").string()});
+  auto watched = WatchedDirectories({(dir.fs_path() / "current/manifests").string()});
   CHECK(watched.count(root.string()) == 1);
 }
 
@@ -66,14 +96,16 @@ TEST_CASE("editing a manifest file in place is one change") {
   TempDir dir;
   std::string file = dir.Write("m/idsync.yaml", "version: 1\n");
   Changes changes;
-  ManifestWatcher watcher({file}, [&] { ++changes.count; });
+  ManifestWatcher watcher(*env, {file}, std::ref(changes));
   REQUIRE(watcher.Start().ok());
+  changes.SetMarker(dir.File("m/unrelated.txt"));  // written once the first change is seen
   dir.Write("m/idsync.yaml", "version: 1\nusers: []\n");
   CHECK(changes.Await(1));
-  std::this_thread::sleep_for(milliseconds(300));
-  CHECK(changes.count.load() == 1);  // the write's events were debounced together
   dir.Write("m/unrelated.txt", "x");
-  CHECK(changes.Await(2));  // a change in the directory is reported; the loader decides
+  // A change in the directory is reported (the loader decides)...
+  REQUIRE(changes.AwaitMarkerSeen());
+  // ...and the first write's events made one change before it, not one per event.
+  CHECK(changes.Saw() == std::vector<bool>{false, true});
 }
 
 TEST_CASE("git-sync's atomic symlink swap is seen, and the new worktree is watched after it") {
@@ -81,7 +113,7 @@ TEST_CASE("git-sync's atomic symlink swap is seen, and the new worktree is watch
   Swap(dir, "aaa", "version: 1\n");
   fs::path root = fs::canonical(dir.path());
   Changes changes;
-  ManifestWatcher watcher({(dir.path() / "current/manifests").string()}, [&] { ++changes.count; });
+  ManifestWatcher watcher(*env, {(dir.fs_path() / "current/manifests").string()}, std::ref(changes));
   REQUIRE(watcher.Start().ok());
   CHECK(watcher.watched().count((root / ".worktrees/aaa/manifests").string()) == 1);
 
@@ -92,8 +124,7 @@ TEST_CASE("git-sync's atomic symlink swap is seen, and the new worktree is watch
   CHECK(after.count((root / ".worktrees/aaa/manifests").string()) == 0);
 
   // git-sync removes the old worktree; then an edit inside the new one is still seen.
-  fs::remove_all(dir.path() / ".worktrees/aaa");
-  std::this_thread::sleep_for(milliseconds(300));
+  fs::remove_all(dir.fs_path() / ".worktrees/aaa");  // not watched any more: no event
   int before = changes.count.load();
   dir.Write(".worktrees/bbb/manifests/idsync.yaml", "version: 1\nusers: [] # edited\n");
   CHECK(changes.Await(before + 1));
@@ -102,7 +133,7 @@ TEST_CASE("git-sync's atomic symlink swap is seen, and the new worktree is watch
 TEST_CASE("a manifest that appears after start (git-sync's first clone) is seen") {
   TempDir dir;
   Changes changes;
-  ManifestWatcher watcher({(dir.path() / "current/manifests").string()}, [&] { ++changes.count; });
+  ManifestWatcher watcher(*env, {(dir.fs_path() / "current/manifests").string()}, std::ref(changes));
   REQUIRE(watcher.Start().ok());
   Swap(dir, "aaa", "version: 1\n");
   CHECK(changes.Await(1));
@@ -114,11 +145,16 @@ TEST_CASE("stopping the watcher ends its thread and no change is reported after"
   TempDir dir;
   std::string file = dir.Write("idsync.yaml", "version: 1\n");
   Changes changes;
-  ManifestWatcher watcher({file}, [&] { ++changes.count; });
+  ManifestWatcher watcher(*env, {file}, std::ref(changes));
   REQUIRE(watcher.Start().ok());
   watcher.Stop();
+  // A second watcher on the same file is the yardstick: once it reported the write,
+  // the stopped one had every chance to report it too.
+  Changes yardstick;
+  ManifestWatcher second(*env, {file}, std::ref(yardstick));
+  REQUIRE(second.Start().ok());
   dir.Write("idsync.yaml", "version: 1\nusers: []\n");
-  std::this_thread::sleep_for(milliseconds(300));
+  REQUIRE(yardstick.Await(1));
   CHECK(changes.count.load() == 0);
 }
 

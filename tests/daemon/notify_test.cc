@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "tests/daemon/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {
@@ -19,7 +19,7 @@ namespace {
 class NotifySocket {
  public:
   NotifySocket() {
-    path_ = (dir_.path() / "notify.sock").string();
+    path_ = (dir_.fs_path() / "notify.sock").string();
     fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     REQUIRE(fd_ >= 0);
     sockaddr_un addr{};

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "state/store.h"
+#include "tests/support/fake_env.h"
 
 namespace idsync {
 namespace {
@@ -113,8 +114,11 @@ DesiredUser Want(const std::string& email, const std::string& type) {
   return u;
 }
 
-ReconcileEnv FixedClock() {
-  return {[] { return int64_t{1'700'000'000}; }};
+// The wall clock stands at 1'700'000'000 (FakeEnv's start).
+Env& FixedClock() {
+  static std::unique_ptr<Env> system = SystemEnv();
+  static testing::FakeEnv env(*system);
+  return env;
 }
 
 }  // namespace

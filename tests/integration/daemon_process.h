@@ -24,62 +24,12 @@
 
 #include "tests/integration/harness.h"
 
-extern char** environ;
-
 namespace idsync::testing {
 
-inline std::string SlurpFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Polls `done` every 20 ms for up to `limit`; true once it held.
-inline bool Eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds limit = std::chrono::milliseconds(10'000)) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    if (done()) return true;
-    if (std::chrono::steady_clock::now() >= end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
-
-// Starts `idsync args...` in the background; stdout/stderr go to files in `dir`.
+// Starts `idsync args...` in the background; stdout/stderr are appended to files in `dir`.
 inline pid_t SpawnIdsync(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                          const std::string& dir) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::string out = dir + "/idsync.out", err = dir + "/idsync.err";
-  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  std::vector<std::string> argv_s = {IDSYNC_BIN};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::map<std::string, std::string> merged;
-  for (char** e = environ; *e; ++e) {
-    std::string kv(*e);
-    auto eq = kv.find('=');
-    if (eq != std::string::npos) merged[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  for (const char* drop : {"IDSYNC_STATE", "IDSYNC_LOG_LEVEL", "IDSYNC_LOG_FORMAT", "IDSYNC_API_TOKEN",
-                           "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"})
-    merged.erase(drop);
-  for (const auto& [k, v] : env) merged[k] = v;
-  std::vector<std::string> env_s;
-  for (const auto& [k, v] : merged) env_s.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, IDSYNC_BIN, &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) throw std::runtime_error("cannot start idsync");
-  return pid;
+  return Spawn(IDSYNC_BIN, args, env, SpawnOptions{"", dir + "/idsync.out", dir + "/idsync.err", true});
 }
 
 class DaemonProcess {

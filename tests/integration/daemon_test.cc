@@ -7,6 +7,8 @@
 #include <poll.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -247,21 +249,31 @@ TEST_CASE("SIGTERM stops the daemon with exit 0 after READY, STATUS and STOPPING
 
   DaemonProcess d(f.dir, f.RunArgs(), env);
   REQUIRE(FirstReconcileDone(d));
-  std::this_thread::sleep_for(milliseconds(500));
+  std::vector<std::string> messages;
+  // Reads one datagram within `wait_ms`; false when none came.
+  auto receive = [&](int wait_ms) {
+    pollfd p{sock, POLLIN, 0};
+    if (poll(&p, 1, wait_ms) <= 0) return false;
+    char buf[4096];
+    ssize_t n = recv(sock, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    messages.emplace_back(buf, static_cast<std::size_t>(n));
+    return true;
+  };
+  // Wait for the first watchdog ping (every 200 ms) before stopping.
+  auto pinged = [&] {
+    for (const auto& m : messages)
+      if (m.starts_with("WATCHDOG=1")) return true;
+    return false;
+  };
+  for (int i = 0; i < 50 && !pinged(); ++i) receive(200);
+  REQUIRE(pinged());
   d.Signal(SIGTERM);
   auto code = d.Wait();
   INFO(d.Stderr());
   REQUIRE(code.has_value());
   CHECK(*code == 0);
-
-  std::vector<std::string> messages;
-  for (;;) {
-    pollfd p{sock, POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) break;
-    char buf[4096];
-    ssize_t n = recv(sock, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    messages.emplace_back(buf, static_cast<std::size_t>(n));
+  while (receive(0)) {  // the process has exited: every datagram is already queued
   }
   close(sock);
   auto index = [&](const std::string& prefix) {
@@ -283,8 +295,12 @@ class SlowPlatform {
  public:
   explicit SlowPlatform(milliseconds delay) {
     server_.Post(".*", [this, delay](const httplib::Request& req, httplib::Response& res) {
-      ++requests;
-      std::this_thread::sleep_for(delay);
+      {
+        std::lock_guard lock(mu_);
+        ++requests;
+      }
+      arrived_.notify_all();
+      std::this_thread::sleep_for(delay);  // the platform is slow: the request stays in flight
       bool invite = req.body.find("inviteUser") != std::string::npos;
       if (invite) ++invites;
       res.set_content(invite ? R"({"data":{"inviteUser":{"ok":true}}})"
@@ -299,13 +315,25 @@ class SlowPlatform {
     thread_.join();
   }
   std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/workspace/graphql"; }
+  // Waits until `n` requests have arrived (each is then in flight for `delay`).
+  bool AwaitRequests(int n, milliseconds limit = milliseconds(10'000)) {
+    std::unique_lock lock(mu_);
+    return arrived_.wait_for(lock, limit, [&] { return requests >= n; });
+  }
   std::atomic<int> requests{0}, invites{0};
 
  private:
+  std::mutex mu_;
+  std::condition_variable arrived_;
   httplib::Server server_;
   std::thread thread_;
   int port_ = 0;
 };
+
+// The daemon logged that it is stopping (it has taken the signal).
+bool StopBegan(DaemonProcess& d) {
+  return Eventually([&] { return d.Stderr().find(": stopping; no new actions start") != std::string::npos; });
+}
 
 std::string SlowManifest(const SlowPlatform& slow) {
   return "version: 1\n"
@@ -324,9 +352,9 @@ TEST_CASE("SIGTERM lets the request in flight finish, starts no action, and exit
   SlowPlatform slow(milliseconds(1'500));
   f.Sync(SlowManifest(slow));
   DaemonProcess d(f.dir, f.RunArgs(), f.env);
-  std::this_thread::sleep_for(milliseconds(300));  // the first list request is in flight
+  REQUIRE(slow.AwaitRequests(1));  // the first list request is in flight
   d.Signal(SIGTERM);
-  std::this_thread::sleep_for(milliseconds(300));
+  REQUIRE(StopBegan(d));
   CHECK(d.Running());
   auto code = d.Wait(milliseconds(15'000));
   INFO(d.Stderr());
@@ -341,9 +369,9 @@ TEST_CASE("a second signal during shutdown exits at once with 1") {
   SlowPlatform slow(milliseconds(8'000));
   f.Sync(SlowManifest(slow));
   DaemonProcess d(f.dir, f.RunArgs(), f.env);
-  std::this_thread::sleep_for(milliseconds(300));
+  REQUIRE(slow.AwaitRequests(1));
   d.Signal(SIGTERM);
-  std::this_thread::sleep_for(milliseconds(300));
+  REQUIRE(StopBegan(d));
   CHECK(d.Running());  // waiting for the in-flight request
   d.Signal(SIGINT);
   auto code = d.Wait(milliseconds(3'000));

@@ -10,32 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
 namespace idsync::testing {
-
-// A fresh directory under the system temp dir, removed on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string Write(const std::string& name, const std::string& text) const;  // returns path
-  std::string Read(const std::string& name) const;
-
- private:
-  std::string path_;
-};
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// Runs `binary args...` with extra environment variables, waits, captures output.
-RunResult RunProcess(const std::string& binary, const std::vector<std::string>& args,
-                     const std::map<std::string, std::string>& env = {},
-                     const std::string& stdin_path = "");
 
 // Runs the real idsync binary.
 RunResult Idsync(const std::vector<std::string>& args,

@@ -11,7 +11,7 @@
 
 #include "state/codec.h"
 #include "state/store.h"
-#include "tests/state/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {

@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "state/store.h"
-#include "tests/state/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {

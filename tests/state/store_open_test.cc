@@ -9,7 +9,7 @@
 
 #include "state/schema.h"
 #include "state/store.h"
-#include "tests/state/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {
