@@ -70,6 +70,7 @@ struct PlatformConfig {
   std::chrono::milliseconds timeout{30'000};
   std::optional<std::string> ca_file;        // tls: { ca_file: ... }, made absolute
   bool insecure_http = false;
+  bool plain_http_remote = false;  // computed at load: http:// to a host that is not loopback
   std::chrono::milliseconds reassert_interval{24 * 3'600'000};  // orgadmin
   SourceMark mark;  // the instance's key
 };

@@ -6,6 +6,7 @@
 
 #include "config/binding.h"
 #include "core/text.h"
+#include "core/url.h"
 
 namespace idsync {
 namespace {
@@ -165,15 +166,16 @@ bool HasUserInfo(std::string_view url) {
   return authority.find('@') != std::string_view::npos;
 }
 
-void CheckUrl(YamlReader& r, NodeId value, const PlatformConfig& p) {
-  bool https = false, loopback = false;
+void CheckUrl(YamlReader& r, NodeId value, PlatformConfig& p) {
+  const std::optional<HttpUrl> parsed = ParseHttpUrl(p.url);
+  if (parsed) p.plain_http_remote = !parsed->https && !parsed->loopback;
   if (HasUserInfo(p.url)) {
     // A password in the url is an inline secret; the message must not repeat it.
     r.Error(value, "url must not carry a user name or password (user:password@); "
                    "credentials go under credentials: as {env: NAME} or {file: PATH}");
-  } else if (!ParseHttpUrl(p.url, https, loopback)) {
+  } else if (!parsed) {
     r.Error(value, "invalid url \"" + p.url + "\"; expected https://HOST[/PATH]");
-  } else if (!https && !loopback && !p.insecure_http) {
+  } else if (p.plain_http_remote && !p.insecure_http) {
     r.Error(value, "plain http:// is only allowed for loopback hosts; use https:// or set "
                    "insecure_http: true");
   }
@@ -280,43 +282,6 @@ std::string ResolveAgainst(const std::string& manifest_file, const std::string& 
   fs::path full = fs::absolute(fs::path(manifest_file).parent_path() / p, ec);
   if (ec) full = fs::path(manifest_file).parent_path() / p;
   return full.lexically_normal().string();
-}
-
-bool ParseHttpUrl(const std::string& url, bool& https, bool& loopback) {
-  std::string_view rest = url;
-  if (rest.starts_with("https://")) {
-    https = true;
-    rest.remove_prefix(8);
-  } else if (rest.starts_with("http://")) {
-    https = false;
-    rest.remove_prefix(7);
-  } else {
-    return false;
-  }
-  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (size_t at = authority.rfind('@'); at != std::string_view::npos)
-    authority.remove_prefix(at + 1);
-  std::string_view host;
-  if (authority.starts_with("[")) {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return false;
-    host = authority.substr(1, close - 1);
-  } else {
-    host = authority.substr(0, authority.find(':'));
-  }
-  if (host.empty()) return false;
-  std::string lower = NormalizeEmail(host);  // trimmed ASCII lowercase
-  loopback = lower == "localhost" || lower == "::1" || lower == "0:0:0:0:0:0:0:1";
-  if (lower.starts_with("127.")) {
-    int dots = 0;
-    bool numeric = true;
-    for (char c : lower) {
-      if (c == '.') ++dots;
-      else if (c < '0' || c > '9') numeric = false;
-    }
-    loopback = numeric && dots == 3;
-  }
-  return true;
 }
 
 }  // namespace idsync

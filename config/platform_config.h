@@ -24,8 +24,4 @@ ParsedPlatform ParsePlatform(YamlReader& reader, NodeId key, NodeId value);
 // absolute: absolute paths are kept, relative ones resolve against its directory.
 std::string ResolveAgainst(const std::string& manifest_file, const std::string& path);
 
-// True when `url` is http:// or https:// with a host; sets `loopback` for localhost,
-// 127.0.0.0/8 and ::1.
-bool ParseHttpUrl(const std::string& url, bool& https, bool& loopback);
-
 }  // namespace idsync

@@ -9,6 +9,9 @@
 //   "ws: invite alice@acme.io: inviteUser returned ok: false (user already exists)"
 // Credentials never appear in a Status, a log line or an exception.
 //
+// MakeConnector (factory.h) wraps every connector in GuardedConnector, which refuses a
+// call the platform cannot make and scrubs the platform's secrets from every Status.
+//
 // Thread-safety: one instance per platform instance; calls may come from several
 // threads at once (the engine runs independent actions concurrently).
 #pragma once
@@ -68,10 +71,19 @@ class Connector {
 
   virtual Status Invite(const Action& action) = 0;      // kInvite, kReinvite
   virtual Status ChangeGrants(const Action& action) = 0;  // kGrant, kRevoke
-  virtual Status Retire(const Action& action) = 0;      // REQUIRES: capabilities().retire
-  virtual Status Reactivate(const Action& action) = 0;  // REQUIRES: capabilities().reactivate
-  virtual Status Remove(const Action& action) = 0;      // REQUIRES: capabilities().remove
-  virtual Status Update(const Action& action) = 0;      // REQUIRES: capabilities().profile_update
+
+  // A connector overrides only what its platform can do. Calls through MakeConnector
+  // never reach these defaults: GuardedConnector refuses them first (one message).
+  virtual Status Retire(const Action& action) { return Unimplemented("retire", action); }
+  virtual Status Reactivate(const Action& action) { return Unimplemented("reactivate", action); }
+  virtual Status Remove(const Action& action) { return Unimplemented("remove", action); }
+  virtual Status Update(const Action& action) { return Unimplemented("update", action); }
+
+ private:
+  Status Unimplemented(const char* operation, const Action& action) const {
+    return Internal(std::string(PlatformTypeName(type())) + ": " + operation + " " + action.email +
+                    ": not implemented by this connector (REQUIRES its capability)");
+  }
 };
 
 }  // namespace idsync

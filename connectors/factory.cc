@@ -1,8 +1,12 @@
 #include "connectors/factory.h"
 
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "connectors/astra/astra_connector.h"
+#include "connectors/guarded_connector.h"
 #include "connectors/houston/houston_connector.h"
 #include "connectors/orgadmin/orgadmin_connector.h"
 #include "connectors/scim/scim_connector.h"
@@ -34,29 +38,38 @@ std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config, HttpEngin
                                      RetryPolicy{}, Backoff{});
 }
 
-StatusOr<std::unique_ptr<Connector>> MakeConnector(const PlatformConfig& config,
-                                                   const SecretReader& secrets, ConnectorEnv env) {
-  if (env.http == nullptr) return Internal("MakeConnector: no HTTP client given");
+namespace {
+
+StatusOr<std::unique_ptr<Connector>> MakeBare(const PlatformConfig& config,
+                                              const SecretReader& secrets, ConnectorEnv env) {
   switch (config.type) {
-    case PlatformType::kWorkspace: {
-      WorkspaceCredentials credentials;
-      StatusOr<std::string> key = secrets(config, "api_key");
-      if (!key.ok()) return key.status();
-      StatusOr<std::string> secret = secrets(config, "api_secret");
-      if (!secret.ok()) return secret.status();
-      credentials.api_key = std::move(key).value();
-      credentials.api_secret = std::move(secret).value();
-      return std::unique_ptr<Connector>(
-          std::make_unique<WorkspaceConnector>(config.name, config.url, credentials, *env.http));
-    }
+    case PlatformType::kWorkspace: return MakeWorkspaceConnector(config, secrets, env);
     case PlatformType::kHouston: return MakeHoustonConnector(config, secrets, env);
     case PlatformType::kAstra: return MakeAstraConnector(config, secrets, env);
     case PlatformType::kOrgadmin: return MakeOrgadminConnector(config, secrets, env);
     case PlatformType::kScim: return MakeScimConnector(config, secrets, env);
-    default:
-      return FailedPrecondition("connector for type " + std::string(PlatformTypeName(config.type)) +
-                                " is not built yet");
   }
+  return FailedPrecondition("connector for type " + std::string(PlatformTypeName(config.type)) +
+                            " is not built yet");
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Connector>> MakeConnector(const PlatformConfig& config,
+                                                   const SecretReader& secrets, ConnectorEnv env) {
+  if (env.http == nullptr) return Internal("MakeConnector: no HTTP client given");
+  // Every value the connector reads is one the wrapper scrubs.
+  std::vector<std::string> read;
+  const SecretReader recording = [&](const PlatformConfig& c,
+                                     const std::string& key) -> StatusOr<std::string> {
+    StatusOr<std::string> value = secrets(c, key);
+    if (value.ok()) read.push_back(*value);
+    return value;
+  };
+  StatusOr<std::unique_ptr<Connector>> bare = MakeBare(config, recording, env);
+  if (!bare.ok()) return bare.status();
+  return std::unique_ptr<Connector>(
+      std::make_unique<GuardedConnector>(std::move(bare).value(), config.name, std::move(read)));
 }
 
 }  // namespace idsync

@@ -1,13 +1,14 @@
 // Building connectors and the HTTP stack they share (STYLE: google-cloud-cpp's stub
-// factory: default transport, then logging, then retry, stacked in one place).
+// factory: default transport, then logging, then retry, stacked in one place; every
+// connector then wrapped once in GuardedConnector).
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 
 #include "config/manifest.h"
 #include "connectors/connector.h"
+#include "connectors/connector_env.h"
 #include "connectors/http/engine.h"
 #include "connectors/http/http_client.h"
 #include "connectors/http/logging.h"
@@ -15,20 +16,10 @@
 
 namespace idsync {
 
-// What every connector shares. The caller owns it and keeps it alive as long as the
-// connectors built with it.
-struct ConnectorEnv {
-  HttpClient* http = nullptr;
-};
-
-// Reads one credential of a platform ("api_key"), so this layer does not depend on how
-// config reads secrets. Failures name the platform and the variable or file, never
-// the value.
-using SecretReader =
-    std::function<StatusOr<std::string>(const PlatformConfig&, const std::string& key)>;
-
-// The connector for `config.type`. Fails when a credential cannot be read, or
-// FailedPrecondition "connector for type X is not built yet" for types not built yet.
+// The connector for `config.type`, wrapped in GuardedConnector (refusals, secrets
+// scrubbed from every Status: every credential read through `secrets` is scrubbed).
+// Fails when a credential cannot be read, or FailedPrecondition "connector for type X
+// is not built yet" for types not built yet.
 StatusOr<std::unique_ptr<Connector>> MakeConnector(const PlatformConfig& config,
                                                    const SecretReader& secrets, ConnectorEnv env);
 

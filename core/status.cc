@@ -17,6 +17,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kInternal: return "INTERNAL";
     case StatusCode::kCancelled: return "CANCELLED";
     case StatusCode::kUnknown: return "UNKNOWN";
+    case StatusCode::kAborted: return "ABORTED";
   }
   return "UNKNOWN";
 }

@@ -29,6 +29,9 @@ enum class StatusCode {
   kInternal,            // a bug or malformed answer
   kCancelled,           // shutdown
   kUnknown,
+  kAborted,  // the platform says what idsync recorded no longer holds (orgadmin's
+             // `not a member`): a failure, and the record is forgotten so the next
+             // plan starts from the live state
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -69,6 +72,7 @@ inline Status Unauthenticated(std::string m) { return {StatusCode::kUnauthentica
 inline Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
 
 // A value, or the Status saying why not. REQUIRES for value(): ok().
 template <typename T>

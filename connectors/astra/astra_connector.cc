@@ -1,6 +1,5 @@
 #include "connectors/astra/astra_connector.h"
 
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 
 #include "connectors/astra/astra_roles.h"
 #include "core/text.h"
+#include "core/url.h"
 
 namespace idsync {
 namespace {
@@ -21,15 +21,6 @@ constexpr const char* kRolesPath = "/v2/organizations/roles";
 std::string Lower(std::string_view s) {
   std::string out(s);
   std::ranges::transform(out, out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-// A path segment percent-encoded by libcurl ("" if libcurl fails to allocate).
-std::string Escape(const std::string& segment) {
-  char* escaped = curl_easy_escape(nullptr, segment.c_str(), static_cast<int>(segment.size()));
-  if (escaped == nullptr) return "";
-  std::string out(escaped);
-  curl_free(escaped);
   return out;
 }
 
@@ -78,7 +69,7 @@ std::string AstraConnector::What(std::string_view operation, std::string_view em
 }
 
 std::string AstraConnector::UserPath(const std::string& user_id) const {
-  return std::string(kUsersPath) + "/" + Escape(user_id);
+  return std::string(kUsersPath) + "/" + PercentEncode(user_id);
 }
 
 StatusOr<HttpResponse> AstraConnector::Send(std::string method, const std::string& path,
@@ -97,12 +88,6 @@ StatusOr<HttpResponse> AstraConnector::Send(std::string method, const std::strin
 
 StatusOr<LiveState> AstraConnector::List(const ListContext& context) {
   (void)context;  // one request lists everyone
-  StatusOr<LiveState> live = DoList();
-  if (!live.ok()) return Scrub(live.status());
-  return live;
-}
-
-StatusOr<LiveState> AstraConnector::DoList() {
   const std::string what_users = What("list users", "");
   StatusOr<HttpResponse> users_answer = Send("GET", kUsersPath, "", what_users);
   if (!users_answer.ok()) return users_answer.status();
@@ -156,7 +141,7 @@ StatusOr<Grants> AstraConnector::Resolve(const Grants& desired, const LiveState&
   return resolved;
 }
 
-Status AstraConnector::DoInvite(const Action& action) {
+Status AstraConnector::Invite(const Action& action) {
   const std::string what = What("invite", action.email);
   if (action.after.set.empty()) return InvalidArgument(what + ": no roles to invite with");
   std::string org;
@@ -179,7 +164,7 @@ Status AstraConnector::DoInvite(const Action& action) {
   return astra_wire::AnswerStatus(*response, what);
 }
 
-Status AstraConnector::DoChangeGrants(const Action& action) const {
+Status AstraConnector::ChangeGrants(const Action& action) {
   const std::string what = What("set roles of", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no UserID known");
   if (action.after.set.empty()) return InvalidArgument(what + ": no roles to set");
@@ -190,7 +175,7 @@ Status AstraConnector::DoChangeGrants(const Action& action) const {
   return astra_wire::AnswerStatus(*response, what);
 }
 
-Status AstraConnector::DoRemove(const Action& action) const {
+Status AstraConnector::Remove(const Action& action) {
   const std::string what = What("remove", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no UserID known");
   StatusOr<HttpResponse> response = Send("DELETE", UserPath(action.user_id), "", what);
@@ -200,20 +185,6 @@ Status AstraConnector::DoRemove(const Action& action) const {
     return OkStatus();
   }
   return astra_wire::AnswerStatus(*response, what);
-}
-
-Status AstraConnector::Retire(const Action& action) {
-  return FailedPrecondition(What("retire", action.email) +
-                            ": not supported by the astra platform (suspended: true removes)");
-}
-
-Status AstraConnector::Reactivate(const Action& action) {
-  return FailedPrecondition(What("reactivate", action.email) +
-                            ": not supported by the astra platform");
-}
-
-Status AstraConnector::Update(const Action& action) {
-  return FailedPrecondition(What("update", action.email) + ": not supported by the astra platform");
 }
 
 StatusOr<std::unique_ptr<Connector>> MakeAstraConnector(const PlatformConfig& config,

@@ -16,11 +16,12 @@
 //   ChangeGrants PUT /v2/organizations/users/{UserID}/roles {"roles"} (invited too).
 //   Remove      DELETE /v2/organizations/users/{UserID} (also cancels an invitation);
 //               404 is success (already gone).
-//   Retire, Reactivate, Update: FailedPrecondition (astra cannot; the planner never asks).
+//   Retire, Reactivate, Update: not implemented (astra cannot; the planner never asks,
+//               and GuardedConnector refuses them).
 //
 // Failure messages: "astra <instance>: <operation> <email>: HTTP <code>: <API message>",
 // codes from MapHttpCodeToStatus. Only 429 and 5xx are retried, by the HTTP layer.
-// The token never appears in a message or a log line.
+// The token never appears in a log line; GuardedConnector scrubs it from every Status.
 //
 // Thread-safety: every call may run concurrently; what the last List learned (OrgID,
 // roles) is guarded by a mutex.
@@ -34,7 +35,7 @@
 
 #include "connectors/astra/astra_wire.h"
 #include "connectors/connector.h"
-#include "connectors/factory.h"
+#include "connectors/connector_env.h"
 #include "connectors/http/http_client.h"
 
 namespace idsync {
@@ -49,24 +50,16 @@ class AstraConnector : public Connector {
   PlatformType type() const override { return PlatformType::kAstra; }
   StatusOr<LiveState> List(const ListContext& context) override;
   StatusOr<Grants> Resolve(const Grants& desired, const LiveState& live) override;
-  Status Invite(const Action& action) override { return Scrub(DoInvite(action)); }
-  Status ChangeGrants(const Action& action) override { return Scrub(DoChangeGrants(action)); }
-  Status Remove(const Action& action) override { return Scrub(DoRemove(action)); }
-  Status Retire(const Action& action) override;
-  Status Reactivate(const Action& action) override;
-  Status Update(const Action& action) override;
+  Status Invite(const Action& action) override;
+  Status ChangeGrants(const Action& action) override;
+  Status Remove(const Action& action) override;
 
  private:
-  StatusOr<LiveState> DoList();
-  Status DoInvite(const Action& action);
-  Status DoChangeGrants(const Action& action) const;
-  Status DoRemove(const Action& action) const;
   // Sends one request; a transport failure becomes a Status prefixed by `what`.
   StatusOr<HttpResponse> Send(std::string method, const std::string& path,
                               const std::string& body, const std::string& what) const;
   std::string UserPath(const std::string& user_id) const;
   std::string What(std::string_view operation, std::string_view email) const;
-  Status Scrub(const Status& status) const { return ScrubSecrets(status, {token_}); }
 
   const std::string instance_;
   const std::string url_;  // without a trailing slash

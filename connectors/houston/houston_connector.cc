@@ -45,7 +45,6 @@ StatusOr<std::unique_ptr<Connector>> MakeHoustonConnector(const PlatformConfig& 
 HoustonConnector::HoustonConnector(std::string instance, std::string url, std::string api_key,
                                    HttpClient& http)
     : instance_(std::move(instance)),
-      api_key_(api_key),
       graphql_(http, std::move(url), HttpHeaders{{"Authorization", std::move(api_key)}}) {}
 
 std::string HoustonConnector::What(std::string_view operation, std::string_view email) const {
@@ -57,7 +56,7 @@ std::string HoustonConnector::What(std::string_view operation, std::string_view 
 StatusOr<LiveState> HoustonConnector::List(const ListContext& context) {
   (void)context;  // the listing returns everyone
   StatusOr<houston::Listing> listing = ListAll();
-  if (!listing.ok()) return Scrub(listing.status());
+  if (!listing.ok()) return listing.status();
   {
     std::lock_guard lock(mu_);
     held_ = std::move(listing->held);
@@ -132,7 +131,7 @@ Status HoustonConnector::Mutate(const char* document, const char* operation, con
   return ErrorsAsStatus(*result, what);
 }
 
-Status HoustonConnector::DoInvite(const Action& action) const {
+Status HoustonConnector::Invite(const Action& action) {
   const std::string what = What("invite", action.email);
   if (action.after.single.has_value() == false && action.after.scoped.empty()) {
     return InvalidArgument(what + ": no system role or workspace to invite to");
@@ -152,7 +151,7 @@ Status HoustonConnector::DoInvite(const Action& action) const {
   return OkStatus();
 }
 
-Status HoustonConnector::DoChangeGrants(const Action& action) const {
+Status HoustonConnector::ChangeGrants(const Action& action) {
   const bool reactivate = action.verb == Verb::kReactivate;
   const std::string what = What(reactivate ? "reactivate" : "change grants of", action.email);
   if (action.user_id.empty()) {
@@ -204,7 +203,7 @@ Status HoustonConnector::DoChangeGrants(const Action& action) const {
   return OkStatus();
 }
 
-Status HoustonConnector::DoRetire(const Action& action) const {
+Status HoustonConnector::Retire(const Action& action) {
   const std::string what = What("retire", action.email);
   if (action.user_id.empty()) return DeleteInvitations(action, what);
   const json user_id = action.user_id;
@@ -225,7 +224,7 @@ Status HoustonConnector::DoRetire(const Action& action) const {
   return OkStatus();
 }
 
-Status HoustonConnector::DoRemove(const Action& action) const {
+Status HoustonConnector::Remove(const Action& action) {
   const std::string what = What("remove", action.email);
   if (action.user_id.empty()) return DeleteInvitations(action, what);
   return Mutate(docs::kRemoveUser, "RemoveUser", {{"userUuid", action.user_id}},
@@ -268,11 +267,6 @@ std::optional<std::vector<std::string>> HoustonConnector::InvitationIds(const st
   const auto it = held_.find(email);
   if (it == held_.end() || !it->second.user_id.empty()) return std::nullopt;
   return it->second.invitation_ids;
-}
-
-Status HoustonConnector::Update(const Action& action) {
-  return FailedPrecondition(What("update", action.email) +
-                            ": profile updates are not supported by the houston platform");
 }
 
 }  // namespace idsync

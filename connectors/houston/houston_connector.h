@@ -18,7 +18,7 @@
 //                per invitation.
 //   Reactivate   grants `after` again (ChangeGrants from `before`).
 //   Remove       removeUser(userUuid); pending: deleteInviteToken per invitation.
-//   Update       FailedPrecondition (the platform cannot; the planner never asks).
+//   Update       not implemented (the platform cannot; GuardedConnector refuses it).
 // "Already there" (DUPLICATE_EMAIL, USER_ALREADY_INVITED on an invite or add) and
 // "already gone" (RESOURCE_NOT_FOUND on a removal) are success. Each call stops at its
 // first failure; everything it sends is safe to send again. FORBIDDEN (e.g. the last
@@ -31,7 +31,7 @@
 // query for invitation ids) are used.
 //
 // Failure messages: "houston <instance>: <operation> <email>: <server message> (<CODE>)".
-// The api key never appears in a message or a log line.
+// The api key never appears in a log line; GuardedConnector scrubs it from every Status.
 //
 // Thread-safety: every call may run concurrently; the remembered listing is guarded
 // by a mutex.
@@ -44,7 +44,7 @@
 #include <vector>
 
 #include "connectors/connector.h"
-#include "connectors/factory.h"
+#include "connectors/connector_env.h"
 #include "connectors/houston/houston_listing.h"
 #include "connectors/http/graphql.h"
 #include "connectors/http/http_client.h"
@@ -67,19 +67,14 @@ class HoustonConnector : public Connector {
   PlatformType type() const override { return PlatformType::kHouston; }
   StatusOr<LiveState> List(const ListContext& context) override;
   StatusOr<Grants> Resolve(const Grants& desired, const LiveState& live) override;
-  Status Invite(const Action& action) override { return Scrub(DoInvite(action)); }
-  Status ChangeGrants(const Action& action) override { return Scrub(DoChangeGrants(action)); }
-  Status Retire(const Action& action) override { return Scrub(DoRetire(action)); }
-  Status Reactivate(const Action& action) override { return Scrub(DoChangeGrants(action)); }
-  Status Remove(const Action& action) override { return Scrub(DoRemove(action)); }
-  Status Update(const Action& action) override;
+  Status Invite(const Action& action) override;
+  Status ChangeGrants(const Action& action) override;
+  Status Retire(const Action& action) override;
+  Status Reactivate(const Action& action) override { return ChangeGrants(action); }
+  Status Remove(const Action& action) override;
 
  private:
   StatusOr<houston::Listing> ListAll() const;
-  Status DoInvite(const Action& action) const;
-  Status DoChangeGrants(const Action& action) const;
-  Status DoRetire(const Action& action) const;
-  Status DoRemove(const Action& action) const;
   Status DeleteInvitations(const Action& action, const std::string& what) const;
 
   // One mutation. OK when the answer has no error, or its first error's code is in
@@ -93,10 +88,8 @@ class HoustonConnector : public Connector {
   std::optional<std::vector<std::string>> InvitationIds(const std::string& email) const;
 
   std::string What(std::string_view operation, std::string_view email) const;
-  Status Scrub(const Status& status) const { return ScrubSecrets(status, {api_key_}); }
 
   const std::string instance_;
-  const std::string api_key_;
   const GraphQLClient graphql_;
   mutable std::mutex mu_;
   std::map<std::string, houston::Held> held_;  // guarded by mu_; from the last List

@@ -1,5 +1,6 @@
 #include "connectors/http/graphql.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace idsync {
@@ -58,6 +59,19 @@ std::optional<StatusCode> MapGraphQLCode(std::string_view code) {
     if (name == code) return status;
   }
   return std::nullopt;
+}
+
+bool HasTransientGraphQLError(const HttpResponse& response) {
+  // Most answers carry no error at all, and a listing can be megabytes: look first.
+  if (response.body.find("\"errors\"") == std::string::npos) return false;
+  const json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) return false;
+  const auto errors = body.find("errors");
+  if (errors == body.end() || !errors->is_array()) return false;
+  return std::any_of(errors->begin(), errors->end(), [](const json& e) {
+    const std::optional<StatusCode> code = MapGraphQLCode(ReadError(e).code);
+    return code && Status(*code, "").retryable();
+  });
 }
 
 StatusOr<std::string> BuildGraphQLBody(std::string_view query, std::string_view operation_name,
@@ -127,6 +141,7 @@ StatusOr<GraphQLResult> GraphQLClient::Execute(std::string_view query,
   request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
   request.headers.insert(request.headers.end(), headers_.begin(), headers_.end());
   request.body = std::move(body).value();
+  request.transient = HasTransientGraphQLError;
   StatusOr<HttpResponse> response = http_.Send(request);
   if (!response.ok()) return response.status().WithContext(std::string(what));
   return ParseGraphQLResponse(*response, what);

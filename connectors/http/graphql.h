@@ -39,6 +39,12 @@ std::optional<StatusCode> MapGraphQLCode(std::string_view code);
 StatusOr<std::string> BuildGraphQLBody(std::string_view query, std::string_view operation_name,
                                        const nlohmann::json& variables);
 
+// True when `response` carries a GraphQL error whose code is retryable by
+// MapGraphQLCode (INTERNAL_SERVER_ERROR, houston.md's only retryable one), whatever
+// its HTTP status. Execute puts it on every request as HttpRequest::transient, so the
+// one retry loop retries such answers with its backoff and budget.
+bool HasTransientGraphQLError(const HttpResponse& response);
+
 // Reads an answer. A JSON object with `errors` becomes a result whatever the HTTP status
 // (a 401 or 400 carries its reason there). Otherwise a non-2xx answer is AsStatus()'s
 // failure; a body that is not a JSON object is a failure with the HTTP status and the

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,13 @@ namespace idsync {
 // In order, names as written; lookups are case-insensitive (HTTP field names are).
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
+struct HttpResponse;
+
+// Whether an answer is a transient failure although its HTTP status says otherwise
+// (GraphQL's INTERNAL_SERVER_ERROR arrives with HTTP 200). Set by the layer that
+// understands the body (graphql.h); the retry loop asks it (retry.h IsRetryable).
+using TransientAnswer = std::function<bool(const HttpResponse&)>;
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
@@ -32,6 +40,8 @@ struct HttpRequest {
   std::string body;
   // Total time allowed for this request; zero means the client's default.
   std::chrono::milliseconds timeout{0};
+  // Null: the HTTP status alone decides whether an answer is retried.
+  TransientAnswer transient;
 };
 
 struct HttpResponse {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "connectors/http/url.h"
+#include "core/url.h"
 #include "core/text.h"
 
 namespace idsync {

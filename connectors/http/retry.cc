@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "connectors/http/send_counter.h"
-#include "connectors/http/url.h"
+#include "core/url.h"
 #include "core/text.h"
 
 namespace idsync {
@@ -32,14 +32,18 @@ Backoff::Random DefaultRandom() {
 
 std::string Describe(const StatusOr<HttpResponse>& outcome) {
   if (!outcome.ok()) return outcome.status().ToString();
+  if (outcome->status >= 200 && outcome->status < 300) {
+    return "HTTP " + std::to_string(outcome->status) + " with a transient error";
+  }
   return "HTTP " + std::to_string(outcome->status);
 }
 
 }  // namespace
 
-bool IsRetryable(const StatusOr<HttpResponse>& outcome) {
+bool IsRetryable(const HttpRequest& request, const StatusOr<HttpResponse>& outcome) {
   if (!outcome.ok()) return outcome.status().retryable();
-  return outcome->status == 429 || (outcome->status >= 500 && outcome->status < 600);
+  if (outcome->status == 429 || (outcome->status >= 500 && outcome->status < 600)) return true;
+  return request.transient && request.transient(*outcome);
 }
 
 Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds maximum,
@@ -96,7 +100,7 @@ StatusOr<HttpResponse> RetryingHttpClient::Send(const HttpRequest& request) {
   for (int attempt = 1;; ++attempt) {
     CountHttpSend();  // the journal's attempts (send_counter.h)
     StatusOr<HttpResponse> outcome = inner_.Send(request);
-    if (!IsRetryable(outcome) || attempt >= policy_.max_attempts) return outcome;
+    if (!IsRetryable(request, outcome) || attempt >= policy_.max_attempts) return outcome;
 
     std::optional<std::chrono::milliseconds> delay;
     if (outcome.ok()) {

@@ -3,7 +3,9 @@
 // (journal first, "already there" is success), so every method is retried.
 //
 // What retries: a retryable transport failure (Status::retryable(): timeouts,
-// connection errors), HTTP 429 and 5xx. Any other 4xx, and any other failure, never.
+// connection errors), HTTP 429 and 5xx, and an answer the request's own `transient`
+// predicate calls transient (a GraphQL INTERNAL_SERVER_ERROR with HTTP 200). Any other
+// 4xx, and any other failure, never.
 // How long: exponential backoff with full jitter, uniform in [0, min(maximum,
 // initial * multiplier^retry)], unless the answer carries Retry-After (seconds or an
 // HTTP-date), which is then waited for exactly. It stops after `max_attempts` sends, or
@@ -28,8 +30,9 @@ struct RetryPolicy {
   std::chrono::milliseconds max_total_delay{std::chrono::minutes(2)};
 };
 
-// True when sending the same request again may give a different outcome.
-bool IsRetryable(const StatusOr<HttpResponse>& outcome);
+// True when sending `request` again may give a different outcome: the one predicate
+// the retry loop asks.
+bool IsRetryable(const HttpRequest& request, const StatusOr<HttpResponse>& outcome);
 
 class Backoff {
  public:

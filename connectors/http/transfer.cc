@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include "connectors/http/url.h"
+#include "connectors/http/trust.h"
+#include "core/url.h"
 #include "core/text.h"
 
 #ifndef IDSYNC_VERSION
@@ -35,6 +36,27 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     headers->emplace_back(Trim(line.substr(0, colon)), Trim(line.substr(colon + 1)));
   }
   return size * count;
+}
+
+// libcurl's built-in CA bundle (the system's), or "" when it has none.
+std::string BuiltInCaFile(CURL* curl) {
+  char* path = nullptr;
+  if (curl_easy_getinfo(curl, CURLINFO_CAINFO, &path) != CURLE_OK || path == nullptr) return "";
+  return path;
+}
+
+// The system's trust plus `ca_file` when set (trust.h).
+Status SetTrust(CURL* curl, const std::optional<std::string>& ca_file) {
+  if (!ca_file) return OkStatus();
+  StatusOr<std::shared_ptr<const std::string>> bundle = TrustBundle(BuiltInCaFile(curl), *ca_file);
+  if (!bundle.ok()) return bundle.status();
+  curl_blob blob{const_cast<char*>((*bundle)->data()), (*bundle)->size(), CURL_BLOB_COPY};
+  if (curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob) != CURLE_OK) {
+    return FailedPrecondition("TLS CA file " + *ca_file +
+                              " could not be used: this libcurl cannot add a CA to the system's "
+                              "(no CURLOPT_CAINFO_BLOB)");
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -78,7 +100,7 @@ StatusOr<std::unique_ptr<CurlTransfer>> CurlTransfer::Prepare(const HttpRequest&
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (options.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file->c_str());
+  if (Status trust = SetTrust(curl, options.ca_file); !trust.ok()) return trust;
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);

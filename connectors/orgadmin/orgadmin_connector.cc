@@ -12,10 +12,11 @@ using nlohmann::json;
 namespace docs = orgadmin_documents;
 
 // The Status code for a refusal the platform names (orgadmin.md's error table).
+// `not a member` where it is not already done (a removal, a retire) is kAborted: a
+// failure, and the executor forgets the membership so the next plan adds it back.
 StatusCode RefusalCode(const std::string& error) {
-  if (error == "user not found" || error == "group not found" || error == "not a member") {
-    return StatusCode::kNotFound;
-  }
+  if (error == "not a member") return StatusCode::kAborted;
+  if (error == "user not found" || error == "group not found") return StatusCode::kNotFound;
   if (error == "invalid role" || error == "invalid status") return StatusCode::kInvalidArgument;
   if (error == "already a member" || error == "email already exists") {
     return StatusCode::kAlreadyExists;
@@ -32,8 +33,7 @@ void AddIfSet(json& variables, const char* key, const std::optional<std::string>
 OrgadminConnector::OrgadminConnector(std::string instance, std::string url, std::string org,
                                      std::string token, HttpClient& http)
     : instance_(std::move(instance)),
-      token_(std::move(token)),
-      api_(http, std::move(url), std::move(org), token_) {}
+      api_(http, std::move(url), std::move(org), std::move(token)) {}
 
 std::string OrgadminConnector::What(std::string_view operation, std::string_view email) const {
   std::string what = "orgadmin " + instance_ + ": " + std::string(operation);
@@ -100,7 +100,7 @@ Status OrgadminConnector::ChangeGroups(const std::string& user_id, const Grants&
   return OkStatus();
 }
 
-Status OrgadminConnector::DoInvite(const Action& action) {
+Status OrgadminConnector::Invite(const Action& action) {
   const std::string what = What("invite", action.email);
   const std::string role = action.after.single.value_or("user");
   const Profile& p = action.profile;
@@ -156,7 +156,7 @@ Status OrgadminConnector::DoInvite(const Action& action) {
   return ChangeGroups(*id, Grants{}, action.after, what);
 }
 
-Status OrgadminConnector::DoChangeGrants(const Action& action) {
+Status OrgadminConnector::ChangeGrants(const Action& action) {
   const std::string what = What("change grants of", action.email);
   const std::optional<std::string> id = KnownId(action);
   if (!id) return FailedPrecondition(what + ": user id unknown");
@@ -168,15 +168,19 @@ Status OrgadminConnector::DoChangeGrants(const Action& action) {
   return ChangeGroups(*id, action.before, action.after, what);
 }
 
-Status OrgadminConnector::DoRetire(const Action& action) {
+Status OrgadminConnector::Retire(const Action& action) {
   const std::string what = What("retire", action.email);
   const std::optional<std::string> id = KnownId(action);
   if (!id) return FailedPrecondition(what + ": user id unknown");
-  return SetMember(*id, "retired", action.before.single.value_or("user"), std::nullopt, what,
-                   {"not a member"});
+  if (!action.before.single) {
+    return FailedPrecondition(what + ": the member's role is not known to idsync (never applied, "
+                                     "and orgadmin cannot read it); updateMember must carry one, "
+                                     "and a guess could demote an admin");
+  }
+  return SetMember(*id, "retired", *action.before.single, std::nullopt, what, {"not a member"});
 }
 
-Status OrgadminConnector::DoReactivate(const Action& action) {
+Status OrgadminConnector::Reactivate(const Action& action) {
   const std::string what = What("reactivate", action.email);
   const std::optional<std::string> id = KnownId(action);
   if (!id) return FailedPrecondition(what + ": user id unknown");
@@ -184,16 +188,6 @@ Status OrgadminConnector::DoReactivate(const Action& action) {
                        action.profile.external_id, what, {});
   if (!s.ok()) return s;
   return ChangeGroups(*id, action.before, action.after, what);
-}
-
-Status OrgadminConnector::Remove(const Action& action) {
-  return FailedPrecondition(What("remove", action.email) +
-                            ": not supported by the orgadmin platform (there is no delete)");
-}
-
-Status OrgadminConnector::Update(const Action& action) {
-  return FailedPrecondition(What("update", action.email) +
-                            ": not supported by the orgadmin platform");
 }
 
 StatusOr<std::unique_ptr<Connector>> MakeOrgadminConnector(const PlatformConfig& config,

@@ -24,14 +24,19 @@
 //               looks its id up once in the next process.
 //   ChangeGrants updateMember(active, role) when the role changes or nothing else does
 //               (re-assertion, before == after); add/removeGroupMembership for groups.
-//   Retire      updateMember(retired, role = before.single, else "user"); groups kept.
+//   Retire      updateMember(retired, role = before.single, the last applied role);
+//               groups kept. No role known (never applied; the platform cannot read
+//               one): FailedPrecondition and nothing sent, never a guessed role.
 //   Reactivate  updateMember(active, after.single), then group changes.
-//   Remove, Update: FailedPrecondition (the platform cannot; the planner never asks).
+//   Remove, Update: not implemented (the platform cannot; the planner never asks, and
+//               GuardedConnector refuses them).
 // A MutationResult error is a failure naming the platform's message, except
 // `already a member` (adding) and `not a member` (removing from a group, retiring).
+// `not a member` anywhere else is kAborted: a failure after which the caller forgets
+// the membership (orgadmin.md), so the next reconcile adds the member back.
 //
 // Failure messages: "orgadmin <instance>: <operation> <email>: <API's message>".
-// The token never appears in a message or a log line.
+// The token never appears in a log line; GuardedConnector scrubs it from every Status.
 //
 // Thread-safety: every call may run concurrently; the ids learnt are guarded by a mutex.
 #pragma once
@@ -43,7 +48,7 @@
 #include <string>
 
 #include "connectors/connector.h"
-#include "connectors/factory.h"
+#include "connectors/connector_env.h"
 #include "connectors/orgadmin/orgadmin_api.h"
 
 namespace idsync {
@@ -57,21 +62,13 @@ class OrgadminConnector : public Connector {
   PlatformType type() const override { return PlatformType::kOrgadmin; }
   StatusOr<LiveState> List(const ListContext& context) override;
   StatusOr<Grants> Resolve(const Grants& desired, const LiveState& live) override;
-  Status Invite(const Action& action) override { return Scrub(DoInvite(action)); }
-  Status ChangeGrants(const Action& action) override { return Scrub(DoChangeGrants(action)); }
-  Status Retire(const Action& action) override { return Scrub(DoRetire(action)); }
-  Status Reactivate(const Action& action) override { return Scrub(DoReactivate(action)); }
-  Status Remove(const Action& action) override;
-  Status Update(const Action& action) override;
+  Status Invite(const Action& action) override;
+  Status ChangeGrants(const Action& action) override;
+  Status Retire(const Action& action) override;
+  Status Reactivate(const Action& action) override;
 
  private:
   struct Listing;  // List's working state (orgadmin_list.cc)
-
-  StatusOr<LiveState> DoList(const ListContext& context);
-  Status DoInvite(const Action& action);
-  Status DoChangeGrants(const Action& action);
-  Status DoRetire(const Action& action);
-  Status DoReactivate(const Action& action);
 
   // The id of `email`: the action's, else one learnt by List or an invite.
   std::optional<std::string> KnownId(const Action& action);
@@ -89,10 +86,8 @@ class OrgadminConnector : public Connector {
                       const std::string& what);
 
   std::string What(std::string_view operation, std::string_view email) const;
-  Status Scrub(const Status& status) const { return ScrubSecrets(status, {token_}); }
 
   const std::string instance_;
-  const std::string token_;
   const OrgadminApi api_;
   std::mutex mu_;
   std::map<std::string, std::string> known_ids_;  // email -> user id; guarded by mu_

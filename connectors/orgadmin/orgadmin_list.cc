@@ -44,12 +44,6 @@ struct OrgadminConnector::Listing {
 };
 
 StatusOr<LiveState> OrgadminConnector::List(const ListContext& context) {
-  StatusOr<LiveState> live = DoList(context);
-  if (!live.ok()) return Scrub(live.status());
-  return live;
-}
-
-StatusOr<LiveState> OrgadminConnector::DoList(const ListContext& context) {
   static const DesiredUsers kNoDesired;
   static const ManagedAccounts kNoManaged;
   const DesiredUsers& desired = context.desired ? *context.desired : kNoDesired;

@@ -1,5 +1,6 @@
 // ScimConnector: transport and the mutating calls. Listing is in scim_list.cc.
 #include "connectors/scim/scim_connector.h"
+#include "core/url.h"
 
 #include <spdlog/spdlog.h>
 
@@ -51,7 +52,7 @@ Status ScimConnector::ChangeMembers(const std::string& email, const std::string&
     if (before.set.count(group)) continue;
     const std::string what = What("add", email) + " to group " + group;
     const json body = scim::AddMemberBody(user_id);
-    StatusOr<HttpResponse> answer = Send("PATCH", "/Groups/" + scim::UrlEncode(group), &body, what);
+    StatusOr<HttpResponse> answer = Send("PATCH", "/Groups/" + PercentEncode(group), &body, what);
     if (!answer.ok()) return answer.status();
     if (Status s = scim::AnswerStatus(*answer, what); !s.ok()) return s;
   }
@@ -59,14 +60,14 @@ Status ScimConnector::ChangeMembers(const std::string& email, const std::string&
     if (after.set.count(group)) continue;
     const std::string what = What("remove", email) + " from group " + group;
     const json body = scim::RemoveMemberBody(user_id);
-    StatusOr<HttpResponse> answer = Send("PATCH", "/Groups/" + scim::UrlEncode(group), &body, what);
+    StatusOr<HttpResponse> answer = Send("PATCH", "/Groups/" + PercentEncode(group), &body, what);
     if (!answer.ok()) return answer.status();
     if (Status s = scim::AnswerStatus(*answer, what); !s.ok()) return s;
   }
   return OkStatus();
 }
 
-Status ScimConnector::DoInvite(const Action& action) {
+Status ScimConnector::Invite(const Action& action) {
   const std::string what = What("create", action.email);
   const json body = scim::CreateUserBody(action.email, action.profile);
   StatusOr<HttpResponse> answer = Send("POST", "/Users", &body, what);
@@ -89,14 +90,14 @@ Status ScimConnector::DoInvite(const Action& action) {
 
 Status ScimConnector::ChangeGrants(const Action& action) {
   if (action.user_id.empty())
-    return Scrub(FailedPrecondition(What("change groups of", action.email) + ": no user id"));
-  return Scrub(ChangeMembers(action.email, action.user_id, action.before, action.after));
+    return FailedPrecondition(What("change groups of", action.email) + ": no user id");
+  return ChangeMembers(action.email, action.user_id, action.before, action.after);
 }
 
 Status ScimConnector::SetActive(const Action& action, bool active, const std::string& what) const {
   if (action.user_id.empty()) return FailedPrecondition(what + ": no user id");
   const json body = scim::SetActiveBody(active);
-  StatusOr<HttpResponse> answer = Send("PATCH", "/Users/" + scim::UrlEncode(action.user_id), &body, what);
+  StatusOr<HttpResponse> answer = Send("PATCH", "/Users/" + PercentEncode(action.user_id), &body, what);
   if (!answer.ok()) return answer.status();
   if (answer->status == 404 && !active) {
     spdlog::info("scim {}: {} is gone; retire done", instance_, action.email);
@@ -105,19 +106,19 @@ Status ScimConnector::SetActive(const Action& action, bool active, const std::st
   return scim::AnswerStatus(*answer, what);
 }
 
-Status ScimConnector::DoRetire(const Action& action) const {
+Status ScimConnector::Retire(const Action& action) {
   return SetActive(action, false, What("deactivate", action.email));
 }
 
-Status ScimConnector::DoReactivate(const Action& action) const {
+Status ScimConnector::Reactivate(const Action& action) {
   if (Status s = SetActive(action, true, What("reactivate", action.email)); !s.ok()) return s;
   return ChangeMembers(action.email, action.user_id, action.before, action.after);
 }
 
-Status ScimConnector::DoRemove(const Action& action) const {
+Status ScimConnector::Remove(const Action& action) {
   const std::string what = What("delete", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no user id");
-  StatusOr<HttpResponse> answer = Send("DELETE", "/Users/" + scim::UrlEncode(action.user_id), nullptr, what);
+  StatusOr<HttpResponse> answer = Send("DELETE", "/Users/" + PercentEncode(action.user_id), nullptr, what);
   if (!answer.ok()) return answer.status();
   if (answer->status == 404) {
     spdlog::info("scim {}: {} is already gone; delete done", instance_, action.email);
@@ -126,7 +127,7 @@ Status ScimConnector::DoRemove(const Action& action) const {
   return scim::AnswerStatus(*answer, what);
 }
 
-Status ScimConnector::DoUpdate(const Action& action) {
+Status ScimConnector::Update(const Action& action) {
   const std::string what = What("update", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no user id");
   std::optional<scim::ScimUser> listed;
@@ -145,7 +146,7 @@ Status ScimConnector::DoUpdate(const Action& action) {
   replace("externalId", action.profile.external_id, &scim::ScimUser::external_id);
   if (operations.empty()) return OkStatus();
   const json body = scim::PatchOp(std::move(operations));
-  StatusOr<HttpResponse> answer = Send("PATCH", "/Users/" + scim::UrlEncode(action.user_id), &body, what);
+  StatusOr<HttpResponse> answer = Send("PATCH", "/Users/" + PercentEncode(action.user_id), &body, what);
   if (!answer.ok()) return answer.status();
   return scim::AnswerStatus(*answer, what);
 }

@@ -29,7 +29,8 @@
 // A 404 on a PATCH other than a retire is a failure (the user is gone).
 //
 // Failure messages: "scim <instance>: <operation> <email>: HTTP <n> <scimType>:
-// <detail>". The token never appears in a message or a log line.
+// <detail>". The token never appears in a log line; GuardedConnector scrubs it from
+// every Status.
 //
 // Thread-safety: every call may run concurrently; the provider's config and the last
 // listing are guarded by a mutex.
@@ -43,7 +44,8 @@
 #include <string>
 #include <vector>
 
-#include "connectors/factory.h"
+#include "connectors/connector.h"
+#include "connectors/connector_env.h"
 #include "connectors/scim/scim_wire.h"
 
 namespace idsync {
@@ -56,12 +58,12 @@ class ScimConnector : public Connector {
   PlatformType type() const override { return PlatformType::kScim; }
   StatusOr<LiveState> List(const ListContext& context) override;
   StatusOr<Grants> Resolve(const Grants& desired, const LiveState& live) override;
-  Status Invite(const Action& action) override { return Scrub(DoInvite(action)); }
+  Status Invite(const Action& action) override;
   Status ChangeGrants(const Action& action) override;
-  Status Retire(const Action& action) override { return Scrub(DoRetire(action)); }
-  Status Reactivate(const Action& action) override { return Scrub(DoReactivate(action)); }
-  Status Remove(const Action& action) override { return Scrub(DoRemove(action)); }
-  Status Update(const Action& action) override { return Scrub(DoUpdate(action)); }
+  Status Retire(const Action& action) override;
+  Status Reactivate(const Action& action) override;
+  Status Remove(const Action& action) override;
+  Status Update(const Action& action) override;
 
  private:
   // One request to `path` under the base URL (path starts with '/').
@@ -77,13 +79,6 @@ class ScimConnector : public Connector {
                        const Grants& after) const;
   Status SetActive(const Action& action, bool active, const std::string& what) const;
 
-  Status DoInvite(const Action& action);
-  Status DoRetire(const Action& action) const;
-  Status DoReactivate(const Action& action) const;
-  Status DoRemove(const Action& action) const;
-  Status DoUpdate(const Action& action);
-
-  Status Scrub(const Status& status) const { return ScrubSecrets(status, {token_}); }
   std::string What(std::string_view operation, std::string_view email) const;
 
   const std::string instance_;

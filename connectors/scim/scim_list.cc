@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "connectors/scim/scim_connector.h"
+#include "core/url.h"
 #include "core/text.h"
 
 namespace idsync {
@@ -72,11 +73,11 @@ StatusOr<std::vector<ScimGroup>> ScimConnector::ListGroups(int page_size, const 
 StatusOr<LiveState> ScimConnector::List(const ListContext& context) {
   const std::string what = What("list", "");
   StatusOr<scim::ServiceProviderConfig> config = Config(what);
-  if (!config.ok()) return Scrub(config.status());
+  if (!config.ok()) return config.status();
   StatusOr<std::vector<ScimUser>> users = ListUsers(config->PageSize(), what);
-  if (!users.ok()) return Scrub(users.status());
+  if (!users.ok()) return users.status();
   StatusOr<std::vector<ScimGroup>> groups = ListGroups(config->PageSize(), what);
-  if (!groups.ok()) return Scrub(groups.status());
+  if (!groups.ok()) return groups.status();
 
   LiveState live;
   std::map<std::string, std::vector<std::string>> ids_by_name;  // lowercased name -> ids
@@ -172,7 +173,7 @@ StatusOr<std::string> ScimConnector::FindUserId(const std::string& email, const 
   if (config->filter) {
     const std::string find = what + ": GET /Users?filter";
     StatusOr<HttpResponse> answer =
-        Send("GET", "/Users?filter=" + scim::UrlEncode(scim::UserNameFilter(email)), nullptr, find);
+        Send("GET", "/Users?filter=" + PercentEncode(scim::UserNameFilter(email)), nullptr, find);
     if (!answer.ok()) return answer.status();
     if (Status s = scim::AnswerStatus(*answer, find); !s.ok()) return s;
     StatusOr<Page<ScimUser>> page = scim::ParseUserPage(answer->body);

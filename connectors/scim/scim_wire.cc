@@ -1,6 +1,5 @@
 #include "connectors/scim/scim_wire.h"
 
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <memory>
@@ -165,12 +164,6 @@ Status AnswerStatus(const HttpResponse& response, std::string_view what) {
 
 std::string UserNameFilter(std::string_view user_name) {
   return "userName eq \"" + Escape(user_name) + "\"";
-}
-
-std::string UrlEncode(std::string_view text) {
-  std::unique_ptr<char, decltype(&curl_free)> escaped(
-      curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), &curl_free);
-  return escaped ? std::string(escaped.get()) : std::string();
 }
 
 std::optional<std::string> GivenName(const Profile& profile) {

@@ -76,8 +76,6 @@ Status AnswerStatus(const HttpResponse& response, std::string_view what);
 
 // `userName eq "<value>"` with `\` and `"` escaped (not yet URL-encoded).
 std::string UserNameFilter(std::string_view user_name);
-// Percent-encodes everything but unreserved characters (libcurl's escaping).
-std::string UrlEncode(std::string_view text);
 
 // given/family from the profile: given_name/family_name, else `name` split at its
 // last space (one word: given only).

@@ -95,7 +95,6 @@ std::string RefusalSuffix(const std::string& refusal) {
 WorkspaceConnector::WorkspaceConnector(std::string instance, std::string url,
                                        const WorkspaceCredentials& credentials, HttpClient& http)
     : instance_(std::move(instance)),
-      secrets_{credentials.api_key, credentials.api_secret},
       graphql_(http, std::move(url),
                HttpHeaders{{"X-API-KEY", credentials.api_key},
                            {"X-API-SECRET", credentials.api_secret}}) {}
@@ -108,9 +107,7 @@ std::string WorkspaceConnector::What(std::string_view operation, std::string_vie
 
 StatusOr<LiveState> WorkspaceConnector::List(const ListContext& context) {
   (void)context;  // listUsers returns everyone
-  StatusOr<LiveState> live = ListUsers();
-  if (!live.ok()) return Scrub(live.status());
-  return live;
+  return ListUsers();
 }
 
 StatusOr<LiveState> WorkspaceConnector::ListUsers() const {
@@ -159,7 +156,7 @@ StatusOr<bool> WorkspaceConnector::Mutate(const char* document, const char* oper
   return false;
 }
 
-Status WorkspaceConnector::DoInvite(const Action& action) const {
+Status WorkspaceConnector::Invite(const Action& action) {
   const std::string what = What("invite", action.email);
   if (!action.after.single) return InvalidArgument(what + ": no account type to invite with");
   std::string refusal;
@@ -185,7 +182,7 @@ Status WorkspaceConnector::DoInvite(const Action& action) const {
   return FailedPrecondition(failure);
 }
 
-Status WorkspaceConnector::DoChangeGrants(const Action& action) const {
+Status WorkspaceConnector::ChangeGrants(const Action& action) {
   const std::string what = What("change account type of", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no uid (not signed up yet)");
   if (!action.after.single) return InvalidArgument(what + ": no account type to set");
@@ -211,7 +208,7 @@ Status WorkspaceConnector::DoChangeGrants(const Action& action) const {
   return FailedPrecondition(failure);
 }
 
-Status WorkspaceConnector::DoRetire(const Action& action) const {
+Status WorkspaceConnector::Retire(const Action& action) {
   const std::string what = What("disable", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no uid (not signed up yet)");
   std::string refusal;
@@ -236,19 +233,19 @@ Status WorkspaceConnector::DoRetire(const Action& action) const {
   return FailedPrecondition(failure);
 }
 
-Status WorkspaceConnector::Reactivate(const Action& action) {
-  return FailedPrecondition(What("reactivate", action.email) +
-                            ": not supported by the workspace platform");
-}
-
-Status WorkspaceConnector::Remove(const Action& action) {
-  return FailedPrecondition(What("remove", action.email) +
-                            ": not supported by the workspace platform");
-}
-
-Status WorkspaceConnector::Update(const Action& action) {
-  return FailedPrecondition(What("update", action.email) +
-                            ": not supported by the workspace platform");
+StatusOr<std::unique_ptr<Connector>> MakeWorkspaceConnector(const PlatformConfig& config,
+                                                            const SecretReader& secrets,
+                                                            ConnectorEnv env) {
+  if (env.http == nullptr) return Internal("MakeWorkspaceConnector: no HTTP client given");
+  WorkspaceCredentials credentials;
+  StatusOr<std::string> key = secrets(config, "api_key");
+  if (!key.ok()) return key.status();
+  StatusOr<std::string> secret = secrets(config, "api_secret");
+  if (!secret.ok()) return secret.status();
+  credentials.api_key = std::move(key).value();
+  credentials.api_secret = std::move(secret).value();
+  return std::unique_ptr<Connector>(
+      std::make_unique<WorkspaceConnector>(config.name, config.url, credentials, *env.http));
 }
 
 }  // namespace idsync

@@ -10,21 +10,24 @@
 //               success, since an invite whose first answer was lost is done.
 //   ChangeGrants updateUserAccountType(uid = user_id, accountType = after.single).
 //   Retire      disableUser(uid = user_id).
-//   Reactivate, Remove, Update: FailedPrecondition (the platform cannot; the planner
-//               never asks).
+//   Reactivate, Remove, Update: not implemented (the platform cannot; the planner
+//               never asks, and GuardedConnector refuses them).
 // ok: false on a mutation is a failure unless listing again shows the change is already
 // there (account type already set; user no longer listed after a disable).
 //
 // Failure messages: "workspace <instance>: <operation> <email>: <API's message>".
-// Credentials never appear in a message or a log line.
+// Credentials never appear in a log line; MakeConnector's GuardedConnector scrubs
+// them from every Status.
 //
 // Thread-safety: immutable after construction; every call may run concurrently.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "connectors/connector.h"
+#include "connectors/connector_env.h"
 #include "connectors/http/graphql.h"
 #include "connectors/http/http_client.h"
 
@@ -51,20 +54,12 @@ class WorkspaceConnector : public Connector {
 
   PlatformType type() const override { return PlatformType::kWorkspace; }
   StatusOr<LiveState> List(const ListContext& context) override;
-  Status Invite(const Action& action) override { return Scrub(DoInvite(action)); }
-  Status ChangeGrants(const Action& action) override { return Scrub(DoChangeGrants(action)); }
-  Status Retire(const Action& action) override { return Scrub(DoRetire(action)); }
-  Status Reactivate(const Action& action) override;
-  Status Remove(const Action& action) override;
-  Status Update(const Action& action) override;
+  Status Invite(const Action& action) override;
+  Status ChangeGrants(const Action& action) override;
+  Status Retire(const Action& action) override;
 
  private:
-  Status DoInvite(const Action& action) const;
-  Status DoChangeGrants(const Action& action) const;
-  Status DoRetire(const Action& action) const;
   StatusOr<LiveState> ListUsers() const;
-  // The credentials never leave in a message, even when the API echoes them.
-  Status Scrub(const Status& status) const { return ScrubSecrets(status, secrets_); }
   // Runs a mutation returning OkResult at `field`; returns whether ok was true, or the
   // failure. `refusal` receives the server's message for ok: false ("" if none).
   StatusOr<bool> Mutate(const char* document, const char* operation, const char* field,
@@ -73,8 +68,13 @@ class WorkspaceConnector : public Connector {
   std::string What(std::string_view operation, std::string_view email) const;
 
   const std::string instance_;
-  const std::vector<std::string> secrets_;
   const GraphQLClient graphql_;
 };
+
+// Reads the platform's api_key and api_secret through `secrets` and builds its
+// connector over env.http.
+StatusOr<std::unique_ptr<Connector>> MakeWorkspaceConnector(const PlatformConfig& config,
+                                                            const SecretReader& secrets,
+                                                            ConnectorEnv env);
 
 }  // namespace idsync

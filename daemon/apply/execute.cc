@@ -117,6 +117,7 @@ class Executor {
     if (!result.ok()) {
       (void)store_.JournalFinish(*entry, JournalStatus::kFailed, result.message(), attempts, env_.NowUnix());
       spdlog::error("{}: {} {} failed: {}", a.platform, VerbName(a.verb), a.email, result.message());
+      if (result.code() == StatusCode::kAborted) ForgetStale(a);
       Fail(a, result.message());
       return;
     }
@@ -137,6 +138,16 @@ class Executor {
     ++out_.succeeded;
     ++out_.succeeded_by_verb[VerbName(a.verb)];
     Progress(a);
+  }
+
+  // The platform said what idsync recorded about `a`'s account no longer holds
+  // (StatusCode::kAborted): forget it, so the next reconcile plans from live state.
+  void ForgetStale(const Action& a) {
+    Status forgotten = store_.ForgetManaged(a.platform, a.email);
+    if (!forgotten.ok()) {
+      spdlog::error("{}: forgetting {} after the platform said it is gone: {}", a.platform, a.email,
+                    forgotten.message());
+    }
   }
 
   void Fail(const Action& a, std::string error) {

@@ -34,8 +34,7 @@ StatusOr<Session> OpenSession(Manifest manifest, const SessionOptions& options, 
 }
 
 StatusOr<Connection> Connect(const PlatformConfig& platform, Env& env) {
-  bool https = false, loopback = false;
-  if (platform.insecure_http && ParseHttpUrl(platform.url, https, loopback) && !https && !loopback) {
+  if (platform.plain_http_remote) {
     spdlog::warn("{}: insecure_http: true: requests and their credentials go to a host that is not "
                  "loopback over plain http://, unencrypted",
                  platform.name);

@@ -87,5 +87,51 @@ TEST_CASE("a platform's lane takes its concurrency, rate limit, timeout and CA f
   CHECK(LaneOptionsFor(config).transfer.connect_timeout == std::chrono::milliseconds(10'000));
 }
 
+TEST_CASE("every platform refuses what it cannot do in one format, before any request") {
+  const SecretReader secrets = [](const PlatformConfig&, const std::string&) -> StatusOr<std::string> {
+    return std::string("s3cr3t-value");
+  };
+  for (PlatformType type : AllPlatformTypes()) {
+    const std::string name(PlatformTypeName(type));
+    CAPTURE(name);
+    FakeHttpClient fake;
+    PlatformConfig config = Workspace();
+    config.type = type;
+    config.org = "7d0c7a52-5e0f-4c51-9b0e-1f2a3b4c5d6e";
+    StatusOr<std::unique_ptr<Connector>> built = MakeConnector(config, secrets, {&fake});
+    REQUIRE(built.ok());
+    Connector& connector = **built;
+    Action action;
+    action.platform = "ws";
+    action.email = "alice@acme.io";
+    action.user_id = "u1";
+    const Capabilities& caps = CapabilitiesOf(type);
+    const std::pair<bool, std::pair<const char*, Status>> calls[] = {
+        {caps.retire, {"retire", caps.retire ? OkStatus() : connector.Retire(action)}},
+        {caps.reactivate, {"reactivate", caps.reactivate ? OkStatus() : connector.Reactivate(action)}},
+        {caps.remove, {"remove", caps.remove ? OkStatus() : connector.Remove(action)}},
+        {caps.profile_update, {"update", caps.profile_update ? OkStatus() : connector.Update(action)}},
+    };
+    for (const auto& [can, call] : calls) {
+      if (can) continue;
+      CHECK(call.second == FailedPrecondition(name + " ws: " + call.first +
+                                              " alice@acme.io: not supported by the " + name + " platform"));
+    }
+    CHECK(fake.requests().empty());
+  }
+}
+
+TEST_CASE("every credential the factory read is scrubbed from what the connector returns") {
+  FakeHttpClient fake;
+  fake.Push(Answer(401, R"({"errors":[{"message":"bad key value-of-api_key, secret value-of-api_secret"}]})"));
+  const SecretReader secrets = [](const PlatformConfig&, const std::string& key) -> StatusOr<std::string> {
+    return "value-of-" + key;
+  };
+  StatusOr<std::unique_ptr<Connector>> connector = MakeConnector(Workspace(), secrets, {&fake});
+  REQUIRE(connector.ok());
+  const Status listed = (*connector)->List({}).status();
+  CHECK(listed.message() == "workspace ws: list users: bad key (redacted), secret (redacted) (HTTP 401)");
+}
+
 }  // namespace
 }  // namespace idsync

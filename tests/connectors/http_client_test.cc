@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "connectors/http/url.h"
+#include "core/url.h"
 
 namespace idsync {
 namespace {
@@ -88,6 +88,41 @@ TEST_CASE("URLs in logs lose user info and query") {
         "https://h.example:8443/v1/x");
   CHECK(UrlHost("https://h.example:8443/v1") == "h.example");
   CHECK(UrlForLog("not a url") == "(unparseable URL)");
+  CHECK(UrlForLog("http://[::1]:8080/v1?x") == "http://[::1]:8080/v1");
+}
+
+TEST_CASE("ParseHttpUrl returns the pieces, and says which hosts are loopback") {
+  struct Row {
+    const char* url;
+    bool ok, https, loopback;
+    const char* host;
+  };
+  const Row rows[] = {
+      {"https://h.example/v1", true, true, false, "h.example"},
+      {"http://127.0.0.1:8080/x", true, false, true, "127.0.0.1"},
+      {"http://LOCALHOST/x", true, false, true, "LOCALHOST"},
+      {"http://[::1]:9/x", true, false, true, "::1"},
+      {"http://127.example.com/", true, false, false, "127.example.com"},
+      {"http://user:pw@10.0.0.1/", true, false, false, "10.0.0.1"},
+      {"ftp://h.example/", false, false, false, ""},
+      {"https://", false, false, false, ""},
+      {"https://[::1", false, false, false, ""},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.url);
+    const std::optional<HttpUrl> url = ParseHttpUrl(row.url);
+    REQUIRE(url.has_value() == row.ok);
+    if (!url) continue;
+    CHECK(url->https == row.https);
+    CHECK(url->loopback == row.loopback);
+    CHECK(url->host == row.host);
+  }
+}
+
+TEST_CASE("PercentEncode keeps only RFC 3986's unreserved characters") {
+  CHECK(PercentEncode("a-Z_0.9~") == "a-Z_0.9~");
+  CHECK(PercentEncode("a b/c?d=e&f@g%") == "a%20b%2Fc%3Fd%3De%26f%40g%25");
+  CHECK(PercentEncode("\xc3\xa9") == "%C3%A9");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <vector>
 
+#include "connectors/http/graphql.h"
 #include "fake_http.h"
 
 namespace idsync {
@@ -173,6 +174,57 @@ TEST_CASE("full jitter stays within zero and the exponential cap") {
     const milliseconds d = real.Delay(i % 8);
     CHECK(d >= milliseconds(0));
     CHECK(d <= real.Cap(i % 8));
+  }
+}
+
+// houston.md: INTERNAL_SERVER_ERROR is the one retryable GraphQL error, and it comes
+// with HTTP 200. The GraphQL layer says which answers are transient; the one retry
+// loop retries them with the same backoff and budget as a 503.
+std::string GraphQLError(const char* code) {
+  return std::string(R"({"data":null,"errors":[{"message":"boom","extensions":{"code":")") + code +
+         R"("}}]})";
+}
+
+TEST_CASE("a GraphQL INTERNAL_SERVER_ERROR with HTTP 200 is retried by the one retry loop") {
+  Harness h;
+  h.fake.Push(Answer(200, GraphQLError("INTERNAL_SERVER_ERROR")));
+  h.fake.Push(Answer(200, GraphQLError("INTERNAL_SERVER_ERROR")));
+  h.fake.Push(Answer(200, R"({"data":{"workspaces":[]}})"));
+  auto retrying = h.Client();
+  GraphQLClient graphql(retrying, "https://houston.example/v1", {});
+  StatusOr<nlohmann::json> data = graphql.Data("query Q { workspaces { id } }", "Q", {}, "list");
+  REQUIRE(data.ok());
+  CHECK((*data)["workspaces"] == nlohmann::json::array());
+  CHECK(h.fake.requests().size() == 3);
+  CHECK(h.sleeps == std::vector<milliseconds>{milliseconds(50), milliseconds(100)});  // as for a 503
+}
+
+TEST_CASE("a GraphQL INTERNAL_SERVER_ERROR stops at the same attempt budget and is returned") {
+  Harness h;
+  for (int i = 0; i < 4; ++i) h.fake.Push(Answer(200, GraphQLError("INTERNAL_SERVER_ERROR")));
+  h.fake.Push(Answer(200, "unreachable"));
+  RetryPolicy policy;
+  policy.max_attempts = 4;
+  auto retrying = h.Client(policy);
+  GraphQLClient graphql(retrying, "https://houston.example/v1", {});
+  StatusOr<nlohmann::json> data = graphql.Data("query Q { workspaces { id } }", "Q", {}, "list");
+  CHECK(data.status() == Unavailable("list: boom (INTERNAL_SERVER_ERROR)"));
+  CHECK(h.fake.requests().size() == 4);
+  CHECK(h.fake.remaining() == 1);
+}
+
+TEST_CASE("GraphQL errors the platform calls final are never retried") {
+  for (const char* code : {"BAD_USER_INPUT", "FORBIDDEN", "UNAUTHENTICATED", "RESOURCE_NOT_FOUND",
+                           "DUPLICATE_EMAIL", "SOMETHING_NEW"}) {
+    CAPTURE(code);
+    Harness h;
+    h.fake.Push(Answer(200, GraphQLError(code)));
+    h.fake.Push(Answer(200, "unreachable"));
+    auto retrying = h.Client();
+    GraphQLClient graphql(retrying, "https://houston.example/v1", {});
+    CHECK_FALSE(graphql.Data("query Q { workspaces { id } }", "Q", {}, "list").ok());
+    CHECK(h.fake.requests().size() == 1);
+    CHECK(h.sleeps.empty());
   }
 }
 

@@ -1,4 +1,5 @@
 #include "connectors/workspace/workspace_connector.h"
+#include "connectors/guarded_connector.h"
 
 #include <doctest/doctest.h>
 #include <spdlog/sinks/ostream_sink.h>
@@ -24,7 +25,9 @@ const std::string kUid(64, 'a');
 
 struct Fixture {
   FakeHttpClient fake;
-  WorkspaceConnector connector{"ws", kUrl, WorkspaceCredentials{kKey, kSecret}, fake};
+  // Built as MakeConnector builds it: wrapped, so refusals and scrubbing are tested too.
+  GuardedConnector connector{std::make_unique<WorkspaceConnector>("ws", kUrl, WorkspaceCredentials{kKey, kSecret}, fake),
+                             "ws", {kKey, kSecret}};
 
   json SentBody(std::size_t i) const { return json::parse(fake.requests().at(i).body); }
 };

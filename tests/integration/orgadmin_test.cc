@@ -28,6 +28,7 @@ orgadmin:
     - { email: bob@acme.io, first: Bob, last: Stone }
     - { email: dave@acme.io, first: Dave, last: Jones }
     - { email: gina@acme.io, first: Gina, last: Retired }
+    - { id: 0a0a0a0a-0000-4000-8000-00000000000a, email: hana@acme.io, first: Hana, last: Kay }
     - { id: f0f0f0f0-0000-4000-8000-00000000000f, email: frank@acme.io, first: Frank, last: Outsider }
   members:
     - { email: bob@acme.io, role: user, status: active, groups: [0b9e6f9a-3c1d-4a57-9a0e-6c2f9f1d2b11] }
@@ -188,6 +189,37 @@ TEST_CASE("a status changed behind idsync's back on a managed-group member is co
   CHECK(json["platforms"][0]["actions"][0]["drift"] == true);
   REQUIRE(f.Apply().exit_code == 0);
   CHECK(f.Member("alice@acme.io")["status"] == "active");
+}
+
+TEST_CASE("a member removed from the org behind idsync's back is added back within two applies") {
+  // hana is a Fluxweave user but no member in the seed; /_sim/reset puts the org back to
+  // the seed, which is the removal made outside idsync.
+  Fixture f;
+  f.Write(Manifest(f.sim, "  - { email: hana@acme.io, name: Hana Kay, roles: [engineer] }\n"));
+  REQUIRE(f.Apply().exit_code == 0);
+  REQUIRE(f.Member("hana@acme.io")["status"] == "active");
+  f.sim.Post("/_sim/reset");
+  REQUIRE(f.Member("hana@acme.io").is_null());
+
+  // idsync cannot see the removal (no member list); the next change it sends to hana
+  // (here a role) meets `not a member`: a failure (orgadmin.md) that forgets the
+  // membership, and the apply after that adds hana back and converges. Before the fix
+  // every apply failed with the same message, for ever.
+  f.Write(Manifest(f.sim, "  - { email: hana@acme.io, name: Hana Kay, roles: [engineer, admin] }\n"));
+  RunResult first = f.Apply();
+  INFO(first.out, first.err);
+  CHECK(first.exit_code == 1);
+  CHECK(Has(first.out + first.err, "not a member"));
+  RunResult second = f.Apply();
+  INFO(second.out, second.err);
+  CHECK(second.exit_code == 0);
+  const nlohmann::json hana = f.Member("hana@acme.io");
+  CHECK(hana["status"] == "active");
+  CHECK(hana["role"] == "admin");
+  CHECK(hana["groups"] == nlohmann::json{kEng});
+  RunResult converged = f.Plan({"--detailed-exitcode"});
+  INFO(converged.out, converged.err);
+  CHECK(converged.exit_code == 0);
 }
 
 TEST_CASE("role and status are re-asserted once reassert_interval has passed, not before") {

@@ -1,6 +1,7 @@
 // The astra connector against a scripted HttpClient: exact requests (method, url,
 // headers, body) for every operation, and the parsing of answers and error shapes.
 #include "connectors/astra/astra_connector.h"
+#include "connectors/guarded_connector.h"
 
 #include <doctest/doctest.h>
 
@@ -59,10 +60,11 @@ std::string Errors(int id, const std::string& message) {
 
 struct Fixture {
   explicit Fixture(std::optional<std::string> org = std::nullopt)
-      : connector("a1", kUrl, kToken, std::move(org), fake) {}
+      : connector(std::make_unique<AstraConnector>("a1", kUrl, kToken, std::move(org), fake), "a1",
+                  {kToken}) {}
 
   FakeHttpClient fake;
-  AstraConnector connector;
+  GuardedConnector connector;  // as MakeConnector builds it
 
   // Lists with the documented answers; returns the listing.
   LiveState Listed() {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connectors/houston/houston_connector.h"
+#include "connectors/guarded_connector.h"
 #include "tests/connectors/fake_http.h"
 
 namespace idsync::houston_test {
@@ -19,7 +20,8 @@ inline constexpr const char* kKey = "hk-2f8c1d9e7a";
 
 struct Fixture {
   testing::FakeHttpClient fake;
-  HoustonConnector connector{"astro", kUrl, kKey, fake};
+  // Built as MakeConnector builds it: wrapped, so refusals and scrubbing are tested too.
+  GuardedConnector connector{std::make_unique<HoustonConnector>("astro", kUrl, kKey, fake), "astro", {kKey}};
 
   json Sent(std::size_t i) const { return json::parse(fake.requests().at(i).body); }
   void Push(const json& answer, int status = 200) { fake.Push(testing::Answer(status, answer.dump())); }

@@ -1,6 +1,7 @@
 // TLS through an engine lane against a cpp-httplib SSLServer on 127.0.0.1, with a
 // self-signed certificate made here (nothing committed, nothing shelled out).
 #include <doctest/doctest.h>
+#include <curl/curl.h>
 #include <httplib.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -10,10 +11,12 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <thread>
 
 #include "connectors/http/engine.h"
+#include "connectors/http/trust.h"
 
 namespace idsync {
 namespace {
@@ -110,6 +113,74 @@ TEST_CASE("TLS verification is on: an untrusted certificate fails, a given CA fi
   server.stop();
   thread.join();
   std::filesystem::remove(pem);
+}
+
+// One HTTPS server on 127.0.0.1 presenting `tls`'s certificate.
+struct Server {
+  explicit Server(const SelfSigned& tls) : server(tls.cert, tls.key) {
+    server.Get("/hello", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("secure hello", "text/plain");
+    });
+    port = server.bind_to_any_port("127.0.0.1");
+    thread = std::thread([this] { server.listen_after_bind(); });
+    for (int i = 0; i < 1000 && !server.is_running(); ++i) std::this_thread::sleep_for(1ms);
+  }
+  ~Server() {
+    server.stop();
+    thread.join();
+  }
+  httplib::SSLServer server;
+  int port = 0;
+  std::thread thread;
+};
+
+// One GET through libcurl trusting exactly `blob` (as a lane with a ca_file does), or
+// the file `cainfo` (what CURLOPT_CAINFO did before). Returns the CURLcode.
+CURLcode GetWith(int port, const std::string* blob, const std::string* cainfo) {
+  CURL* curl = curl_easy_init();
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/hello";
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);  // only what this test gives
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char*, size_t s, size_t n, void*) { return s * n; });
+  if (blob) {
+    curl_blob b{const_cast<char*>(blob->data()), blob->size(), CURL_BLOB_COPY};
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &b);
+  }
+  if (cainfo) curl_easy_setopt(curl, CURLOPT_CAINFO, cainfo->c_str());
+  const CURLcode code = curl_easy_perform(curl);
+  curl_easy_cleanup(curl);
+  return code;
+}
+
+TEST_CASE("tls.ca_file adds trust: what the system bundle trusts stays trusted") {
+  // The machine's store cannot be changed here, so a bundle of our own stands in for
+  // it: TrustBundle(system, ca_file) is what every lane with a ca_file gives libcurl.
+  SelfSigned system_ca, extra_ca;
+  REQUIRE(system_ca.ok());
+  REQUIRE(extra_ca.ok());
+  Server public_site(system_ca), corporate_site(extra_ca);
+  const std::string tag = std::to_string(public_site.port);
+  const std::string system_bundle = system_ca.WritePem("idsync-system-bundle-" + tag + ".pem");
+  const std::string extra = extra_ca.WritePem("idsync-extra-ca-" + tag + ".pem");
+  REQUIRE_FALSE(system_bundle.empty());
+  REQUIRE_FALSE(extra.empty());
+
+  StatusOr<std::shared_ptr<const std::string>> bundle = TrustBundle(system_bundle, extra);
+  REQUIRE(bundle.ok());
+  CHECK(GetWith(corporate_site.port, bundle->get(), nullptr) == CURLE_OK);
+  CHECK(GetWith(public_site.port, bundle->get(), nullptr) == CURLE_OK);
+  // What CURLOPT_CAINFO = ca_file did: the system's CA was no longer trusted.
+  CHECK(GetWith(public_site.port, nullptr, &extra) == CURLE_PEER_FAILED_VERIFICATION);
+
+  const std::string not_pem = extra + ".txt";
+  { std::ofstream(not_pem) << "this is not PEM\n"; }
+  CHECK(TrustBundle(system_bundle, not_pem).status() ==
+        FailedPrecondition("TLS CA file " + not_pem + " could not be used: no PEM certificate in it"));
+  CHECK(TrustBundle(system_bundle, extra + ".missing").status().message() ==
+        "TLS CA file " + extra + ".missing could not be used: No such file or directory");
+  std::filesystem::remove(system_bundle);
+  std::filesystem::remove(extra);
+  std::filesystem::remove(not_pem);
 }
 
 }  // namespace

@@ -179,13 +179,14 @@ TEST_CASE("grant changes send the role only when it changes or when re-asserting
   }
 }
 
-TEST_CASE("removing a group the user is not in is done; adding one to a non-member fails") {
+TEST_CASE("removing a group the user is not in is done; adding one to a non-member fails as gone") {
   OrgFixture f;
   f.Result("removeGroupMembership", nullptr, nullptr, "not a member");
   CHECK(f.connector.ChangeGrants(Make(Verb::kRevoke, kAliceId, "user", {kG1}, "user", {})).ok());
   f.Result("addGroupMembership", nullptr, nullptr, "not a member");
   Status failed = f.connector.ChangeGrants(Make(Verb::kGrant, kAliceId, "user", {}, "user", {kG1}));
-  CHECK(failed.code() == StatusCode::kNotFound);
+  // kAborted: a failure, and the executor forgets the membership (orgadmin.md).
+  CHECK(failed.code() == StatusCode::kAborted);
   CHECK(failed.message() == std::string("orgadmin fw: change grants of alice@acme.io to group ") + kG1 +
                                 ": addGroupMembership returned error: not a member");
 }
@@ -207,7 +208,26 @@ TEST_CASE("reactivate makes the member active with the desired role and groups")
   CHECK(Sent(f) == std::vector<json>{Update(kAliceId, "active", "admin"), AddGroup(kAliceId, kG1)});
   f.Result("updateMember", nullptr, nullptr, "not a member");
   Status failed = f.connector.Reactivate(Make(Verb::kReactivate, kAliceId, "user", {}, "user", {}));
-  CHECK(failed.code() == StatusCode::kNotFound);
+  CHECK(failed.code() == StatusCode::kAborted);
+}
+
+TEST_CASE("a re-assertion or role change answered not a member fails as gone") {
+  OrgFixture f;
+  f.Result("updateMember", nullptr, nullptr, "not a member");
+  Status failed = f.connector.ChangeGrants(Make(Verb::kGrant, kAliceId, "user", {}, "user", {}));
+  CHECK(failed.code() == StatusCode::kAborted);
+  CHECK(failed.message() == "orgadmin fw: change grants of alice@acme.io: updateMember returned error: not a member");
+}
+
+TEST_CASE("a retire whose role idsync does not know sends nothing and says why") {
+  OrgFixture f;
+  f.Result("updateMember", kAliceId, "updated");
+  Status s = f.connector.Retire(Make(Verb::kRetire, kAliceId, std::nullopt, {kG1}, std::nullopt, {}));
+  CHECK(s.code() == StatusCode::kFailedPrecondition);
+  CHECK(s.message() ==
+        "orgadmin fw: retire alice@acme.io: the member's role is not known to idsync (never applied, "
+        "and orgadmin cannot read it); updateMember must carry one, and a guess could demote an admin");
+  CHECK(f.fake.requests().empty());
 }
 
 TEST_CASE("refusals are failures carrying the platform's message") {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "connectors/orgadmin/orgadmin_connector.h"
+#include "connectors/guarded_connector.h"
 #include "tests/connectors/fake_http.h"
 
 namespace idsync::testing {
@@ -43,7 +44,8 @@ class MapIdCache : public UserIdCache {
 
 struct OrgFixture {
   FakeHttpClient fake;
-  OrgadminConnector connector{"fw", kOrgUrl, kOrg, kToken, fake};
+  // Built as MakeConnector builds it: wrapped, so refusals and scrubbing are tested too.
+  GuardedConnector connector{std::make_unique<OrgadminConnector>("fw", kOrgUrl, kOrg, kToken, fake), "fw", {kToken}};
 
   nlohmann::json SentBody(std::size_t i) const { return nlohmann::json::parse(fake.requests().at(i).body); }
   void Reply(const nlohmann::json& body, int status = 200) { fake.Push(Answer(status, body.dump())); }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "connectors/factory.h"
 #include "reconcile/planner.h"
 #include "tests/connectors/orgadmin/orgadmin_fixture.h"
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "connectors/scim/scim_connector.h"
+#include "connectors/guarded_connector.h"
 #include "tests/connectors/fake_http.h"
 
 namespace idsync::testing {
@@ -56,7 +57,8 @@ inline void CheckHeaders(const HttpRequest& r) {
 
 struct ScimFixture {
   FakeHttpClient http;
-  ScimConnector connector{"app", std::string(kBase) + "/", kToken, http};
+  // Built as MakeConnector builds it: wrapped, so refusals and scrubbing are tested too.
+  GuardedConnector connector{std::make_unique<ScimConnector>("app", std::string(kBase) + "/", kToken, http), "app", {kToken}};
 
   std::vector<HttpRequest> Requests() const {
     auto requests = http.requests();

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "connectors/scim/scim_wire.h"
+#include "core/url.h"
 
 namespace idsync::scim {
 namespace {
@@ -17,9 +18,9 @@ HttpResponse Answer(int status, std::string body) {
 }
 
 TEST_CASE("a userName filter is quoted, escaped and URL-encoded as the contract shows") {
-  CHECK(UrlEncode(UserNameFilter("alice@acme.io")) == "userName%20eq%20%22alice%40acme.io%22");
+  CHECK(PercentEncode(UserNameFilter("alice@acme.io")) == "userName%20eq%20%22alice%40acme.io%22");
   CHECK(UserNameFilter(R"(a"b\c@acme.io)") == R"(userName eq "a\"b\\c@acme.io")");
-  CHECK(UrlEncode(UserNameFilter(R"(a"b@x.io)")) == "userName%20eq%20%22a%5C%22b%40x.io%22");
+  CHECK(PercentEncode(UserNameFilter(R"(a"b@x.io)")) == "userName%20eq%20%22a%5C%22b%40x.io%22");
 }
 
 TEST_CASE("the page size is min(100, maxResults) when maxResults is positive, else 100") {
