@@ -35,10 +35,13 @@ void CloseInterrupted(Store& store, const std::string& platform, int64_t now) {
   for (const auto& e : *pending) {
     spdlog::info("{}: journal entry {} ({} {}) was interrupted; re-planned from live state",
                  platform, e.id, e.action, e.email);
-    (void)store.JournalFinish(e.id, JournalStatus::kFailed,
-                              "interrupted: the process ended before the platform answered; "
-                              "re-planned from live state",
-                              now);
+    Status closed = store.JournalFinish(e.id, JournalStatus::kFailed,
+                                        "interrupted: the process ended before the platform answered; "
+                                        "re-planned from live state",
+                                        now);
+    if (!closed.ok())
+      spdlog::error("{}: journal row {} ({} {}) stays pending: closing it as interrupted failed: {}",
+                    platform, e.id, e.action, e.email, closed.message());
   }
 }
 
@@ -55,13 +58,17 @@ std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers
     auto it = live.users.find(email);
     if (it == live.users.end()) {
       if (live.complete && !desired.count(email)) {
-        (void)store.ForgetManaged(config.name, email);
+        if (Status s = store.ForgetManaged(config.name, email); !s.ok())
+          spdlog::warn("{}: {} is neither desired nor listed, but forgetting it failed: {}",
+                       config.name, email, s.message());
         continue;
       }
     } else if (!it->second.id.empty() && it->second.id != m.user_id) {
       m.user_id = it->second.id;
       m.last_seen = now;
-      (void)store.PutManaged(m);
+      if (Status s = store.PutManaged(m); !s.ok())
+        spdlog::warn("{}: recording the platform id {} of {} failed: {}", config.name, m.user_id,
+                     email, s.message());
     }
     ++remaining;
   }
@@ -111,31 +118,38 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
 
   auto managed = store.Managed(config.name);
   if (!managed.ok()) {
-    out.plan.error = "state: " + managed.status().message();
+    out.plan.error = managed.status().WithContext("state");
     return out;
   }
   auto live = ListPlatform(config, desired, *managed, connector, store);
   if (!live.ok()) {
-    out.plan.error = live.status().message();
+    out.plan.error = live.status();
     return out;
   }
 
   DesiredUsers resolved = desired;
   std::set<std::string> errors;
+  StatusCode code = StatusCode::kOk;  // the first failure's
   for (auto& [email, user] : resolved) {
     auto grants = connector.Resolve(user.grants, *live);
-    if (grants.ok()) user.grants = *grants; else errors.insert(grants.status().message());
+    if (grants.ok()) {
+      user.grants = *grants;
+    } else {
+      errors.insert(grants.status().message());
+      if (code == StatusCode::kOk) code = grants.status().code();
+    }
   }
   if (!errors.empty()) {
-    for (const auto& e : errors) out.plan.error += (out.plan.error.empty() ? "" : "; ") + e;
+    std::string joined;
+    for (const auto& e : errors) joined += (joined.empty() ? "" : "; ") + e;
+    out.plan.error = Status(code, joined);
     return out;
   }
 
   PlanOptions plan_options = options.plan;
   plan_options.now = env.NowUnix();
   out.plan = MakePlan(PolicyFor(config), resolved, *live, *managed, plan_options);
-  if (config.type == PlatformType::kAstra || config.type == PlatformType::kScim)
-    out.plan.names = NamesById(live->catalog);
+  if (CapabilitiesOf(config.type).grants_by_id) out.plan.names = NamesById(live->catalog);
   for (const auto& a : out.plan.actions) out.drift += a.drift ? 1 : 0;
   if (!out.plan.unmanaged.empty())
     spdlog::info("{}: {} unmanaged account(s) left alone", config.name, out.plan.unmanaged.size());
@@ -165,7 +179,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   st.managed = static_cast<int64_t>(remaining);
   st.unmanaged = static_cast<int64_t>(out.plan.unmanaged.size());
   st.drift = static_cast<int64_t>(out.drift);
-  if (!out.failures.empty()) st.error = out.failures.front().error;
+  if (!out.failures.empty()) st.error = out.failures.front().error.message();
   Status saved = store.PutPlatformStatus(st);
   if (!saved.ok()) spdlog::warn("{}: status not saved: {}", config.name, saved.message());
   return out;
