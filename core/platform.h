@@ -32,6 +32,9 @@ struct Capabilities {
   bool reactivate = false;            // false: a retired user desired again is invited
   bool remove = false;
   bool profile_update = false;
+  bool grants_by_id = false;          // grants are platform ids (roles, groups): plans name them
+  bool grants_write_only = false;     // role and status cannot be read: adopting sends them,
+                                      // and they are re-asserted every reassert_interval
   bool operator==(const Capabilities&) const = default;
 };
 

@@ -36,7 +36,7 @@ enum class StatusCode {
 
 const char* StatusCodeName(StatusCode code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
   Status(StatusCode code, std::string message);
@@ -76,7 +76,7 @@ inline Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m
 
 // A value, or the Status saying why not. REQUIRES for value(): ok().
 template <typename T>
-class StatusOr {
+class [[nodiscard]] StatusOr {
  public:
   StatusOr(T value) : value_(std::move(value)) {}            // NOLINT: implicit by design
   StatusOr(Status status) : status_(std::move(status)) {      // NOLINT: implicit by design

@@ -65,7 +65,7 @@ Plan DecodePlan(FuzzedDataProvider& in) {
     for (int n = in.ConsumeIntegralInRange(0, 3); n > 0; --n) pp.unmanaged.push_back(Text(in));
     pp.blocked = in.ConsumeBool();
     if (pp.blocked || in.ConsumeBool()) pp.blocked_reason = Text(in);
-    if (in.ConsumeBool()) pp.error = Text(in);
+    if (in.ConsumeBool()) pp.error = Status(StatusCode::kUnknown, Text(in));
     pp.desired = in.ConsumeIntegral<std::size_t>();
     pp.live = in.ConsumeIntegral<std::size_t>();
     pp.managed = in.ConsumeIntegral<std::size_t>();

@@ -56,9 +56,9 @@ std::size_t PlatformPlan::changes() const {
   return static_cast<std::size_t>(std::count_if(
       actions.begin(), actions.end(), [this](const Action& a) {
         if (a.disposition != Disposition::kApply) return false;
-        // An adopt only records the account, except on orgadmin where it re-asserts
-        // role and status (SPEC §3).
-        return a.verb != Verb::kAdopt || type == PlatformType::kOrgadmin;
+        // An adopt only records the account, except where role and status cannot be
+        // read (orgadmin): there it re-asserts them (SPEC §3).
+        return a.verb != Verb::kAdopt || CapabilitiesOf(type).grants_write_only;
       }));
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/grants.h"
 #include "core/platform.h"
+#include "core/status.h"
 #include "core/users.h"
 
 namespace idsync {
@@ -72,7 +73,7 @@ struct PlatformPlan {
   std::vector<ExpiringEntry> expiring;  // within PlanOptions::expiring_within, by instant
   bool blocked = false;             // the guard held removals
   std::string blocked_reason;       // "7 removals > max_removals 5"
-  std::string error;                // non-empty: this platform could not be planned
+  Status error;                     // not OK: this platform could not be planned (why)
   std::size_t desired = 0, live = 0, managed = 0;
   // Platform id -> readable name (astra role ids, scim group ids), so text and
   // markdown plans show names; the JSON plan keeps the ids.

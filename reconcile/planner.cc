@@ -123,7 +123,7 @@ class PlanBuilder {
     if (!managed) {
       Action& a = Add(d.email, Verb::kAdopt, live);
       a.before = live_grants;
-      a.after = policy_.type == PlatformType::kOrgadmin ? d.grants : live_grants;
+      a.after = caps_.grants_write_only ? d.grants : live_grants;
       a.profile = d.profile;
       a.reason = "already on " + policy_.platform + "; not yet managed by idsync";
     }
@@ -228,7 +228,7 @@ class PlanBuilder {
   // a grant with before = after = desired grants.
   void Reassert(const DesiredUser& d, const LiveUser& live, const ManagedAccount* managed) {
     const int64_t interval = policy_.reassert_interval_seconds;
-    if (policy_.type != PlatformType::kOrgadmin || interval <= 0 || now_ <= 0 || !managed ||
+    if (!caps_.grants_write_only || interval <= 0 || now_ <= 0 || !managed ||
         managed->retired || live.status != LiveStatus::kActive ||
         managed->last_asserted + interval > now_)
       return;
@@ -326,7 +326,7 @@ PlatformPolicy PolicyFor(const PlatformConfig& config) {
                         .unmanaged = config.unmanaged,
                         .max_removals = config.max_removals,
                         .reassert_interval_seconds =
-                            config.type == PlatformType::kOrgadmin
+                            CapabilitiesOf(config.type).grants_write_only
                                 ? static_cast<int64_t>(config.reassert_interval.count() / 1000)
                                 : 0};
 }

@@ -43,7 +43,7 @@ Json PlatformJson(const PlatformPlan& p) {
   Json out = Json::object();
   out["platform"] = p.platform;
   out["type"] = std::string(PlatformTypeName(p.type));
-  out["error"] = NullIfEmpty(p.error);
+  out["error"] = NullIfEmpty(p.error.message());
   out["blocked"] = p.blocked;
   out["blocked_reason"] = NullIfEmpty(p.blocked_reason);
   Json counts = Json::object();
@@ -74,7 +74,7 @@ std::string RenderJson(const Plan& plan) {
   std::size_t errors = 0, blocked = 0;
   for (const auto& p : plan.platforms) {
     platforms.push_back(PlatformJson(p));
-    errors += p.error.empty() ? 0 : 1;
+    errors += p.error.ok() ? 0 : 1;
     blocked += p.blocked ? 1 : 0;
   }
   out["platforms"] = std::move(platforms);

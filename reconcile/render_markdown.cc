@@ -37,9 +37,9 @@ std::string ReasonCell(const Action& a) {
 
 void PlatformSection(const PlatformPlan& p, std::string& out) {
   out += "### " + Cell(p.platform) + " (" + std::string(PlatformTypeName(p.type)) + ")\n\n";
-  if (!p.error.empty()) {
+  if (!p.error.ok()) {
     out += "> **Error:** this platform could not be planned; nothing will be applied to it: " +
-           Cell(p.error) + "\n\n";
+           Cell(p.error.message()) + "\n\n";
     return;
   }
   out += SizesLine(p) + "\n\n";
@@ -74,7 +74,7 @@ std::string RenderMarkdown(const Plan& plan) {
   std::string out = "## idsync plan\n\n";
   out += total.actions == 0 ? "**No changes.**\n\n" : "**" + SummaryLine(total) + "**\n\n";
   for (const auto& p : plan.platforms) {
-    if (!p.error.empty()) out += "> **Error:** " + Cell(p.platform) + " could not be planned.\n\n";
+    if (!p.error.ok()) out += "> **Error:** " + Cell(p.platform) + " could not be planned.\n\n";
     if (p.blocked)
       out += "> **Held:** removals on " + Cell(p.platform) + " are held by the guard.\n\n";
   }

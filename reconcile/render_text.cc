@@ -57,8 +57,8 @@ std::string ActionLine(const Action& a, std::size_t email_width, const Painter& 
 
 void PlatformSection(const PlatformPlan& p, const Painter& paint, std::string& out) {
   const std::string title = p.platform + " (" + std::string(PlatformTypeName(p.type)) + ")";
-  if (!p.error.empty()) {
-    out += paint(title, "1") + ": " + paint("error: " + p.error, "31") + "\n";
+  if (!p.error.ok()) {
+    out += paint(title, "1") + ": " + paint("error: " + p.error.message(), "31") + "\n";
     return;
   }
   out += paint(title, "1") + ": " + SizesLine(p) + "\n";
@@ -87,7 +87,7 @@ std::string RenderText(const Plan& plan, bool color) {
   for (const auto& p : plan.platforms) {
     PlatformSection(p, paint, out);
     out += "\n";
-    if (!p.error.empty()) failed.push_back(p.platform);
+    if (!p.error.ok()) failed.push_back(p.platform);
   }
   const Tally total = Count(plan);
   out += total.actions == 0 ? "No changes.\n" : paint(SummaryLine(total), "1") + "\n";

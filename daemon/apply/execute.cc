@@ -96,7 +96,7 @@ class Executor {
         return;
       }
       if (failed_users_.count(a.email)) {
-        out_.failures.push_back({a, "skipped: an earlier action for this user failed"});
+        out_.failures.push_back({a, FailedPrecondition("skipped: an earlier action for this user failed")});
         Progress(a);
         return;
       }
@@ -104,7 +104,7 @@ class Executor {
     auto entry = store_.JournalBegin(options_.run_id, a, env_.NowUnix());
     if (!entry.ok()) {
       // Never send a request that is not journalled first.
-      Fail(a, "journal: " + entry.status().message());
+      Fail(a, entry.status().WithContext("journal"));
       return;
     }
     Status result;
@@ -115,10 +115,10 @@ class Executor {
       attempts = sends.sends();
     }
     if (!result.ok()) {
-      (void)store_.JournalFinish(*entry, JournalStatus::kFailed, result.message(), attempts, env_.NowUnix());
+      Finish(a, *entry, JournalStatus::kFailed, result.message(), attempts, env_.NowUnix());
       spdlog::error("{}: {} {} failed: {}", a.platform, VerbName(a.verb), a.email, result.message());
       if (result.code() == StatusCode::kAborted) ForgetStale(a);
-      Fail(a, result.message());
+      Fail(a, result);
       return;
     }
     const int64_t now = env_.NowUnix();
@@ -131,7 +131,7 @@ class Executor {
     }
     Status saved = a.verb == Verb::kRemove ? store_.ForgetManaged(a.platform, a.email)
                                            : store_.PutManaged(m);
-    (void)store_.JournalFinish(*entry, JournalStatus::kSucceeded, "", attempts, now);
+    Finish(a, *entry, JournalStatus::kSucceeded, "", attempts, now);
     if (!saved.ok()) spdlog::error("{}: recording {}: {}", a.platform, a.email, saved.message());
     spdlog::info("{}: {} {}: done", a.platform, VerbName(a.verb), a.email);
     std::lock_guard lock(mu_);
@@ -150,7 +150,18 @@ class Executor {
     }
   }
 
-  void Fail(const Action& a, std::string error) {
+  // Completes journal row `entry` of `a`; a failure leaves the row pending, which the
+  // next reconcile closes as interrupted after listing the platform again.
+  void Finish(const Action& a, int64_t entry, JournalStatus status, const std::string& error,
+              int attempts, int64_t now) {
+    Status s = store_.JournalFinish(entry, status, error, attempts, now);
+    if (!s.ok())
+      spdlog::error("{}: {} {}: journal row {} stays pending (marking it {} failed: {}); the next "
+                    "reconcile settles it",
+                    a.platform, VerbName(a.verb), a.email, entry, JournalStatusName(status), s.message());
+  }
+
+  void Fail(const Action& a, Status error) {
     std::lock_guard lock(mu_);
     out_.failures.push_back({a, std::move(error)});
     failed_users_.insert(a.email);
@@ -201,8 +212,11 @@ void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
   for (const Action& a : out.plan.actions) {
     if (a.disposition == Disposition::kApply) continue;
     const bool held = a.disposition == Disposition::kHeld;
-    (void)store.JournalRecord(options.run_id, a, held ? JournalStatus::kHeld : JournalStatus::kDeferred,
-                              env.NowUnix());
+    const JournalStatus status = held ? JournalStatus::kHeld : JournalStatus::kDeferred;
+    Status recorded = store.JournalRecord(options.run_id, a, status, env.NowUnix());
+    if (!recorded.ok())
+      spdlog::warn("{}: {} {} is {} but has no journal row: {}", a.platform, VerbName(a.verb), a.email,
+                   JournalStatusName(status), recorded.message());
     ++(held ? out.held : out.deferred);
   }
   std::vector<UserActions> before_offboarding, offboarding;

@@ -36,10 +36,13 @@ void CloseInterrupted(Store& store, const std::string& platform, int64_t now) {
   for (const auto& e : *pending) {
     spdlog::info("{}: journal entry {} ({} {}) was interrupted; re-planned from live state",
                  platform, e.id, e.action, e.email);
-    (void)store.JournalFinish(e.id, JournalStatus::kFailed,
-                              "interrupted: the process ended before the platform answered; "
-                              "re-planned from live state",
-                              e.attempts, now);
+    Status closed = store.JournalFinish(e.id, JournalStatus::kFailed,
+                                        "interrupted: the process ended before the platform answered; "
+                                        "re-planned from live state",
+                                        now);
+    if (!closed.ok())
+      spdlog::error("{}: journal row {} ({} {}) stays pending: closing it as interrupted failed: {}",
+                    platform, e.id, e.action, e.email, closed.message());
   }
 }
 
@@ -83,7 +86,9 @@ std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers
         } else {
           if (!previous) previous.emplace(PreviousCompleteListing(store, config.name));
           if (*previous && !(*previous)->count(email)) {
-            (void)store.ForgetManaged(config.name, email);
+            if (Status s = store.ForgetManaged(config.name, email); !s.ok())
+              spdlog::warn("{}: {} is neither desired nor listed, but forgetting it failed: {}",
+                           config.name, email, s.message());
             continue;
           }
         }
@@ -91,7 +96,9 @@ std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers
     } else if (!it->second.id.empty() && it->second.id != m.user_id) {
       m.user_id = it->second.id;
       m.last_seen = now;
-      (void)store.PutManaged(m);
+      if (Status s = store.PutManaged(m); !s.ok())
+        spdlog::warn("{}: recording the platform id {} of {} failed: {}", config.name, m.user_id,
+                     email, s.message());
     }
     ++remaining;
   }
@@ -182,13 +189,13 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
 
   auto managed = store.Managed(config.name);
   if (!managed.ok()) {
-    out.plan.error = "state: " + managed.status().message();
+    out.plan.error = managed.status().WithContext("state");
     return out;
   }
   auto live = options.listed ? StatusOr<LiveState>(*options.listed)
                             : ListPlatform(config, desired, *managed, connector, store);
   if (!live.ok()) {
-    out.plan.error = live.status().message();
+    out.plan.error = live.status();
     return out;
   }
   const std::set<std::string> from_baseline =
@@ -197,17 +204,30 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
 
   DesiredUsers resolved = desired;
   std::set<std::string> errors;
+  StatusCode code = StatusCode::kOk;  // the first failure's
   for (auto& [email, user] : resolved) {
     auto grants = connector.Resolve(user.grants, *live);
-    if (grants.ok()) user.grants = *grants; else errors.insert(grants.status().message());
+    if (grants.ok()) {
+      user.grants = *grants;
+    } else {
+      errors.insert(grants.status().message());
+      if (code == StatusCode::kOk) code = grants.status().code();
+    }
     for (auto& step : user.expiries) {  // what the user holds once an `expires:` passes
       if (!step.grants) continue;
       auto after = connector.Resolve(*step.grants, *live);
-      if (after.ok()) step.grants = *after; else errors.insert(after.status().message());
+      if (after.ok()) {
+        step.grants = *after;
+      } else {
+        errors.insert(after.status().message());
+        if (code == StatusCode::kOk) code = after.status().code();
+      }
     }
   }
   if (!errors.empty()) {
-    for (const auto& e : errors) out.plan.error += (out.plan.error.empty() ? "" : "; ") + e;
+    std::string joined;
+    for (const auto& e : errors) joined += (joined.empty() ? "" : "; ") + e;
+    out.plan.error = Status(code, joined);
     return out;
   }
 
@@ -216,8 +236,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   out.plan = MakePlan(PolicyFor(config), resolved, *live, *managed, plan_options);
   ReinviteInterrupted(out.plan, *live, store);
   NoteBaselineReasons(from_baseline, out.plan);
-  if (config.type == PlatformType::kAstra || config.type == PlatformType::kScim)
-    out.plan.names = NamesById(live->catalog);
+  if (CapabilitiesOf(config.type).grants_by_id) out.plan.names = NamesById(live->catalog);
   for (const auto& a : out.plan.actions) out.drift += a.drift ? 1 : 0;
   if (!out.plan.unmanaged.empty())
     spdlog::info("{}: {} unmanaged account(s) left alone", config.name, out.plan.unmanaged.size());
@@ -248,7 +267,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   st.managed = static_cast<int64_t>(remaining);
   st.unmanaged = static_cast<int64_t>(out.plan.unmanaged.size());
   st.drift = static_cast<int64_t>(out.drift);
-  if (!out.failures.empty()) st.error = out.failures.front().error;
+  if (!out.failures.empty()) st.error = out.failures.front().error.message();
   Status saved = store.PutPlatformStatus(st);
   if (!saved.ok()) spdlog::warn("{}: status not saved: {}", config.name, saved.message());
   return out;

@@ -47,7 +47,7 @@ struct ReconcileOptions {
 
 struct ActionFailure {
   Action action;
-  std::string error;
+  Status error;  // why it failed, with the platform's message; never OK
 };
 
 struct PlatformOutcome {
@@ -58,7 +58,7 @@ struct PlatformOutcome {
   std::size_t cancelled = 0;                      // actions not started (shutdown)
   std::map<std::string, std::size_t> succeeded_by_verb;  // VerbName -> count
 
-  bool failed() const { return !plan.error.empty() || !failures.empty(); }
+  bool failed() const { return !plan.error.ok() || !failures.empty(); }
   // "ok", "changes", "failed" or "blocked" (for status, metrics and exit codes).
   std::string result() const;
 };

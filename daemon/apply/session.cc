@@ -62,15 +62,15 @@ std::vector<PlatformOutcome> ReconcileAll(Session& session, const ReconcileOptio
       PlatformOutcome failed;
       failed.plan.platform = p->name;
       failed.plan.type = p->type;
-      failed.plan.error = connection.status().message();
-      spdlog::error("{}: {}", p->name, failed.plan.error);
+      failed.plan.error = connection.status();
+      spdlog::error("{}: {}", p->name, failed.plan.error.message());
       outcomes.push_back(std::move(failed));
       continue;
     }
     outcomes.push_back(ReconcilePlatform(*p, desired, *connection->connector, *session.store, options,
                                          env));
-    if (!outcomes.back().plan.error.empty())
-      spdlog::error("{}: {}", p->name, outcomes.back().plan.error);
+    if (!outcomes.back().plan.error.ok())
+      spdlog::error("{}: {}", p->name, outcomes.back().plan.error.message());
   }
   return outcomes;
 }

@@ -64,9 +64,9 @@ void PrintApplySummary(const std::vector<PlatformOutcome>& outcomes) {
     held += o.held;
     for (const auto& f : o.failures)
       std::cout << "  ! " << f.action.platform << ": " << VerbName(f.action.verb) << ' '
-                << f.action.email << " failed: " << f.error << '\n';
-    if (!o.plan.error.empty())
-      std::cout << "  ! " << o.plan.platform << ": not applied: " << o.plan.error << '\n';
+                << f.action.email << " failed: " << f.error.message() << '\n';
+    if (!o.plan.error.ok())
+      std::cout << "  ! " << o.plan.platform << ": not applied: " << o.plan.error.message() << '\n';
   }
   std::cout << "Apply complete: " << ok << " succeeded, " << failed << " failed, " << deferred
             << " deferred, " << held << " held.\n";
@@ -136,7 +136,8 @@ int CmdApply(const ApplyArgs& args, Env& env) {
   std::cout.flush();
   int code = ExitCodeFor(outcomes, /*held_exit=*/true, /*changes_exit=*/false);
   std::string result = code == kExitError ? "failed" : code == kExitHeld ? "blocked" : "ok";
-  (void)session->store->FinishRun(*run, result, env.NowUnix());
+  if (Status s = session->store->FinishRun(*run, result, env.NowUnix()); !s.ok())
+    spdlog::warn("apply: run {} stays open (recording its result {} failed: {})", *run, result, s.message());
   return code;
 }
 

@@ -66,6 +66,42 @@ void Daemon::RemoveGoneWorkers() {
   }
 }
 
+void Daemon::Publish(const std::string& platform, PlatformType type, const PlatformOutcome& outcome,
+                     double took, int64_t managed, int64_t now,
+                     std::optional<int64_t> next_expiry) {
+  std::string error = outcome.plan.error.message();
+  if (error.empty() && !outcome.failures.empty())
+    error = VerbName(outcome.failures.front().action.verb) + std::string(" ") +
+            outcome.failures.front().action.email + ": " + outcome.failures.front().error.message();
+  {
+    std::lock_guard lock(reports_mu_);
+    Report& r = reports_[platform];
+    r.type = std::string(PlatformTypeName(type));
+    r.result = outcome.result();
+    r.at = now;
+    if (!outcome.failed()) r.last_success = now;
+    r.duration_seconds = took;
+    r.succeeded = outcome.succeeded;
+    r.failed = outcome.failures.size();
+    r.deferred = outcome.deferred;
+    r.held = outcome.held;
+    r.unmanaged = outcome.plan.unmanaged.size();
+    r.drift = outcome.drift;
+    r.managed = managed;
+    r.error = error;
+    r.next_expiry = next_expiry;
+  }
+  if (outcome.failed()) {
+    spdlog::error("{}: reconcile failed in {:.2f}s: {}", platform, took, error);
+  } else {
+    spdlog::info("{}: reconcile {} in {:.2f}s: {} succeeded, {} deferred, {} held{}", platform,
+                 outcome.result(), took, outcome.succeeded, outcome.deferred, outcome.held,
+                 outcome.cancelled ? ", " + std::to_string(outcome.cancelled) + " not started (stopping)" : "");
+  }
+  notifier_.Status(platform + ": " + outcome.result() + " (" + std::to_string(outcome.succeeded) +
+                   " succeeded, " + std::to_string(outcome.failures.size()) + " failed)");
+}
+
 bool Daemon::ReconcileOne(const std::string& platform) {
   auto current = manifest_.Current();
   if (!current) return false;
@@ -85,9 +121,9 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   outcome.plan.type = config.type;
   std::map<int, uint64_t> api_seen;
   if (!run.ok()) {
-    outcome.plan.error = "state: " + run.status().message();
+    outcome.plan.error = run.status().WithContext("state");
   } else if (auto connection = Connect(config, env_); !connection.ok()) {
-    outcome.plan.error = connection.status().message();
+    outcome.plan.error = connection.status();
   } else {
     ReconcileOptions options;
     options.apply = true;
@@ -101,7 +137,11 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   int64_t now = env_.NowUnix();
   int64_t managed = 0;
   if (auto m = store_->Managed(platform); m.ok()) managed = static_cast<int64_t>(m->size());
-  if (run.ok()) (void)store_->FinishRun(*run, outcome.result(), now);
+  if (run.ok()) {
+    if (Status s = store_->FinishRun(*run, outcome.result(), now); !s.ok())
+      spdlog::warn("{}: run {} stays open (recording its result {} failed: {})", platform, *run,
+                   outcome.result(), s.message());
+  }
   if (auto latest = manifest_.Current(); !latest || !latest->manifest.platforms.count(platform))
     return !outcome.failed();  // removed while it ran: no gauge or status comes back
   metrics_.RecordReconcile(platform, outcome, took, managed, now);
@@ -111,37 +151,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
     workers_->WakeBy(platform, env_.SteadyNow() + std::chrono::seconds(*next_expiry - now));
   if (leadership_ && outcome.failed()) leadership_->Recheck(platform);  // fenced?
 
-  std::string error = outcome.plan.error;
-  if (error.empty() && !outcome.failures.empty())
-    error = VerbName(outcome.failures.front().action.verb) + std::string(" ") +
-            outcome.failures.front().action.email + ": " + outcome.failures.front().error;
-  {
-    std::lock_guard lock(reports_mu_);
-    Report& r = reports_[platform];
-    r.type = std::string(PlatformTypeName(config.type));
-    r.result = outcome.result();
-    r.at = now;
-    if (!outcome.failed()) r.last_success = now;
-    r.duration_seconds = took.count();
-    r.succeeded = outcome.succeeded;
-    r.failed = outcome.failures.size();
-    r.deferred = outcome.deferred;
-    r.held = outcome.held;
-    r.unmanaged = outcome.plan.unmanaged.size();
-    r.drift = outcome.drift;
-    r.managed = managed;
-    r.error = error;
-    r.next_expiry = next_expiry;
-  }
-  if (outcome.failed()) {
-    spdlog::error("{}: reconcile failed in {:.2f}s: {}", platform, took.count(), error);
-  } else {
-    spdlog::info("{}: reconcile {} in {:.2f}s: {} succeeded, {} deferred, {} held{}", platform,
-                 outcome.result(), took.count(), outcome.succeeded, outcome.deferred, outcome.held,
-                 outcome.cancelled ? ", " + std::to_string(outcome.cancelled) + " not started (stopping)" : "");
-  }
-  notifier_.Status(platform + ": " + outcome.result() + " (" + std::to_string(outcome.succeeded) +
-                   " succeeded, " + std::to_string(outcome.failures.size()) + " failed)");
+  Publish(platform, config.type, outcome, took.count(), managed, now, next_expiry);
   return !outcome.failed();
 }
 

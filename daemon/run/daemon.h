@@ -80,6 +80,9 @@ class Daemon {
   // platform -> {leader, holder}; UpdateLeaderMetrics sets idsync_leader from it.
   std::map<std::string, Leadership::View> LeaderViews() const;
   void UpdateLeaderMetrics();
+  // The end of one reconcile made visible: /v1/status, the log line, sd_notify STATUS.
+  void Publish(const std::string& platform, PlatformType type, const PlatformOutcome& outcome,
+               double took_seconds, int64_t managed, int64_t now);
   void OnManifestEvent(bool force_reconcile);
   void AddWorkers();
   nlohmann::json StatusJson() const;

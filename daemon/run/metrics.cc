@@ -82,7 +82,7 @@ void Metrics::RecordReconcile(const std::string& platform, const PlatformOutcome
   if (outcome.drift > 0) drift.Increment(static_cast<double>(outcome.drift));
   f_->unmanaged.Add({{"platform", platform}}).Set(static_cast<double>(outcome.plan.unmanaged.size()));
   f_->held.Add({{"platform", platform}}).Set(static_cast<double>(outcome.held));
-  if (outcome.plan.error.empty()) f_->managed.Add({{"platform", platform}}).Set(static_cast<double>(managed_users));
+  if (outcome.plan.error.ok()) f_->managed.Add({{"platform", platform}}).Set(static_cast<double>(managed_users));
   auto& last = f_->last_success.Add({{"platform", platform}});
   if (!outcome.failed()) last.Set(static_cast<double>(now_unix));
 }

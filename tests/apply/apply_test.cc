@@ -102,12 +102,12 @@ TEST_CASE("plan shows what apply then does, and a second apply sends nothing") {
   World w;
   w.scim.AddUser("bob@acme.io", {"Engineering"});
   PlatformOutcome plan = w.Plan(kTwoUsers);
-  INFO(plan.plan.error);
+  INFO(plan.plan.error.message());
   CHECK(Verbs(plan.plan) == std::vector<std::string>{"invite alice@acme.io", "adopt bob@acme.io"});
   CHECK(w.scim.Requests("POST") == 0);
 
   PlatformOutcome first = w.Apply(kTwoUsers);
-  INFO(first.plan.error);
+  INFO(first.plan.error.message());
   CHECK(first.failures.empty());
   CHECK(first.succeeded == 2);
   CHECK(w.scim.CountOf("alice@acme.io") == 1);
@@ -132,7 +132,7 @@ TEST_CASE("an apply killed after its journal write resumes without a duplicate")
   CHECK(w.scim.CountOf("alice@acme.io") == 1);
 
   PlatformOutcome second = w.Apply(alice);
-  INFO(second.plan.error);
+  INFO(second.plan.error.message());
   CHECK(second.failures.empty());
   CHECK(Verbs(second.plan) == std::vector<std::string>{"adopt alice@acme.io", "grant alice@acme.io"});
   CHECK(w.scim.Requests("POST") == 1);  // never created twice

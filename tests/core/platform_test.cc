@@ -49,4 +49,16 @@ TEST_CASE("platform type names round-trip") {
   CHECK_FALSE(ParsePlatformType("github").has_value());
 }
 
+TEST_CASE("what generic code asks of a platform type is a capability, not a type switch") {
+  // Grants that are platform ids (roles, groups) are shown by name in plans.
+  CHECK(CapabilitiesOf(PlatformType::kAstra).grants_by_id);
+  CHECK(CapabilitiesOf(PlatformType::kScim).grants_by_id);
+  CHECK_FALSE(CapabilitiesOf(PlatformType::kWorkspace).grants_by_id);
+  CHECK_FALSE(CapabilitiesOf(PlatformType::kHouston).grants_by_id);
+  CHECK_FALSE(CapabilitiesOf(PlatformType::kOrgadmin).grants_by_id);
+  // Only orgadmin cannot read role and status: adopting sends them, and they are re-asserted.
+  for (PlatformType t : AllPlatformTypes())
+    CHECK(CapabilitiesOf(t).grants_write_only == (t == PlatformType::kOrgadmin));
+}
+
 }  // namespace idsync

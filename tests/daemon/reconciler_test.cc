@@ -170,7 +170,7 @@ TEST_CASE("a failed action is reported with the platform's message and the rest 
   opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
   PlatformOutcome out = ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock());
   REQUIRE(out.failures.size() == 1);
-  CHECK(out.failures[0].error.find("refused") != std::string::npos);
+  CHECK(out.failures[0].error.message().find("refused") != std::string::npos);
   CHECK(out.succeeded == 1);
   CHECK(out.result() == "failed");
   auto managed = st.store->Managed("ws");
@@ -216,7 +216,7 @@ TEST_CASE("a listing failure fails only the plan and applies nothing") {
   opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
   PlatformOutcome out = ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock());
   CHECK(out.failed());
-  CHECK(out.plan.error.find("invalid API key") != std::string::npos);
+  CHECK(out.plan.error.message().find("invalid API key") != std::string::npos);
   CHECK(ws.mutations == 0);
 }
 

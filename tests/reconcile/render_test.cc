@@ -64,7 +64,7 @@ Plan SmallPlan() {
   PlatformPlan astro;
   astro.platform = "astro";
   astro.type = PlatformType::kHouston;
-  astro.error = "unknown workspace id ckws9 (known: ckws1, ckws2)";
+  astro.error = InvalidArgument("unknown workspace id ckws9 (known: ckws1, ckws2)");
   return Plan{{ws, astra, astro}};
 }
 

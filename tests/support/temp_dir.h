@@ -16,7 +16,8 @@ namespace idsync::testing {
 
 class TempDir {
  public:
-  explicit TempDir(const std::string& prefix = "idsync-test") {
+  TempDir() : TempDir("idsync-test") {}
+  explicit TempDir(const std::string& prefix) {
     static std::atomic<int> counter{0};
     std::random_device random;
     fs_path_ = std::filesystem::temp_directory_path() /
