@@ -39,25 +39,25 @@ PreparedPlatform Prepare(Session& session, const PlatformConfig& config, const P
   p.config = &config;
   p.planned.plan.platform = config.name;
   p.planned.plan.type = config.type;
-  auto fail = [&](const std::string& error) {
+  auto fail = [&](const Status& error) {
     p.planned.plan.error = error;
-    spdlog::error("{}: {}", config.name, error);
+    spdlog::error("{}: {}", config.name, error.message());
   };
   auto connection = Connect(config, env);
   if (!connection.ok()) {
-    fail(connection.status().message());
+    fail(connection.status());
     return p;
   }
   p.connection = std::move(*connection);
   const DesiredUsers& desired = DesiredFor(session, config.name);
   auto managed = session.store->Managed(config.name);
   if (!managed.ok()) {
-    fail("state: " + managed.status().message());
+    fail(managed.status().WithContext("state"));
     return p;
   }
   auto live = ListPlatform(config, desired, *managed, *p.connection.connector, *session.store);
   if (!live.ok()) {
-    fail(live.status().message());
+    fail(live.status());
     return p;
   }
   p.live = std::move(*live);
@@ -67,7 +67,7 @@ PreparedPlatform Prepare(Session& session, const PlatformConfig& config, const P
   options.listed = &*p.live;
   p.planned = ReconcilePlatform(config, desired, *p.connection.connector, *session.store, options,
                                 env);
-  if (!p.planned.plan.error.empty()) spdlog::error("{}: {}", config.name, p.planned.plan.error);
+  if (!p.planned.plan.error.ok()) spdlog::error("{}: {}", config.name, p.planned.plan.error.message());
   return p;
 }
 
@@ -99,7 +99,7 @@ std::vector<PlatformOutcome> ApplyPrepared(Session& session, std::vector<Prepare
   std::vector<PlatformOutcome> outcomes;
   options.apply = true;
   for (auto& p : prepared) {
-    if (!p.live || !p.planned.plan.error.empty()) {
+    if (!p.live || !p.planned.plan.error.ok()) {
       outcomes.push_back(p.planned);
       continue;
     }
@@ -108,8 +108,8 @@ std::vector<PlatformOutcome> ApplyPrepared(Session& session, std::vector<Prepare
     outcomes.push_back(ReconcilePlatform(*p.config, DesiredFor(session, p.config->name),
                                          *p.connection.connector, *session.store, options,
                                          env));
-    if (!outcomes.back().plan.error.empty())
-      spdlog::error("{}: {}", p.config->name, outcomes.back().plan.error);
+    if (!outcomes.back().plan.error.ok())
+      spdlog::error("{}: {}", p.config->name, outcomes.back().plan.error.message());
   }
   return outcomes;
 }

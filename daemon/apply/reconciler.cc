@@ -39,7 +39,7 @@ void CloseInterrupted(Store& store, const std::string& platform, int64_t now) {
     Status closed = store.JournalFinish(e.id, JournalStatus::kFailed,
                                         "interrupted: the process ended before the platform answered; "
                                         "re-planned from live state",
-                                        now);
+                                        e.attempts, now);
     if (!closed.ok())
       spdlog::error("{}: journal row {} ({} {}) stays pending: closing it as interrupted failed: {}",
                     platform, e.id, e.action, e.email, closed.message());

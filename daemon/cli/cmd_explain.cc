@@ -107,7 +107,7 @@ void ReadLive(const Manifest& manifest, const std::map<std::string, DesiredUsers
     ReconcileOptions options;  // plan only
     PlatformOutcome outcome = ReconcilePlatform(config, users, *connection->connector, store,
                                                 options, env);
-    live.error = outcome.plan.error;
+    live.error = outcome.plan.error.message();
     for (const auto& a : outcome.plan.actions)
       if (a.email == email) live.plan.push_back(ToString(a));
   }

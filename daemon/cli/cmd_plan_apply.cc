@@ -84,8 +84,7 @@ int CmdPlan(const PlanArgs& args, Env& env) {
   auto within = ParseExpiringWithin(args.expiring_within);
   if (!within) {
     std::cerr << "error: --expiring-within " << args.expiring_within
-              << ": expected a duration such as 7d, 12h or 30m
-";
+              << ": expected a duration such as 7d, 12h or 30m\n";
     return kExitError;
   }
   auto session = OpenSessionFromArgs(args.manifest, env, StoreAccess::kReadOnly);  // plan never writes

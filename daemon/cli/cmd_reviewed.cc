@@ -81,7 +81,7 @@ int CmdPlanSaved(const PlanArgs& args, Env& env) {
   std::cout << Render(PlanOf(prepared), *format, RenderOptions{.color = StdoutColor()});
   std::cout.flush();
   for (const auto& p : prepared) {
-    if (!p.planned.plan.error.empty()) {
+    if (!p.planned.plan.error.ok()) {
       std::cerr << "error: plan not saved to " << args.out << ": " << p.config->name
                 << " could not be planned\n";
       return kExitError;

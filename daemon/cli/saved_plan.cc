@@ -101,9 +101,9 @@ Status CheckSavedPlanLive(const Json& saved, const std::vector<PreparedPlatform>
   Json now = Json::parse(Render(PlanOf(prepared), Format::kJson));
   for (const auto& p : prepared) {
     const std::string& name = p.config->name;
-    if (!p.planned.plan.error.empty())
+    if (!p.planned.plan.error.ok())
       return FailedPrecondition("saved plan not applied: " + name + " could not be listed and planned now: " +
-                                p.planned.plan.error);
+                                p.planned.plan.error.message());
     const Json* meta = PlatformIn(saved["platforms"], name);
     if (!meta || meta->value("live_fingerprint", "") != p.fingerprint)
       return FailedPrecondition("stale plan: " + name +

@@ -20,8 +20,8 @@ std::string ApplySummary(const std::vector<PlatformOutcome>& outcomes, bool colo
     deferred += o.deferred;
     held += o.held;
     s << o.plan.platform << ": ";
-    if (!o.plan.error.empty()) {
-      s << Paint("not applied: " + o.plan.error, "31", color) << '\n';
+    if (!o.plan.error.ok()) {
+      s << Paint("not applied: " + o.plan.error.message(), "31", color) << '\n';
       continue;
     }
     s << Paint(std::to_string(o.succeeded) + " succeeded", o.succeeded ? "32" : "", color) << ", "
@@ -30,7 +30,7 @@ std::string ApplySummary(const std::vector<PlatformOutcome>& outcomes, bool colo
     if (o.plan.blocked) s << " (" << o.plan.blocked_reason << ")";
     s << '\n';
     for (const auto& f : o.failures)
-      s << "  " << Paint("! " + std::string(VerbName(f.action.verb)) + " " + f.action.email + ": " + f.error,
+      s << "  " << Paint("! " + std::string(VerbName(f.action.verb)) + " " + f.action.email + ": " + f.error.message(),
                          "31", color)
         << '\n';
   }

@@ -82,7 +82,8 @@ class Daemon {
   void UpdateLeaderMetrics();
   // The end of one reconcile made visible: /v1/status, the log line, sd_notify STATUS.
   void Publish(const std::string& platform, PlatformType type, const PlatformOutcome& outcome,
-               double took_seconds, int64_t managed, int64_t now);
+               double took_seconds, int64_t managed, int64_t now,
+               std::optional<int64_t> next_expiry);
   void OnManifestEvent(bool force_reconcile);
   void AddWorkers();
   nlohmann::json StatusJson() const;

@@ -183,7 +183,7 @@ TEST_CASE_FIXTURE(Fixture, "a journal row that cannot be synced to disk stops it
   PlatformOutcome out = Execute({Make("a@x.io", Verb::kInvite)}, 1);
   CHECK(connector.calls.empty());  // never sent
   REQUIRE(out.failures.size() == 1);
-  CHECK(out.failures[0].error.find("state.db") != std::string::npos);
+  CHECK(out.failures[0].error.message().find("state.db") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(Fixture, "a failure skips the rest of that user only; the others stand") {
