@@ -29,8 +29,16 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   if (unit == "s") return std::chrono::milliseconds(n * 1000);
   if (unit == "m") return std::chrono::milliseconds(n * 60'000);
   if (unit == "h") return std::chrono::milliseconds(n * 3'600'000);
-  if (unit == "d") return std::chrono::milliseconds(n * 86'400'000);
   return std::nullopt;
+}
+
+std::optional<std::chrono::milliseconds> ParseDurationOrDays(std::string_view text) {
+  if (text.size() > 1 && text.back() == 'd') {
+    auto hours = ParseDuration(std::string(text.substr(0, text.size() - 1)) + "h");
+    if (!hours) return std::nullopt;
+    return *hours * 24;
+  }
+  return ParseDuration(text);
 }
 
 std::string FormatDuration(std::chrono::milliseconds d) {

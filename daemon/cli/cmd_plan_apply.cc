@@ -30,12 +30,7 @@ Plan PlanOf(const std::vector<PlatformOutcome>& outcomes) {
 
 // --expiring-within: N days ("7d") or a duration (ms|s|m|h), in seconds.
 std::optional<int64_t> ParseExpiringWithin(const std::string& text) {
-  if (text.size() > 1 && text.back() == 'd') {
-    auto hours = ParseDuration(text.substr(0, text.size() - 1) + "h");
-    if (hours) return static_cast<int64_t>(hours->count() / 1000) * 24;
-    return std::nullopt;
-  }
-  auto d = ParseDuration(text);
+  auto d = ParseDurationOrDays(text);
   return d ? std::optional<int64_t>(d->count() / 1000) : std::nullopt;
 }
 

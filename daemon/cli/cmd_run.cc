@@ -36,7 +36,7 @@ int CmdRun(const RunArgs& args, Env& env) {
     return kExitError;
   }
   options.stuck_after = *stuck_after;
-  auto retention = ParseDuration(args.retention);
+  auto retention = ParseDurationOrDays(args.retention);
   if (!retention || retention->count() <= 0) {
     std::cerr << "error: --retention " << args.retention << ": expected a positive duration such as 90d or 720h\n";
     return kExitError;

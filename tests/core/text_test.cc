@@ -18,6 +18,17 @@ TEST_CASE("durations are an integer with ms, s, m or h") {
     CHECK_FALSE(ParseDuration(bad).has_value());
   }
   CHECK(FormatDuration(std::chrono::milliseconds(300'000)) == "5m");
+}
+
+TEST_CASE("command-line durations also take whole days; manifest ones do not") {
+  CHECK(ParseDurationOrDays("90d")->count() == 90LL * 86'400'000);
+  CHECK(ParseDurationOrDays("7d")->count() == 7LL * 86'400'000);
+  CHECK(ParseDurationOrDays("12h")->count() == 12LL * 3'600'000);
+  for (const char* bad : {"", "d", "1.5d", "-1d", "d7", "7 d"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseDurationOrDays(bad).has_value());
+  }
+  CHECK_FALSE(ParseDuration("7d").has_value());
   CHECK(FormatDuration(std::chrono::milliseconds(1500)) == "1500ms");
 }
 

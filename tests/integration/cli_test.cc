@@ -107,7 +107,7 @@ TEST_CASE("stdout carries only the plan, so JSON output parses") {
                        {{"WS_KEY", "PLANTED-KEY-7f3a"}, {"WS_SECRET", "PLANTED-SECRET-c91e"}});
   REQUIRE(r.exit_code == 0);
   auto plan = nlohmann::json::parse(r.out);
-  CHECK(plan["format_version"] == 1);
+  CHECK(plan["format_version"] == 2);
   CHECK(plan["platforms"][0]["platform"] == "ws");
   CHECK_FALSE(r.err.empty());  // the logs went to stderr
 }

@@ -62,7 +62,7 @@ TEST_CASE("a saved plan is applied exactly, and the same file cannot be applied 
   CHECK(f.Mutations() == 0);
   auto file = nlohmann::json::parse(f.dir.Read("plan.json"));
   CHECK(file["saved_plan_version"] == 1);
-  CHECK(file["plan"]["format_version"] == 1);
+  CHECK(file["plan"]["format_version"] == 2);
   CHECK(file["platforms"][0]["platform"] == "ws");
   CHECK(file["platforms"][0]["live_fingerprint"].get<std::string>().size() == 64);
   CHECK(file["manifest_digest"].get<std::string>().size() == 64);
