@@ -22,6 +22,8 @@ using idsync::Grants;
 using idsync::Plan;
 using idsync::PlatformPlan;
 using idsync::PlatformType;
+using idsync::Status;
+using idsync::StatusCode;
 using idsync::Verb;
 
 std::string Text(FuzzedDataProvider& in) { return in.ConsumeRandomLengthString(48); }
