@@ -161,7 +161,8 @@ TEST_CASE("a platform removed from the manifest stops its worker and drops its g
                             "idsync_last_success_timestamp_seconds"})
     CHECK(metrics->body.find(std::string(gauge) + R"({platform="ws2"})") == std::string::npos);
   CHECK(metrics->body.find(R"(idsync_managed_users{platform="ws"})") != std::string::npos);
-  for (const auto& p : d.Status()["platforms"]) CHECK(p["name"] != "ws2");
+  const nlohmann::json status = d.Status();  // kept alive while its platforms are iterated
+  for (const auto& p : status["platforms"]) CHECK(p["name"] != "ws2");
 
   // A reconcile of everything reaches only the platform still in the manifest.
   const int ws_before = ReconcilesOf(d, "ws");
