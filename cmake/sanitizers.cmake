@@ -38,7 +38,7 @@ endif()
 # The concurrency tests, which CI runs under TSan (CMakePresets.json: build preset and
 # test preset tsan use this same list). A name here is a CTest test and its target.
 set(IDSYNC_CONCURRENCY_TESTS
-    "^(connectors_http.*|connectors_curl_test|daemon_.*|integration_daemon_test|integration_crash_test)$")
+    "^(connectors_http.*|connectors_curl_test|daemon_.*|integration_daemon_test|integration_crash_test|integration_failover_test)$")
 
 # idsync_concurrency_tests_target(): `concurrency_tests` builds every test target whose
 # name matches IDSYNC_CONCURRENCY_TESTS (found by walking the source tree's directories,

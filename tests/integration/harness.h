@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -35,9 +36,15 @@ class Sim {
   nlohmann::json State() const { return Get("/_sim/state"); }
 
  private:
+  struct Control;  // one keep-alive connection for the requests above
+  // Why the simulator did not answer: the transport error, whether it still runs, and
+  // the end of its stderr (a sanitizer report, a crash).
+  std::string Unanswered(const std::string& what, const std::string& error) const;
+
   TempDir dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+  std::unique_ptr<Control> control_;
 };
 
 }  // namespace idsync::testing
