@@ -82,6 +82,8 @@ class PostgresStore final : public Store {
                        int attempts, int64_t now) override;
   Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                        int64_t now) override;
+  Status RecordAdopts(int64_t run_id, const std::vector<Adoption>& adoptions,
+                      int64_t now) override;
   StatusOr<std::vector<JournalEntry>> PendingEntries(const std::string& platform) override;
   StatusOr<std::vector<JournalEntry>> History(const HistoryQuery& query) override;
 
@@ -124,6 +126,8 @@ class PostgresStore final : public Store {
   // One pg_try_advisory_lock attempt; `busy` when another session holds it.
   // REQUIRES: mu_ held. Throws PgError.
   bool TryLock(const std::string& platform, const LockOptions& options);
+  // Whether this session holds `platform`'s advisory lock. REQUIRES: mu_ held. Throws PgError.
+  bool OwnsLock(const std::string& platform);
   // "IDENTITY (PostgreSQL backend pid N, client H) since T" of the holder.
   std::string Holder(const std::string& platform);  // REQUIRES: mu_ held
   // Inserts one journal row without a fence. REQUIRES: mu_ held. Throws PgError.

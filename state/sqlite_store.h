@@ -68,6 +68,8 @@ class SqliteStore final : public Store {
                        int attempts, int64_t now) override;
   Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                        int64_t now) override;
+  Status RecordAdopts(int64_t run_id, const std::vector<Adoption>& adoptions,
+                      int64_t now) override;
   StatusOr<std::vector<JournalEntry>> PendingEntries(const std::string& platform) override;
   StatusOr<std::vector<JournalEntry>> History(const HistoryQuery& query) override;
 
@@ -101,6 +103,14 @@ class SqliteStore final : public Store {
   // Binds a run id, 0 meaning "no run" (NULL, so the foreign key holds).
   static void BindRunId(SQLite::Statement& st, int index, int64_t run_id);
 
+  // Insert or replace of one managed account, and its parameters bound from `account`.
+  static const char* const kPutManaged;
+  static void BindManaged(SQLite::Statement& st, const ManagedAccount& account);
+
+  // Insert of one journal row, and its parameters bound.
+  static const char* const kInsertJournal;
+  static void BindJournal(SQLite::Statement& st, int64_t run_id, const Action& action,
+                          JournalStatus status, int attempts, int64_t now);
   // Inserts one journal row. REQUIRES: mu_ held. Throws SQLite::Exception.
   int64_t InsertJournal(int64_t run_id, const Action& action, JournalStatus status,
                         int attempts, int64_t now);
