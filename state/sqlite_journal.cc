@@ -1,5 +1,4 @@
 // SqliteStore: the action journal (SPEC §3 "journal before the request").
-#include <array>
 #include <utility>
 
 #include <SQLiteCpp/Statement.h>
@@ -10,14 +9,6 @@
 
 namespace idsync {
 namespace {
-
-constexpr std::array<std::pair<JournalStatus, const char*>, 5> kStatusNames = {{
-    {JournalStatus::kPending, "pending"},
-    {JournalStatus::kSucceeded, "succeeded"},
-    {JournalStatus::kFailed, "failed"},
-    {JournalStatus::kDeferred, "deferred"},
-    {JournalStatus::kHeld, "held"},
-}};
 
 constexpr const char* kSelectJournal =
     "SELECT id, run_id, platform, email, action, payload, status, attempts, error, "
@@ -58,20 +49,6 @@ StatusOr<std::vector<JournalEntry>> ReadJournalRows(SQLite::Statement& st,
 }
 
 }  // namespace
-
-const char* JournalStatusName(JournalStatus s) {
-  for (const auto& [status, name] : kStatusNames) {
-    if (status == s) return name;
-  }
-  return "unknown";
-}
-
-std::optional<JournalStatus> ParseJournalStatus(const std::string& name) {
-  for (const auto& [status, n] : kStatusNames) {
-    if (name == n) return status;
-  }
-  return std::nullopt;
-}
 
 const char* const SqliteStore::kInsertJournal =
     "INSERT INTO journal (run_id, platform, email, action, payload, status, attempts, "
