@@ -101,6 +101,15 @@ struct Fixture {
     ExecutePlan(out, connector, *store, {}, concurrency, options, env);
     return out;
   }
+  // Every later sync of the state's write-ahead log fails (EIO).
+  void FailWalSync() {
+    auto* sqlite = dynamic_cast<SqliteStore*>(store.get());
+    REQUIRE(sqlite != nullptr);
+    sqlite->SetWalSyncForTesting([](int) {
+      errno = EIO;
+      return -1;
+    });
+  }
   const Recorder::Call& CallOf(const std::string& email, const std::string& verb) {
     auto it = std::find_if(connector.calls.begin(), connector.calls.end(),
                            [&](const auto& c) { return c.email == email && c.verb == verb; });
@@ -174,12 +183,7 @@ TEST_CASE_FIXTURE(Fixture, "with concurrency 1 a retire listed first still runs 
 }
 
 TEST_CASE_FIXTURE(Fixture, "a journal row that cannot be synced to disk stops its request") {
-  auto* sqlite = dynamic_cast<SqliteStore*>(store.get());
-  REQUIRE(sqlite != nullptr);
-  sqlite->SetWalSyncForTesting([](int) {
-    errno = EIO;
-    return -1;
-  });
+  FailWalSync();
   connector.wait = std::chrono::milliseconds(0);
   PlatformOutcome out = Execute({Make("a@x.io", Verb::kInvite)}, 1);
   CHECK(connector.calls.empty());  // never sent
@@ -249,12 +253,7 @@ TEST_CASE_FIXTURE(Fixture, "adopts send nothing: recorded as succeeded before th
 }
 
 TEST_CASE_FIXTURE(Fixture, "adopts that cannot be recorded fail, and their users' later actions are skipped") {
-  auto* sqlite = dynamic_cast<SqliteStore*>(store.get());
-  REQUIRE(sqlite != nullptr);
-  sqlite->SetWalSyncForTesting([](int) {
-    errno = EIO;
-    return -1;
-  });
+  FailWalSync();
   connector.wait = std::chrono::milliseconds(0);
   PlatformOutcome out = Execute({Make("a@x.io", Verb::kAdopt), Make("a@x.io", Verb::kGrant)}, 1);
   CHECK(connector.calls.empty());  // the grant was never sent
