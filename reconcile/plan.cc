@@ -1,7 +1,6 @@
 #include "reconcile/plan.h"
 
 #include <algorithm>
-#include <array>
 #include <utility>
 
 #include "reconcile/action_text.h"
@@ -9,29 +8,32 @@
 namespace idsync {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 9> kVerbNames = {{
-    {Verb::kInvite, "invite"},
-    {Verb::kReinvite, "reinvite"},
-    {Verb::kAdopt, "adopt"},
-    {Verb::kGrant, "grant"},
-    {Verb::kRevoke, "revoke"},
-    {Verb::kUpdate, "update"},
-    {Verb::kReactivate, "reactivate"},
-    {Verb::kRetire, "retire"},
-    {Verb::kRemove, "remove"},
-}};
+constexpr Verb kVerbs[] = {Verb::kInvite, Verb::kReinvite, Verb::kAdopt,      Verb::kGrant,
+                           Verb::kRevoke, Verb::kUpdate,   Verb::kReactivate, Verb::kRetire,
+                           Verb::kRemove};
+constexpr Disposition kDispositions[] = {Disposition::kApply, Disposition::kDeferred,
+                                         Disposition::kHeld};
 
 }  // namespace
 
 const char* VerbName(Verb v) {
-  for (const auto& [verb, name] : kVerbNames)
-    if (verb == v) return name;
-  return "invite";  // unreachable: every enumerator is in the table
+  switch (v) {
+    case Verb::kInvite: return "invite";
+    case Verb::kReinvite: return "reinvite";
+    case Verb::kAdopt: return "adopt";
+    case Verb::kGrant: return "grant";
+    case Verb::kRevoke: return "revoke";
+    case Verb::kUpdate: return "update";
+    case Verb::kReactivate: return "reactivate";
+    case Verb::kRetire: return "retire";
+    case Verb::kRemove: return "remove";
+  }
+  return "invite";  // unreachable: the switch names every enumerator
 }
 
 std::optional<Verb> ParseVerb(const std::string& name) {
-  for (const auto& [verb, verb_name] : kVerbNames)
-    if (name == verb_name) return verb;
+  for (Verb v : kVerbs)
+    if (name == VerbName(v)) return v;
   return std::nullopt;
 }
 
@@ -42,6 +44,12 @@ const char* DispositionName(Disposition d) {
     case Disposition::kHeld: return "held";
   }
   return "apply";
+}
+
+std::optional<Disposition> ParseDisposition(const std::string& name) {
+  for (Disposition d : kDispositions)
+    if (name == DispositionName(d)) return d;
+  return std::nullopt;
 }
 
 std::string ToString(const Action& a) {

@@ -37,6 +37,7 @@ enum class Disposition {
   kHeld,      // held by the mass-removal guard
 };
 const char* DispositionName(Disposition d);  // "apply", "deferred", "held"
+std::optional<Disposition> ParseDisposition(const std::string& name);
 
 struct Action {
   std::string platform;  // instance name

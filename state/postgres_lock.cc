@@ -110,12 +110,16 @@ std::string PostgresStore::Holder(const std::string& platform) {
 bool PostgresStore::LockHeld(const std::string& platform) {
   std::lock_guard<std::mutex> lock(mu_);
   if (held_.count(platform) == 0 || !conn_->ok()) return false;
-  const auto ids = PgLockIds(PlatformLockKey(platform));
   try {
-    return conn_->Exec(kOwnLockExists, {ids.first, ids.second}).boolean(0, 0);
+    return OwnsLock(platform);
   } catch (const PgError&) {
     return false;
   }
+}
+
+bool PostgresStore::OwnsLock(const std::string& platform) {
+  const auto ids = PgLockIds(PlatformLockKey(platform));
+  return conn_->Exec(kOwnLockExists, {ids.first, ids.second}).boolean(0, 0);
 }
 
 void PostgresStore::Unlock(const std::string& platform) {

@@ -64,38 +64,8 @@ class PostgresStore final : public Store {
   PostgresStore(std::string name, std::unique_ptr<PgConn> conn, StoreAccess access,
                 std::string journal_commit);
 
-  StatusOr<std::unique_ptr<StoreLock>> Lock(const std::string& platform,
-                                            const LockOptions& options) override;
-  StatusOr<int64_t> Prune(int64_t cutoff_unix) override;
-
-  StatusOr<int64_t> BeginRun(const std::string& command, const std::string& digest,
-                             const std::string& git_commit, int64_t now) override;
-  Status FinishRun(int64_t run_id, const std::string& result, int64_t now) override;
-  StatusOr<std::vector<RunRecord>> Runs(int limit) override;
-
-  StatusOr<ManagedAccounts> Managed(const std::string& platform) override;
-  Status PutManaged(const ManagedAccount& account) override;
-  Status ForgetManaged(const std::string& platform, const std::string& email) override;
-
-  StatusOr<int64_t> JournalBegin(int64_t run_id, const Action& action, int64_t now) override;
-  Status JournalFinish(int64_t entry_id, JournalStatus status, const std::string& error,
-                       int attempts, int64_t now) override;
-  Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
-                       int64_t now) override;
-  StatusOr<std::vector<JournalEntry>> PendingEntries(const std::string& platform) override;
-  StatusOr<std::vector<JournalEntry>> History(const HistoryQuery& query) override;
-
-  Status PutPlatformStatus(const PlatformStatus& status) override;
-  StatusOr<std::vector<PlatformStatus>> PlatformStatuses() override;
-
-  Status PutSnapshot(const std::string& platform, const std::string& json,
-                     int64_t now) override;
-  StatusOr<std::optional<std::string>> Snapshot(const std::string& platform) override;
-
-  StatusOr<std::optional<std::string>> CachedUserId(const std::string& platform,
-                                                    const std::string& email) override;
-  Status PutUserId(const std::string& platform, const std::string& email,
-                   const std::string& user_id) override;
+  // Every Store method (state/store.h), declared once for both backends.
+#include "state/store_overrides.inc"
 
   // For PostgresStoreLock: whether this session still holds `platform`'s lock, and
   // giving one StoreLock's share back.
@@ -124,6 +94,8 @@ class PostgresStore final : public Store {
   // One pg_try_advisory_lock attempt; `busy` when another session holds it.
   // REQUIRES: mu_ held. Throws PgError.
   bool TryLock(const std::string& platform, const LockOptions& options);
+  // Whether this session holds `platform`'s advisory lock. REQUIRES: mu_ held. Throws PgError.
+  bool OwnsLock(const std::string& platform);
   // "IDENTITY (PostgreSQL backend pid N, client H) since T" of the holder.
   std::string Holder(const std::string& platform);  // REQUIRES: mu_ held
   // Inserts one journal row without a fence. REQUIRES: mu_ held. Throws PgError.

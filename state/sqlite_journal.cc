@@ -1,22 +1,14 @@
 // SqliteStore: the action journal (SPEC §3 "journal before the request").
-#include <array>
 #include <utility>
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 
 #include "state/codec.h"
 #include "state/sqlite_store.h"
 
 namespace idsync {
 namespace {
-
-constexpr std::array<std::pair<JournalStatus, const char*>, 5> kStatusNames = {{
-    {JournalStatus::kPending, "pending"},
-    {JournalStatus::kSucceeded, "succeeded"},
-    {JournalStatus::kFailed, "failed"},
-    {JournalStatus::kDeferred, "deferred"},
-    {JournalStatus::kHeld, "held"},
-}};
 
 constexpr const char* kSelectJournal =
     "SELECT id, run_id, platform, email, action, payload, status, attempts, error, "
@@ -58,25 +50,12 @@ StatusOr<std::vector<JournalEntry>> ReadJournalRows(SQLite::Statement& st,
 
 }  // namespace
 
-const char* JournalStatusName(JournalStatus s) {
-  for (const auto& [status, name] : kStatusNames) {
-    if (status == s) return name;
-  }
-  return "unknown";
-}
+const char* const SqliteStore::kInsertJournal =
+    "INSERT INTO journal (run_id, platform, email, action, payload, status, attempts, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-std::optional<JournalStatus> ParseJournalStatus(const std::string& name) {
-  for (const auto& [status, n] : kStatusNames) {
-    if (name == n) return status;
-  }
-  return std::nullopt;
-}
-
-int64_t SqliteStore::InsertJournal(int64_t run_id, const Action& action,
-                                   JournalStatus status, int attempts, int64_t now) {
-  SQLite::Statement st(db_,
-                       "INSERT INTO journal (run_id, platform, email, action, payload, status, "
-                       "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+void SqliteStore::BindJournal(SQLite::Statement& st, int64_t run_id, const Action& action,
+                              JournalStatus status, int attempts, int64_t now) {
   BindRunId(st, 1, run_id);
   st.bind(2, action.platform);
   st.bind(3, action.email);
@@ -86,6 +65,12 @@ int64_t SqliteStore::InsertJournal(int64_t run_id, const Action& action,
   st.bind(7, attempts);
   st.bind(8, now);
   st.bind(9, now);
+}
+
+int64_t SqliteStore::InsertJournal(int64_t run_id, const Action& action,
+                                   JournalStatus status, int attempts, int64_t now) {
+  SQLite::Statement st(db_, kInsertJournal);
+  BindJournal(st, run_id, action, status, attempts, now);
   st.exec();
   return db_.getLastInsertRowid();
 }
@@ -157,6 +142,38 @@ Status SqliteStore::JournalRecord(int64_t run_id, const Action& action, JournalS
     InsertJournal(run_id, action, status, 0, now);
     return OkStatus();
   });
+}
+
+Status SqliteStore::RecordAdopts(int64_t run_id, const std::vector<Adoption>& adoptions,
+                                 int64_t now) {
+  if (adoptions.empty()) return OkStatus();
+  for (const Adoption& a : adoptions) {
+    if (a.action.verb != Verb::kAdopt)
+      return InvalidArgument("state DB " + path_ + ": record adopts: " + a.action.platform + "/" +
+                             a.action.email + " is a " + StoredVerbName(a.action.verb));
+  }
+  const std::string what = "record " + std::to_string(adoptions.size()) + " adopt(s) on " +
+                           adoptions.front().action.platform;
+  uint64_t commit = 0;
+  Status recorded = Locked(what, [&]() -> Status {
+    // One transaction and two statements prepared once: 100,000 adopts are one commit.
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement journal(db_, kInsertJournal);
+    SQLite::Statement managed(db_, kPutManaged);
+    for (const Adoption& a : adoptions) {
+      BindJournal(journal, run_id, a.action, JournalStatus::kSucceeded, 0, now);
+      journal.exec();
+      journal.reset();
+      BindManaged(managed, a.account);
+      managed.exec();
+      managed.reset();
+    }
+    tx.commit();
+    commit = ++commits_;
+    return OkStatus();
+  });
+  if (!recorded.ok()) return recorded;
+  return SyncWal(commit).WithContext(what);
 }
 
 StatusOr<std::vector<JournalEntry>> SqliteStore::PendingEntries(const std::string& platform) {

@@ -2,10 +2,20 @@
 #include <utility>
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/VariadicBind.h>
 
 #include "state/sqlite_store.h"
 
 namespace idsync {
+namespace {
+
+// The first column of the statement's first row; nullopt when it returns no row.
+std::optional<std::string> FirstText(SQLite::Statement& st) {
+  if (!st.executeStep()) return std::nullopt;
+  return st.getColumn(0).getString();
+}
+
+}  // namespace
 
 Status SqliteStore::PutPlatformStatus(const PlatformStatus& s) {
   return Locked("store status of " + s.platform, [&]() -> Status {
@@ -63,9 +73,7 @@ Status SqliteStore::PutSnapshot(const std::string& platform, const std::string& 
   return Locked("store snapshot of " + platform, [&]() -> Status {
     SQLite::Statement st(
         db_, "INSERT OR REPLACE INTO snapshots (platform, taken_at, json) VALUES (?, ?, ?)");
-    st.bind(1, platform);
-    st.bind(2, now);
-    st.bind(3, json);
+    SQLite::bind(st, platform, now, json);
     st.exec();
     return OkStatus();
   });
@@ -74,9 +82,8 @@ Status SqliteStore::PutSnapshot(const std::string& platform, const std::string& 
 StatusOr<std::optional<std::string>> SqliteStore::Snapshot(const std::string& platform) {
   return Locked("snapshot of " + platform, [&]() -> StatusOr<std::optional<std::string>> {
     SQLite::Statement st(db_, "SELECT json FROM snapshots WHERE platform = ?");
-    st.bind(1, platform);
-    if (!st.executeStep()) return std::optional<std::string>();
-    return std::optional<std::string>(st.getColumn(0).getString());
+    SQLite::bind(st, platform);
+    return FirstText(st);
   });
 }
 
@@ -86,10 +93,8 @@ StatusOr<std::optional<std::string>> SqliteStore::CachedUserId(const std::string
                 [&]() -> StatusOr<std::optional<std::string>> {
                   SQLite::Statement st(
                       db_, "SELECT user_id FROM user_ids WHERE platform = ? AND email = ?");
-                  st.bind(1, platform);
-                  st.bind(2, email);
-                  if (!st.executeStep()) return std::optional<std::string>();
-                  return std::optional<std::string>(st.getColumn(0).getString());
+                  SQLite::bind(st, platform, email);
+                  return FirstText(st);
                 });
 }
 
@@ -98,9 +103,7 @@ Status SqliteStore::PutUserId(const std::string& platform, const std::string& em
   return Locked("cache user id of " + platform + "/" + email, [&]() -> Status {
     SQLite::Statement st(
         db_, "INSERT OR REPLACE INTO user_ids (platform, email, user_id) VALUES (?, ?, ?)");
-    st.bind(1, platform);
-    st.bind(2, email);
-    st.bind(3, user_id);
+    SQLite::bind(st, platform, email, user_id);
     st.exec();
     return OkStatus();
   });

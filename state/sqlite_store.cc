@@ -20,6 +20,10 @@ int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }
 
 }  // namespace
 
+const char* const SqliteStore::kPutManaged =
+    "INSERT OR REPLACE INTO managed_accounts (platform, email, user_id, grants, retired, "
+    "first_managed, last_seen, last_asserted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
 SqliteStore::SqliteStore(std::string path, SQLite::Database db, StoreAccess access)
     : path_(std::move(path)),
       access_(access),
@@ -140,22 +144,22 @@ StatusOr<ManagedAccounts> SqliteStore::Managed(const std::string& platform) {
   });
 }
 
+void SqliteStore::BindManaged(SQLite::Statement& st, const ManagedAccount& account) {
+  st.bind(1, account.platform);
+  st.bind(2, account.email);
+  st.bind(3, account.user_id);
+  st.bind(4, EncodeGrants(account.grants));
+  st.bind(5, account.retired ? 1 : 0);
+  st.bind(6, account.first_managed);
+  st.bind(7, account.last_seen);
+  st.bind(8, account.last_asserted);
+}
+
 Status SqliteStore::PutManaged(const ManagedAccount& account) {
   return Locked("store managed account " + account.platform + "/" + account.email,
                 [&]() -> Status {
-                  SQLite::Statement st(
-                      db_,
-                      "INSERT OR REPLACE INTO managed_accounts (platform, email, user_id, "
-                      "grants, retired, first_managed, last_seen, last_asserted) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-                  st.bind(1, account.platform);
-                  st.bind(2, account.email);
-                  st.bind(3, account.user_id);
-                  st.bind(4, EncodeGrants(account.grants));
-                  st.bind(5, account.retired ? 1 : 0);
-                  st.bind(6, account.first_managed);
-                  st.bind(7, account.last_seen);
-                  st.bind(8, account.last_asserted);
+                  SQLite::Statement st(db_, kPutManaged);
+                  BindManaged(st, account);
                   st.exec();
                   return OkStatus();
                 });

@@ -50,38 +50,8 @@ class SqliteStore final : public Store {
   // Replaces fdatasync for the write-ahead log (tests inject a failing sync).
   void SetWalSyncForTesting(WalFile::SyncFn sync);
 
-  StatusOr<std::unique_ptr<StoreLock>> Lock(const std::string& platform,
-                                            const LockOptions& options) override;
-  StatusOr<int64_t> Prune(int64_t cutoff_unix) override;
-
-  StatusOr<int64_t> BeginRun(const std::string& command, const std::string& digest,
-                             const std::string& git_commit, int64_t now) override;
-  Status FinishRun(int64_t run_id, const std::string& result, int64_t now) override;
-  StatusOr<std::vector<RunRecord>> Runs(int limit) override;
-
-  StatusOr<ManagedAccounts> Managed(const std::string& platform) override;
-  Status PutManaged(const ManagedAccount& account) override;
-  Status ForgetManaged(const std::string& platform, const std::string& email) override;
-
-  StatusOr<int64_t> JournalBegin(int64_t run_id, const Action& action, int64_t now) override;
-  Status JournalFinish(int64_t entry_id, JournalStatus status, const std::string& error,
-                       int attempts, int64_t now) override;
-  Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
-                       int64_t now) override;
-  StatusOr<std::vector<JournalEntry>> PendingEntries(const std::string& platform) override;
-  StatusOr<std::vector<JournalEntry>> History(const HistoryQuery& query) override;
-
-  Status PutPlatformStatus(const PlatformStatus& status) override;
-  StatusOr<std::vector<PlatformStatus>> PlatformStatuses() override;
-
-  Status PutSnapshot(const std::string& platform, const std::string& json,
-                     int64_t now) override;
-  StatusOr<std::optional<std::string>> Snapshot(const std::string& platform) override;
-
-  StatusOr<std::optional<std::string>> CachedUserId(const std::string& platform,
-                                                    const std::string& email) override;
-  Status PutUserId(const std::string& platform, const std::string& email,
-                   const std::string& user_id) override;
+  // Every Store method (state/store.h), declared once for both backends.
+#include "state/store_overrides.inc"
 
  private:
   // Runs `body` under the mutex; a SQLite::Exception (or any other) becomes a Status
@@ -101,6 +71,14 @@ class SqliteStore final : public Store {
   // Binds a run id, 0 meaning "no run" (NULL, so the foreign key holds).
   static void BindRunId(SQLite::Statement& st, int index, int64_t run_id);
 
+  // Insert or replace of one managed account, and its parameters bound from `account`.
+  static const char* const kPutManaged;
+  static void BindManaged(SQLite::Statement& st, const ManagedAccount& account);
+
+  // Insert of one journal row, and its parameters bound.
+  static const char* const kInsertJournal;
+  static void BindJournal(SQLite::Statement& st, int64_t run_id, const Action& action,
+                          JournalStatus status, int attempts, int64_t now);
   // Inserts one journal row. REQUIRES: mu_ held. Throws SQLite::Exception.
   int64_t InsertJournal(int64_t run_id, const Action& action, JournalStatus status,
                         int attempts, int64_t now);

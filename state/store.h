@@ -52,6 +52,12 @@ struct RunRecord {
   std::string result;       // "ok", "changes", "failed", "blocked", "interrupted"
 };
 
+// One adopt to record (Store::RecordAdopts): the action and the account it makes managed.
+struct Adoption {
+  Action action;           // verb kAdopt
+  ManagedAccount account;  // same platform and email as the action
+};
+
 // The last reconcile of one platform (for `status` and the daemon's /v1/status).
 struct PlatformStatus {
   std::string platform;
@@ -157,6 +163,15 @@ class Store {
   // same status, that row is refreshed (run_id, updated_at) instead of a new one.
   virtual Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                                int64_t now) = 0;
+  // Records the adopts of one reconcile (actions that send nothing: the account is
+  // already on the platform as desired) in one transaction: per adoption a journal row
+  // with status succeeded and attempts 0, and its managed account (insert or replace).
+  // All or nothing; committed and synced once when it returns. On PostgreSQL it is
+  // fenced like JournalBegin (see Lock): a session that lost a platform's lock records
+  // none of them. Every adoption's action must be an adopt (kInvalidArgument otherwise,
+  // nothing written); at most one adoption per account. An empty list writes nothing.
+  virtual Status RecordAdopts(int64_t run_id, const std::vector<Adoption>& adoptions,
+                              int64_t now) = 0;
   // Entries left pending by a process that died mid-request (any run), oldest first;
   // platform "" means every platform. History is newest first.
   virtual StatusOr<std::vector<JournalEntry>> PendingEntries(const std::string& platform) = 0;

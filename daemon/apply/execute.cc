@@ -19,7 +19,7 @@ Status Dispatch(Connector& connector, const Action& a) {
   switch (a.verb) {
     case Verb::kInvite:
     case Verb::kReinvite: return connector.Invite(a);
-    case Verb::kAdopt: return OkStatus();  // recorded in SQLite; nothing to send
+    case Verb::kAdopt: return OkStatus();  // nothing to send (Executor::RecordAdopts records them)
     case Verb::kGrant:
     case Verb::kRevoke: return connector.ChangeGrants(a);
     case Verb::kUpdate: return connector.Update(a);
@@ -68,6 +68,42 @@ class Executor {
         current_(managed) {}
 
   void set_total(std::size_t total) { total_ = total; }
+
+  // Records every adopt of the plan (they send nothing) with one Store call, before
+  // any other action runs: one transaction and one sync instead of three commits per
+  // user. An adopt is always its user's first action, so plan order holds per user.
+  // When the store refuses, every adopt fails and its user's later actions are skipped.
+  void RecordAdopts(const std::vector<const Action*>& adopts) {
+    if (adopts.empty()) return;
+    if (options_.cancel && options_.cancel->load()) {
+      std::lock_guard lock(mu_);
+      out_.cancelled += adopts.size();
+      return;
+    }
+    const int64_t now = env_.NowUnix();
+    std::vector<Adoption> records;
+    records.reserve(adopts.size());
+    for (const Action* a : adopts) {
+      auto it = current_.find(a->email);
+      records.push_back({*a, AfterSuccess(*a, it == current_.end() ? nullptr : &it->second, now)});
+    }
+    Status recorded = store_.RecordAdopts(options_.run_id, records, now);
+    if (!recorded.ok()) {
+      spdlog::error("{}: recording {} adopt(s) failed: {}", adopts.front()->platform, adopts.size(),
+                    recorded.message());
+      for (const Action* a : adopts) Fail(*a, recorded.WithContext("journal"));
+      return;
+    }
+    std::lock_guard lock(mu_);
+    for (Adoption& r : records) {
+      spdlog::debug("{}: adopt {}: done", r.action.platform, r.action.email);
+      current_[r.action.email] = std::move(r.account);
+      Progress(r.action);
+    }
+    spdlog::info("{}: {} account(s) adopted", adopts.front()->platform, adopts.size());
+    out_.succeeded += adopts.size();
+    out_.succeeded_by_verb[VerbName(Verb::kAdopt)] += adopts.size();
+  }
 
   // Runs every group, up to `concurrency` groups at a time; returns when all are done.
   void RunAll(const std::vector<UserActions>& groups, int concurrency) {
@@ -190,12 +226,17 @@ class Executor {
 bool IsOffboarding(const Action& a) { return a.verb == Verb::kRetire || a.verb == Verb::kRemove; }
 
 // The apply actions grouped by user in order of first appearance, offboarding apart
-// (still grouped by user, in plan order, so one user's actions never run at once).
-void GroupByUser(const std::vector<Action>& actions, std::vector<UserActions>& before_offboarding,
-                 std::vector<UserActions>& offboarding) {
+// (still grouped by user, in plan order, so one user's actions never run at once);
+// adopts apart, in plan order (Executor::RecordAdopts).
+void GroupByUser(const std::vector<Action>& actions, std::vector<const Action*>& adopts,
+                 std::vector<UserActions>& before_offboarding, std::vector<UserActions>& offboarding) {
   std::map<std::string, std::size_t> index, offboard_index;
   for (const Action& a : actions) {
     if (a.disposition != Disposition::kApply) continue;
+    if (a.verb == Verb::kAdopt) {
+      adopts.push_back(&a);
+      continue;
+    }
     auto& groups = IsOffboarding(a) ? offboarding : before_offboarding;
     auto& at = IsOffboarding(a) ? offboard_index : index;
     auto [it, inserted] = at.try_emplace(a.email, groups.size());
@@ -219,14 +260,16 @@ void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
                    JournalStatusName(status), recorded.message());
     ++(held ? out.held : out.deferred);
   }
+  std::vector<const Action*> adopts;
   std::vector<UserActions> before_offboarding, offboarding;
-  GroupByUser(out.plan.actions, before_offboarding, offboarding);
-  std::size_t total = 0;
+  GroupByUser(out.plan.actions, adopts, before_offboarding, offboarding);
+  std::size_t total = adopts.size();
   for (const auto& g : before_offboarding) total += g.size();
   for (const auto& g : offboarding) total += g.size();
 
   Executor executor(out, connector, store, managed, options, env);
   executor.set_total(total);
+  executor.RecordAdopts(adopts);
   executor.RunAll(before_offboarding, concurrency);
   executor.RunAll(offboarding, concurrency);
 }

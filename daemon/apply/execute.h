@@ -8,6 +8,9 @@
 // a user whose earlier action failed is not offboarded in that run. With concurrency 1 everything runs on the
 // calling thread, one user after another.
 //
+// Adopts send nothing: they are all recorded first, with one Store::RecordAdopts (one
+// transaction, one sync), before any request; an adopt is always its user's first action.
+//
 // Partial failure: a failed action is reported in PlatformOutcome::failures with the
 // platform's message and its journal row says failed; the actions that succeeded stand,
 // and the next reconcile plans what is still missing.

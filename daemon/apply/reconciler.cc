@@ -12,16 +12,24 @@
 namespace idsync {
 namespace {
 
+// The listing as the snapshot stores it: {"taken_at":N,"complete":B,"users":[...]}.
+// Written one user at a time: a JSON tree of every user would hold a second copy of a
+// 100,000-user listing in memory.
 std::string SnapshotJson(const LiveState& live, int64_t now) {
-  nlohmann::ordered_json users = nlohmann::ordered_json::array();
+  std::string out = "{\"taken_at\":" + std::to_string(now) +
+                    ",\"complete\":" + (live.complete ? "true" : "false") + ",\"users\":[";
+  bool first = true;
   for (const auto& [email, u] : live.users) {
-    users.push_back({{"email", email},
-                     {"id", u.id},
-                     {"status", LiveStatusName(u.status)},
-                     {"raw_status", u.raw_status},
-                     {"grants", GrantsToJsonValue(u.grants)}});
+    if (!first) out += ',';
+    first = false;
+    out += nlohmann::ordered_json{{"email", email},
+                                  {"id", u.id},
+                                  {"status", LiveStatusName(u.status)},
+                                  {"raw_status", u.raw_status},
+                                  {"grants", GrantsToJsonValue(u.grants)}}
+               .dump();
   }
-  return nlohmann::ordered_json{{"taken_at", now}, {"complete", live.complete}, {"users", std::move(users)}}.dump();
+  return out + "]}";
 }
 
 // A process that died between a journal row and its answer left it pending. The
@@ -142,6 +150,56 @@ void ReinviteInterrupted(PlatformPlan& plan, const LiveState& live, Store& store
   }
 }
 
+// Resolves one user's grants (and those of its expiry steps) through the connector into
+// `into` (a user of the copy, or null while there is none). True when they differ from
+// `user`'s; errors are collected.
+bool ResolveUser(Connector& connector, const DesiredUser& user, const LiveState& live,
+                 DesiredUser* into, std::set<std::string>& errors, StatusCode& code) {
+  auto note = [&](const Status& s) {
+    errors.insert(s.message());
+    if (code == StatusCode::kOk) code = s.code();
+  };
+  bool differs = false;
+  auto grants = connector.Resolve(user.grants, live);
+  if (!grants.ok()) note(grants.status());
+  else if (*grants != user.grants) {
+    differs = true;
+    if (into) into->grants = std::move(*grants);
+  }
+  for (std::size_t i = 0; i < user.expiries.size(); ++i) {  // what the user holds once an `expires:` passes
+    if (!user.expiries[i].grants) continue;
+    auto after = connector.Resolve(*user.expiries[i].grants, live);
+    if (!after.ok()) note(after.status());
+    else if (*after != *user.expiries[i].grants) {
+      differs = true;
+      if (into) into->expiries[i].grants = std::move(*after);
+    }
+  }
+  return differs;
+}
+
+// The desired users with their grants resolved through the connector into what the
+// platform lists (Connector::Resolve). Most connectors change nothing: `desired` is
+// then used as it is and `changed` stays empty, so a converged reconcile of 100,000
+// users copies none of them; else `changed` is the resolved copy. Every user's error is
+// reported, in one Status (the first failure's code).
+Status ResolveGrants(Connector& connector, const DesiredUsers& desired, const LiveState& live,
+                     std::optional<DesiredUsers>& changed) {
+  std::set<std::string> errors;
+  StatusCode code = StatusCode::kOk;  // the first failure's
+  for (const auto& [email, user] : desired) {
+    DesiredUser* into = changed ? &changed->at(email) : nullptr;
+    if (ResolveUser(connector, user, live, into, errors, code) && !into) {
+      changed.emplace(desired);  // the first difference: copy once, resolve this user again
+      ResolveUser(connector, user, live, &changed->at(email), errors, code);
+    }
+  }
+  if (errors.empty()) return OkStatus();
+  std::string joined;
+  for (const auto& e : errors) joined += (joined.empty() ? "" : "; ") + e;
+  return Status(code, joined);
+}
+
 // The connectors' id cache over the state DB's user_ids table.
 class StoreIdCache final : public UserIdCache {
  public:
@@ -202,34 +260,12 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
       options.baseline ? AddBaselineManaged(*options.baseline, config.name, *live, *managed, env.NowUnix())
                        : std::set<std::string>{};
 
-  DesiredUsers resolved = desired;
-  std::set<std::string> errors;
-  StatusCode code = StatusCode::kOk;  // the first failure's
-  for (auto& [email, user] : resolved) {
-    auto grants = connector.Resolve(user.grants, *live);
-    if (grants.ok()) {
-      user.grants = *grants;
-    } else {
-      errors.insert(grants.status().message());
-      if (code == StatusCode::kOk) code = grants.status().code();
-    }
-    for (auto& step : user.expiries) {  // what the user holds once an `expires:` passes
-      if (!step.grants) continue;
-      auto after = connector.Resolve(*step.grants, *live);
-      if (after.ok()) {
-        step.grants = *after;
-      } else {
-        errors.insert(after.status().message());
-        if (code == StatusCode::kOk) code = after.status().code();
-      }
-    }
-  }
-  if (!errors.empty()) {
-    std::string joined;
-    for (const auto& e : errors) joined += (joined.empty() ? "" : "; ") + e;
-    out.plan.error = Status(code, joined);
+  std::optional<DesiredUsers> changed;
+  if (Status resolved = ResolveGrants(connector, desired, *live, changed); !resolved.ok()) {
+    out.plan.error = resolved;
     return out;
   }
+  const DesiredUsers& resolved = changed ? *changed : desired;
 
   PlanOptions plan_options = options.plan;
   plan_options.now = env.NowUnix();

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -100,6 +101,15 @@ struct Fixture {
     ExecutePlan(out, connector, *store, {}, concurrency, options, env);
     return out;
   }
+  // Every later sync of the state's write-ahead log fails (EIO).
+  void FailWalSync() {
+    auto* sqlite = dynamic_cast<SqliteStore*>(store.get());
+    REQUIRE(sqlite != nullptr);
+    sqlite->SetWalSyncForTesting([](int) {
+      errno = EIO;
+      return -1;
+    });
+  }
   const Recorder::Call& CallOf(const std::string& email, const std::string& verb) {
     auto it = std::find_if(connector.calls.begin(), connector.calls.end(),
                            [&](const auto& c) { return c.email == email && c.verb == verb; });
@@ -173,12 +183,7 @@ TEST_CASE_FIXTURE(Fixture, "with concurrency 1 a retire listed first still runs 
 }
 
 TEST_CASE_FIXTURE(Fixture, "a journal row that cannot be synced to disk stops its request") {
-  auto* sqlite = dynamic_cast<SqliteStore*>(store.get());
-  REQUIRE(sqlite != nullptr);
-  sqlite->SetWalSyncForTesting([](int) {
-    errno = EIO;
-    return -1;
-  });
+  FailWalSync();
   connector.wait = std::chrono::milliseconds(0);
   PlatformOutcome out = Execute({Make("a@x.io", Verb::kInvite)}, 1);
   CHECK(connector.calls.empty());  // never sent
@@ -213,6 +218,68 @@ TEST_CASE_FIXTURE(Fixture, "with concurrency 1 every action runs on the calling 
   CHECK(out.succeeded == 3);
   CHECK(connector.max_in_flight == 1);
   for (const auto& c : connector.calls) CHECK(c.thread == std::this_thread::get_id());
+}
+
+TEST_CASE_FIXTURE(Fixture, "adopts send nothing: recorded as succeeded before the user's grant runs") {
+  connector.wait = std::chrono::milliseconds(0);
+  Action adopt_a = Make("a@x.io", Verb::kAdopt), adopt_b = Make("b@x.io", Verb::kAdopt);
+  adopt_a.before.single = adopt_a.after.single = "DEVELOPER";
+  adopt_b.before.single = adopt_b.after.single = "ADMIN";
+  Action grant_a = Make("a@x.io", Verb::kGrant);
+  grant_a.before.single = "DEVELOPER";
+  grant_a.after.single = "ADMIN";
+  PlatformOutcome out = Execute({adopt_a, adopt_b, grant_a}, 2);
+  CHECK(out.succeeded == 3);
+  CHECK(out.succeeded_by_verb["adopt"] == 2);
+  REQUIRE(connector.calls.size() == 1);  // only the grant reached the platform
+  CHECK(connector.calls[0].verb == "grant");
+  HistoryQuery all;
+  all.limit = 0;
+  auto rows = store->History(all);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 3);
+  for (const auto& e : *rows) {
+    CAPTURE(e.action);
+    CAPTURE(e.email);
+    CHECK(e.status == JournalStatus::kSucceeded);
+    if (e.action == "adopt") CHECK(e.attempts == 0);  // no request, no send
+  }
+  CHECK(rows->back().action == "adopt");  // oldest: the adopts came first
+  auto managed = store->Managed("app");
+  REQUIRE(managed.ok());
+  CHECK(managed->at("a@x.io").grants.single == "ADMIN");  // the grant ran on the adopted record
+  CHECK(managed->at("a@x.io").first_managed == 100);
+  CHECK(managed->at("b@x.io").grants.single == "ADMIN");
+}
+
+TEST_CASE_FIXTURE(Fixture, "adopts that cannot be recorded fail, and their users' later actions are skipped") {
+  FailWalSync();
+  connector.wait = std::chrono::milliseconds(0);
+  PlatformOutcome out = Execute({Make("a@x.io", Verb::kAdopt), Make("a@x.io", Verb::kGrant)}, 1);
+  CHECK(connector.calls.empty());  // the grant was never sent
+  CHECK(out.succeeded == 0);
+  REQUIRE(out.failures.size() == 2);
+  CHECK(out.failures[0].action.verb == Verb::kAdopt);
+  CHECK(out.failures[0].error.message().find("state.db") != std::string::npos);
+  CHECK(out.failures[1].error.message().find("skipped") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a cancelled apply records no adopt") {
+  std::atomic<bool> cancel{true};
+  PlatformOutcome out;
+  out.plan.platform = "app";
+  out.plan.actions = {Make("a@x.io", Verb::kAdopt), Make("b@x.io", Verb::kAdopt)};
+  ReconcileOptions options;
+  options.apply = true;
+  options.run_id = run;
+  options.cancel = &cancel;
+  testing::FakeEnv env(*system);
+  ExecutePlan(out, connector, *store, {}, 1, options, env);
+  CHECK(out.cancelled == 2);
+  CHECK(out.succeeded == 0);
+  auto managed = store->Managed("app");
+  REQUIRE(managed.ok());
+  CHECK(managed->empty());
 }
 
 }  // namespace idsync

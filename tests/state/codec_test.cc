@@ -1,5 +1,7 @@
 // The JSON state/ writes for grants and journal payloads.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -32,6 +34,27 @@ TEST_CASE("grants are written with empty parts omitted") {
     REQUIRE(back.ok());
     CHECK(*back == c.grants);
   }
+}
+
+TEST_CASE("grants with one single value decode alike on the quick path and the JSON one") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"single":"DEVELOPER"})", "DEVELOPER"},
+      {R"({"single":"A\"B"})", "A\"B"},            // an escape: read as JSON
+      {R"({"single":"caf\u00e9"})", "caf\u00e9"},  // likewise
+      {R"({"single":"x","y":"z"})", "x"},           // not the written shape: read as JSON
+  };
+  for (const auto& [text, single] : cases) {
+    CAPTURE(text);
+    StatusOr<Grants> g = DecodeGrants(text);
+    REQUIRE(g.ok());
+    CHECK(g->single == single);
+    CHECK(g->scoped.empty());
+    CHECK(g->set.empty());
+  }
+  StatusOr<Grants> empty = DecodeGrants(R"({"single":""})");  // an empty value is a value
+  REQUIRE(empty.ok());
+  CHECK(empty->single == "");
+  CHECK_FALSE(DecodeGrants(R"({"single":"x"}})").ok());  // trailing garbage is still refused
 }
 
 TEST_CASE("grants that are not the stored shape are rejected") {

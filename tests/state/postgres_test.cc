@@ -137,6 +137,32 @@ TEST_CASE("a fenced platform journals again once its lock is taken again") {
   CHECK(store->JournalBegin(0, Invite("astro", "a@acme.io"), 2).ok());
 }
 
+TEST_CASE("recording adopts is fenced like a journal begin: a lost lock records none") {
+  const std::string uri = PostgresCluster::Shared().NewDatabase();
+  auto store = MustOpen(uri);
+  Adoption adopt;
+  adopt.action = Invite("astro", "a@acme.io");
+  adopt.action.verb = Verb::kAdopt;
+  adopt.account.platform = "astro";
+  adopt.account.email = "a@acme.io";
+  {
+    auto lock = store->Lock("astro", {"x", {}});
+    REQUIRE(lock.ok());
+    Status held = store->RecordAdopts(0, {adopt}, 1);
+    CHECK_MESSAGE(held.ok(), held.ToString());
+  }
+  adopt.account.user_id = "changed";
+  Status fenced = store->RecordAdopts(0, {adopt}, 2);
+  CHECK(fenced.code() == StatusCode::kFailedPrecondition);
+  CHECK(fenced.message().find("leadership (lock) of platform astro lost") != std::string::npos);
+  auto managed = store->Managed("astro");
+  REQUIRE(managed.ok());
+  CHECK(managed->at("a@acme.io").user_id.empty());  // the fenced call wrote nothing
+  auto rows = store->History({});
+  REQUIRE(rows.ok());
+  CHECK(rows->size() == 1);
+}
+
 TEST_CASE("a role with SELECT only reads the state read-only") {
   PostgresCluster& cluster = PostgresCluster::Shared();
   const std::string uri = cluster.NewDatabase();

@@ -1,0 +1,144 @@
+// Store::RecordAdopts: the adopts of one reconcile in one transaction (issue 17).
+// Part of the shared conformance suite (tests/state/backend.h): runs on both backends.
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "state/codec.h"
+#include "state/store.h"
+#include "tests/state/backend.h"
+
+namespace idsync {
+namespace {
+
+using testing::NewStateLocation;
+using testing::TempDir;
+
+std::unique_ptr<Store> MustOpen(const std::string& location) {
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(location);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  return std::move(*store);
+}
+
+Adoption Adopt(const std::string& platform, const std::string& email, const std::string& role) {
+  Adoption a;
+  a.action.platform = platform;
+  a.action.email = email;
+  a.action.verb = Verb::kAdopt;
+  a.action.user_id = "id-" + email;
+  a.action.before.single = role;
+  a.action.after.single = role;
+  a.action.reason = "already on " + platform + "; not yet managed by idsync";
+  a.account.platform = platform;
+  a.account.email = email;
+  a.account.user_id = "id-" + email;
+  a.account.grants.single = role;
+  a.account.first_managed = 7;
+  a.account.last_seen = 7;
+  return a;
+}
+
+struct Fixture {
+  TempDir dir;
+  std::string location = NewStateLocation(dir);
+  std::unique_ptr<Store> store = MustOpen(location);
+  int64_t run = MustBeginRun();
+
+  int64_t MustBeginRun() {
+    StatusOr<int64_t> r = store->BeginRun("apply", "d", "", 1);
+    REQUIRE(r.ok());
+    return *r;
+  }
+  std::vector<JournalEntry> MustHistory(Store& from) {
+    HistoryQuery all;
+    all.limit = 0;
+    StatusOr<std::vector<JournalEntry>> h = from.History(all);
+    REQUIRE_MESSAGE(h.ok(), h.status().ToString());
+    return *h;
+  }
+  ManagedAccounts MustManaged(Store& from, const std::string& platform) {
+    StatusOr<ManagedAccounts> m = from.Managed(platform);
+    REQUIRE_MESSAGE(m.ok(), m.status().ToString());
+    return *m;
+  }
+};
+
+TEST_CASE_FIXTURE(Fixture, "adopts are recorded at once: a succeeded row without an attempt and a managed account each") {
+  const std::vector<Adoption> adopts = {Adopt("ws", "a@acme.io", "DEVELOPER"),
+                                        Adopt("ws", "b@acme.io", "ADMIN"),
+                                        Adopt("ws", "c@acme.io", "ANALYST")};
+  Status s = store->RecordAdopts(run, adopts, 42);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+
+  auto other = MustOpen(location);  // committed: another connection sees every row
+  const std::vector<JournalEntry> rows = MustHistory(*other);
+  REQUIRE(rows.size() == 3);
+  for (const JournalEntry& e : rows) {
+    CAPTURE(e.email);
+    CHECK(e.run_id == run);
+    CHECK(e.action == "adopt");
+    CHECK(e.status == JournalStatus::kSucceeded);
+    CHECK(e.attempts == 0);
+    CHECK(e.created_at == 42);
+    CHECK(e.updated_at == 42);
+    StatusOr<Action> decoded = DecodeActionPayload(e.platform, e.email, e.payload);
+    REQUIRE(decoded.ok());
+    const auto& wanted = e.email == "a@acme.io" ? adopts[0] : e.email == "b@acme.io" ? adopts[1] : adopts[2];
+    CHECK(*decoded == wanted.action);
+  }
+  StatusOr<std::vector<JournalEntry>> pending = other->PendingEntries("");
+  REQUIRE(pending.ok());
+  CHECK(pending->empty());
+  const ManagedAccounts managed = MustManaged(*other, "ws");
+  REQUIRE(managed.size() == 3);
+  for (const Adoption& a : adopts) CHECK(managed.at(a.account.email) == a.account);
+}
+
+TEST_CASE_FIXTURE(Fixture, "adopting an account already managed replaces its record") {
+  ManagedAccount old = Adopt("ws", "a@acme.io", "DEVELOPER").account;
+  old.retired = true;
+  REQUIRE(store->PutManaged(old).ok());
+  const Adoption again = Adopt("ws", "a@acme.io", "ADMIN");
+  REQUIRE(store->RecordAdopts(run, {again}, 9).ok());
+  CHECK(MustManaged(*store, "ws").at("a@acme.io") == again.account);
+}
+
+TEST_CASE_FIXTURE(Fixture, "recording adopts is all or nothing: one action that is not an adopt writes nothing") {
+  std::vector<Adoption> adopts = {Adopt("ws", "a@acme.io", "DEVELOPER"), Adopt("ws", "b@acme.io", "ADMIN")};
+  adopts[1].action.verb = Verb::kInvite;  // an invite sends a request: JournalBegin, not this
+  Status s = store->RecordAdopts(run, adopts, 1);
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.message().find("b@acme.io") != std::string::npos);
+  CHECK(MustHistory(*store).empty());
+  CHECK(MustManaged(*store, "ws").empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "an empty list of adopts writes nothing") {
+  CHECK(store->RecordAdopts(run, {}, 1).ok());
+  CHECK(MustHistory(*store).empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "five thousand adopts are recorded by one call, each once") {
+  std::vector<Adoption> adopts;
+  for (int i = 0; i < 5000; ++i) adopts.push_back(Adopt("ws", "u" + std::to_string(i) + "@acme.io", "DEVELOPER"));
+  Status s = store->RecordAdopts(0, adopts, 3);  // run 0: no run
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  const std::vector<JournalEntry> rows = MustHistory(*store);
+  REQUIRE(rows.size() == 5000);
+  CHECK(rows.front().run_id == 0);
+  CHECK(MustManaged(*store, "ws").size() == 5000);
+  CHECK(MustManaged(*store, "other").empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "a hostile email among adopts is stored verbatim") {
+  const std::string hostile = "x'); DROP TABLE journal; --\"\\\u00e9@acme.io";
+  REQUIRE(store->RecordAdopts(run, {Adopt("ws", hostile, "DEVELOPER")}, 1).ok());
+  const std::vector<JournalEntry> rows = MustHistory(*store);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows.front().email == hostile);
+  CHECK(MustManaged(*store, "ws").count(hostile) == 1);
+}
+
+}  // namespace
+}  // namespace idsync
