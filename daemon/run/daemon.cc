@@ -7,7 +7,6 @@
 #include <fstream>
 
 #include "config/resolve.h"
-#include "daemon/apply/git_info.h"
 #include "daemon/apply/reconciler.h"
 #include "daemon/apply/session.h"
 #include "core/text.h"
@@ -114,8 +113,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   const DesiredUsers& desired = desired_it == current->desired.end() ? kNone : desired_it->second;
 
   auto started = env_.SteadyNow();
-  std::string commit = current->manifest.files.empty() ? "" : GitCommitOf(current->manifest.files.front());
-  auto run = store_->BeginRun("run", current->manifest.digest, commit, env_.NowUnix());
+  auto run = store_->BeginRun("run", current->manifest.digest, current->commit, env_.NowUnix());
   PlatformOutcome outcome;
   outcome.plan.platform = platform;
   outcome.plan.type = config.type;
@@ -229,7 +227,7 @@ int Daemon::Run(SignalEvents& signals) {
   OnManifestEvent(false);
   if (leadership_) leadership_->Start();
   api.Start();
-  ManifestWatcher watcher(env_, options_.files, [this] { OnManifestEvent(false); });
+  ManifestWatcher watcher(options_.files, [this] { OnManifestEvent(false); });
   if (Status s = watcher.Start(); !s.ok())
     spdlog::warn("run: manifest changes will not be seen until SIGHUP: {}", s.message());
 
