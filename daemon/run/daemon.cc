@@ -224,13 +224,23 @@ int Daemon::Run(SignalEvents& signals) {
 
   workers_ = std::make_unique<Workers>(options_.schedule, LoopEnvOf(env_),
                                        [this](const std::string& p) { return ReconcileOne(p); });
-  OnManifestEvent(false);
-  if (leadership_) leadership_->Start();
-  api.Start();
+  // Watching starts before the first load: a change made at any time after it is seen
+  // (in the other order, one made between the load and the watch was lost until SIGHUP).
   ManifestWatcher watcher(options_.files, [this] { OnManifestEvent(false); });
   if (Status s = watcher.Start(); !s.ok())
     spdlog::warn("run: manifest changes will not be seen until SIGHUP: {}", s.message());
+  OnManifestEvent(false);
+  if (leadership_) leadership_->Start();
+  api.Start();
 
+  ServeUntilStopped(signals);
+  watcher.Stop();
+  int code = Shutdown(signals);
+  api.Stop();
+  return code;
+}
+
+void Daemon::ServeUntilStopped(SignalEvents& signals) {
   auto watchdog = Notifier::WatchdogPeriod();
   if (watchdog) PingIfProgressing();
   auto next_ping = env_.SteadyNow() + (watchdog ? *watchdog : std::chrono::hours(1));
@@ -249,12 +259,8 @@ int Daemon::Run(SignalEvents& signals) {
       continue;
     }
     spdlog::info("run: {}: stopping; no new actions start", strsignal(*sig));
-    break;
+    return;
   }
-  watcher.Stop();
-  int code = Shutdown(signals);
-  api.Stop();
-  return code;
 }
 
 void Daemon::PruneIfDue() {

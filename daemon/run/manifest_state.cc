@@ -16,6 +16,9 @@ ReloadResult ManifestState::Reload() {
   });
   LoadResult loaded = LoadManifest(paths_);
   if (!loaded.ok()) {
+    // git ends first: what the caller does after Reload returns (the metric) must not
+    // lag the errors published here by a git's run.
+    commit.wait();
     std::vector<std::string> errors;
     for (const auto& d : loaded.diagnostics) errors.push_back(ToString(d));
     if (errors.empty()) errors.push_back("manifest: no valid manifest loaded");
