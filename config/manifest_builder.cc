@@ -14,6 +14,21 @@ void Redefined(YamlReader& r, NodeId here, std::string_view what, const std::str
                     YamlReader::Where(first));
 }
 
+// Registers every key of `section` in `into` as make(name, mark), reporting a name
+// already there (from this file or an earlier one) at the repeat.
+template <typename T, typename Make>
+void RegisterNames(YamlReader& r, const Mapping& section, std::string_view what,
+                   std::map<std::string, T>& into, Make make) {
+  for (const auto& e : section.entries) {
+    std::string name(e.key);
+    if (auto it = into.find(name); it != into.end()) {
+      Redefined(r, e.key_node, what, name, it->second.mark);
+      continue;
+    }
+    into.emplace(name, make(name, r.Mark(e.key_node)));
+  }
+}
+
 }  // namespace
 
 void ManifestBuilder::Add(YamlTree tree) {
@@ -56,25 +71,13 @@ void ManifestBuilder::AddPlatforms(YamlReader& r, const Mapping& platforms) {
 }
 
 void ManifestBuilder::RegisterRoles(YamlReader& r, const Mapping& roles) {
-  for (const auto& e : roles.entries) {
-    std::string name(e.key);
-    if (auto it = manifest_.roles.find(name); it != manifest_.roles.end()) {
-      Redefined(r, e.key_node, "role", name, it->second.mark);
-      continue;
-    }
-    manifest_.roles.emplace(name, Role{name, {}, r.Mark(e.key_node)});
-  }
+  RegisterNames(r, roles, "role", manifest_.roles,
+                [](std::string name, SourceMark mark) { return Role{name, {}, mark}; });
 }
 
 void ManifestBuilder::RegisterGroups(YamlReader& r, const Mapping& groups) {
-  for (const auto& e : groups.entries) {
-    std::string name(e.key);
-    if (auto it = manifest_.groups.find(name); it != manifest_.groups.end()) {
-      Redefined(r, e.key_node, "group", name, it->second.mark);
-      continue;
-    }
-    manifest_.groups.emplace(name, Group{name, {}, {}, r.Mark(e.key_node)});
-  }
+  RegisterNames(r, groups, "group", manifest_.groups,
+                [](std::string name, SourceMark mark) { return Group{name, {}, {}, mark}; });
 }
 
 void ManifestBuilder::ParseRoles(YamlReader& r, const Mapping& roles) {
