@@ -29,6 +29,18 @@ void RegisterNames(YamlReader& r, const Mapping& section, std::string_view what,
   }
 }
 
+// Calls parse(item, body) for every entry of `section` that defined its item (not a
+// redefinition, already reported) and whose value is a mapping (else reported).
+template <typename T, typename Parse>
+void ForEachBody(YamlReader& r, const Mapping& section, std::map<std::string, T>& defined,
+                 Parse parse) {
+  for (const auto& e : section.entries) {
+    T& item = defined[std::string(e.key)];
+    if (item.mark != r.Mark(e.key_node)) continue;  // a redefinition, already reported
+    if (auto body = r.Map(e.value)) parse(item, *body);
+  }
+}
+
 }  // namespace
 
 void ManifestBuilder::Add(YamlTree tree) {
@@ -81,12 +93,8 @@ void ManifestBuilder::RegisterGroups(YamlReader& r, const Mapping& groups) {
 }
 
 void ManifestBuilder::ParseRoles(YamlReader& r, const Mapping& roles) {
-  for (const auto& e : roles.entries) {
-    Role& role = manifest_.roles[std::string(e.key)];
-    if (role.mark != r.Mark(e.key_node)) continue;  // a redefinition, already reported
-    auto body = r.Map(e.value);
-    if (!body) continue;
-    for (const auto& b : body->entries) {
+  ForEachBody(r, roles, manifest_.roles, [&](Role& role, const Mapping& body) {
+    for (const auto& b : body.entries) {
       std::string platform(b.key);
       auto it = manifest_.platforms.find(platform);
       if (it == manifest_.platforms.end()) {
@@ -100,17 +108,13 @@ void ManifestBuilder::ParseRoles(YamlReader& r, const Mapping& roles) {
       if (auto grants = ParseBinding(r, it->second.type, b.value))
         role.bindings[platform] = std::move(*grants);
     }
-  }
+  });
 }
 
 void ManifestBuilder::ParseGroups(YamlReader& r, const Mapping& groups) {
-  for (const auto& e : groups.entries) {
-    Group& group = manifest_.groups[std::string(e.key)];
-    if (group.mark != r.Mark(e.key_node)) continue;  // a redefinition, already reported
-    auto body = r.Map(e.value);
-    if (!body) continue;
-    r.CheckKeys(*body, {"roles", "groups"});
-    if (const auto* roles = body->Find("roles")) {
+  ForEachBody(r, groups, manifest_.groups, [&](Group& group, const Mapping& body) {
+    r.CheckKeys(body, {"roles", "groups"});
+    if (const auto* roles = body.Find("roles")) {
       for (auto& [name, node] : r.StringItems(roles->value)) {
         if (!manifest_.roles.count(name)) {
           r.Error(node, "unknown role \"" + name + "\"");
@@ -119,13 +123,13 @@ void ManifestBuilder::ParseGroups(YamlReader& r, const Mapping& groups) {
         group.roles.push_back(std::move(name));
       }
     }
-    if (const auto* groups = body->Find("groups")) {
+    if (const auto* groups = body.Find("groups")) {
       for (auto& m : ReadMemberships(r, groups->value, "group", /*allow_expiry=*/false)) {
         if (manifest_.groups.count(m.name)) group.groups.push_back(std::move(m));
         else r.Error(m.mark, "unknown group \"" + m.name + "\"");
       }
     }
-  }
+  });
 }
 
 // One error per cycle, at its first edge, naming every edge's position.
