@@ -77,6 +77,14 @@ std::vector<ExportRole> Atoms(const PlatformConfig& p, const Grants& g, const Li
   return out;
 }
 
+// `groups: [...]` inside a flow map, only when there are any.
+void EmitGroups(YAML::Emitter& out, const std::set<std::string>& groups) {
+  if (groups.empty()) return;
+  out << YAML::Key << "groups" << YAML::Value << YAML::BeginSeq;
+  for (const auto& group : groups) out << YAML::DoubleQuoted << group;
+  out << YAML::EndSeq;
+}
+
 void EmitBinding(YAML::Emitter& out, PlatformType type, const Grants& g) {
   switch (type) {
     case PlatformType::kWorkspace: out << *g.single; break;
@@ -98,20 +106,12 @@ void EmitBinding(YAML::Emitter& out, PlatformType type, const Grants& g) {
     case PlatformType::kOrgadmin:
       out << YAML::Flow << YAML::BeginMap;
       if (g.single) out << YAML::Key << "role" << YAML::Value << *g.single;
-      if (!g.set.empty()) {
-        out << YAML::Key << "groups" << YAML::Value << YAML::BeginSeq;
-        for (const auto& id : g.set) out << YAML::DoubleQuoted << id;
-        out << YAML::EndSeq;
-      }
+      EmitGroups(out, g.set);
       out << YAML::EndMap;
       break;
     case PlatformType::kScim:
       out << YAML::Flow << YAML::BeginMap;
-      if (!g.set.empty()) {
-        out << YAML::Key << "groups" << YAML::Value << YAML::BeginSeq;
-        for (const auto& name : g.set) out << YAML::DoubleQuoted << name;
-        out << YAML::EndSeq;
-      }
+      EmitGroups(out, g.set);
       out << YAML::EndMap;
       break;
   }

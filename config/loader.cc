@@ -61,18 +61,11 @@ std::optional<std::string> ReadFile(const std::string& path, std::vector<Diagnos
   return std::move(buffer).str();
 }
 
-// SHA-256 over each file's path, a NUL, its size in decimal, a NUL and its bytes.
-std::string Digest(const Files& files) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  for (const auto& [name, text] : files) {
-    std::string header = name + '\0' + std::to_string(text.size()) + '\0';
-    EVP_DigestUpdate(ctx.get(), header.data(), header.size());
-    EVP_DigestUpdate(ctx.get(), text.data(), text.size());
-  }
+// The digest in `ctx` as lowercase hex; finishes it.
+std::string FinishHex(EVP_MD_CTX* ctx) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  EVP_DigestFinal_ex(ctx.get(), md, &size);
+  EVP_DigestFinal_ex(ctx, md, &size);
   static const char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned int i = 0; i < size; ++i) {
@@ -80,6 +73,20 @@ std::string Digest(const Files& files) {
     hex += kHex[md[i] & 15];
   }
   return hex;
+}
+
+using DigestContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+
+// SHA-256 over each file's path, a NUL, its size in decimal, a NUL and its bytes.
+std::string Digest(const Files& files) {
+  DigestContext ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  for (const auto& [name, text] : files) {
+    std::string header = name + '\0' + std::to_string(text.size()) + '\0';
+    EVP_DigestUpdate(ctx.get(), header.data(), header.size());
+    EVP_DigestUpdate(ctx.get(), text.data(), text.size());
+  }
+  return FinishHex(ctx.get());
 }
 
 void SortDiagnostics(std::vector<Diagnostic>& diags) {
@@ -130,6 +137,13 @@ LoadResult LoadManifest(const std::vector<std::string>& paths) {
   for (const auto& path : found)
     if (auto text = ReadFile(path, diags)) files.emplace_back(path, std::move(*text));
   return Load(std::move(files), std::move(diags));
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  DigestContext ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
+  return FinishHex(ctx.get());
 }
 
 LoadResult LoadManifestFromStrings(const std::vector<std::pair<std::string, std::string>>& files) {

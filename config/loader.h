@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct LoadResult {
 // .git are not read twice). Files are read in path order; FILE in diagnostics is the
 // path as given or found (relative stays relative).
 LoadResult LoadManifest(const std::vector<std::string>& paths);
+
+// SHA-256 of `bytes` as 64 lowercase hex digits (the manifest digest's hash; plans use
+// it too).
+std::string Sha256Hex(std::string_view bytes);
 
 // Same, from in-memory files (name -> text), for tests and fuzzing.
 LoadResult LoadManifestFromStrings(const std::vector<std::pair<std::string, std::string>>& files);

@@ -14,6 +14,33 @@ void Redefined(YamlReader& r, NodeId here, std::string_view what, const std::str
                     YamlReader::Where(first));
 }
 
+// Registers every key of `section` in `into` as make(name, mark), reporting a name
+// already there (from this file or an earlier one) at the repeat.
+template <typename T, typename Make>
+void RegisterNames(YamlReader& r, const Mapping& section, std::string_view what,
+                   std::map<std::string, T>& into, Make make) {
+  for (const auto& e : section.entries) {
+    std::string name(e.key);
+    if (auto it = into.find(name); it != into.end()) {
+      Redefined(r, e.key_node, what, name, it->second.mark);
+      continue;
+    }
+    into.emplace(name, make(name, r.Mark(e.key_node)));
+  }
+}
+
+// Calls parse(item, body) for every entry of `section` that defined its item (not a
+// redefinition, already reported) and whose value is a mapping (else reported).
+template <typename T, typename Parse>
+void ForEachBody(YamlReader& r, const Mapping& section, std::map<std::string, T>& defined,
+                 Parse parse) {
+  for (const auto& e : section.entries) {
+    T& item = defined[std::string(e.key)];
+    if (item.mark != r.Mark(e.key_node)) continue;  // a redefinition, already reported
+    if (auto body = r.Map(e.value)) parse(item, *body);
+  }
+}
+
 }  // namespace
 
 void ManifestBuilder::Add(YamlTree tree) {
@@ -56,34 +83,18 @@ void ManifestBuilder::AddPlatforms(YamlReader& r, const Mapping& platforms) {
 }
 
 void ManifestBuilder::RegisterRoles(YamlReader& r, const Mapping& roles) {
-  for (const auto& e : roles.entries) {
-    std::string name(e.key);
-    if (auto it = manifest_.roles.find(name); it != manifest_.roles.end()) {
-      Redefined(r, e.key_node, "role", name, it->second.mark);
-      continue;
-    }
-    manifest_.roles.emplace(name, Role{name, {}, r.Mark(e.key_node)});
-  }
+  RegisterNames(r, roles, "role", manifest_.roles,
+                [](std::string name, SourceMark mark) { return Role{name, {}, mark}; });
 }
 
 void ManifestBuilder::RegisterGroups(YamlReader& r, const Mapping& groups) {
-  for (const auto& e : groups.entries) {
-    std::string name(e.key);
-    if (auto it = manifest_.groups.find(name); it != manifest_.groups.end()) {
-      Redefined(r, e.key_node, "group", name, it->second.mark);
-      continue;
-    }
-    manifest_.groups.emplace(name, Group{name, {}, {}, r.Mark(e.key_node)});
-  }
+  RegisterNames(r, groups, "group", manifest_.groups,
+                [](std::string name, SourceMark mark) { return Group{name, {}, {}, mark}; });
 }
 
 void ManifestBuilder::ParseRoles(YamlReader& r, const Mapping& roles) {
-  for (const auto& e : roles.entries) {
-    Role& role = manifest_.roles[std::string(e.key)];
-    if (role.mark != r.Mark(e.key_node)) continue;  // a redefinition, already reported
-    auto body = r.Map(e.value);
-    if (!body) continue;
-    for (const auto& b : body->entries) {
+  ForEachBody(r, roles, manifest_.roles, [&](Role& role, const Mapping& body) {
+    for (const auto& b : body.entries) {
       std::string platform(b.key);
       auto it = manifest_.platforms.find(platform);
       if (it == manifest_.platforms.end()) {
@@ -97,17 +108,13 @@ void ManifestBuilder::ParseRoles(YamlReader& r, const Mapping& roles) {
       if (auto grants = ParseBinding(r, it->second.type, b.value))
         role.bindings[platform] = std::move(*grants);
     }
-  }
+  });
 }
 
 void ManifestBuilder::ParseGroups(YamlReader& r, const Mapping& groups) {
-  for (const auto& e : groups.entries) {
-    Group& group = manifest_.groups[std::string(e.key)];
-    if (group.mark != r.Mark(e.key_node)) continue;  // a redefinition, already reported
-    auto body = r.Map(e.value);
-    if (!body) continue;
-    r.CheckKeys(*body, {"roles", "groups"});
-    if (const auto* roles = body->Find("roles")) {
+  ForEachBody(r, groups, manifest_.groups, [&](Group& group, const Mapping& body) {
+    r.CheckKeys(body, {"roles", "groups"});
+    if (const auto* roles = body.Find("roles")) {
       for (auto& [name, node] : r.StringItems(roles->value)) {
         if (!manifest_.roles.count(name)) {
           r.Error(node, "unknown role \"" + name + "\"");
@@ -116,13 +123,13 @@ void ManifestBuilder::ParseGroups(YamlReader& r, const Mapping& groups) {
         group.roles.push_back(std::move(name));
       }
     }
-    if (const auto* groups = body->Find("groups")) {
+    if (const auto* groups = body.Find("groups")) {
       for (auto& m : ReadMemberships(r, groups->value, "group", /*allow_expiry=*/false)) {
         if (manifest_.groups.count(m.name)) group.groups.push_back(std::move(m));
         else r.Error(m.mark, "unknown group \"" + m.name + "\"");
       }
     }
-  }
+  });
 }
 
 // One error per cycle, at its first edge, naming every edge's position.

@@ -181,6 +181,85 @@ void CheckUrl(YamlReader& r, NodeId value, PlatformConfig& p) {
   }
 }
 
+// `type:`, required; nullopt when missing or not a known type (reported).
+std::optional<PlatformType> ParseTypeKey(YamlReader& r, const Mapping& map) {
+  const auto* e = r.Require(map, "type");
+  if (!e) return std::nullopt;
+  auto text = r.String(e->value);
+  if (!text) return std::nullopt;
+  std::optional<PlatformType> type = ParsePlatformType(*text);
+  if (!type) {
+    std::vector<std::string_view> names;
+    for (auto t : AllPlatformTypes()) names.push_back(PlatformTypeName(t));
+    r.Error(e->value, "invalid type \"" + *text + "\"; valid: " + JoinNames(names));
+  }
+  return type;
+}
+
+// What idsync may do to the platform's users: org, offboarding, unmanaged, max_removals.
+void ParsePolicies(YamlReader& r, const Mapping& map, std::optional<PlatformType> type,
+                   PlatformConfig& p) {
+  if (const auto* e = map.Find("org")) {
+    if (auto org = r.String(e->value)) {
+      if (IsUuid(*org)) p.org = *org;
+      else r.Error(e->value, "invalid org \"" + *org + "\"; expected a UUID");
+    }
+  } else if (type == PlatformType::kOrgadmin) {
+    r.Error(map.mark, "missing required key \"org\"");
+  }
+  if (const auto* e = map.Find("offboarding")) {
+    auto v = ParseEnumAt<Offboarding>(r, e->value, "offboarding",
+                                      {Offboarding::kRemove, Offboarding::kRetire}, OffboardingName);
+    if (v && type) {
+      if (auto why = OffboardingUnsupported(*type, *v)) r.Error(e->value, *why);
+    }
+    if (v) p.offboarding = *v;
+  }
+  if (const auto* e = map.Find("unmanaged")) {
+    auto v = ParseEnumAt<UnmanagedPolicy>(
+        r, e->value, "unmanaged",
+        {UnmanagedPolicy::kIgnore, UnmanagedPolicy::kReport, UnmanagedPolicy::kRemove},
+        UnmanagedPolicyName);
+    if (v && type) {
+      if (auto why = UnmanagedUnsupported(*type, *v)) r.Error(e->value, *why);
+    }
+    if (v) p.unmanaged = *v;
+  }
+  if (const auto* e = map.Find("max_removals")) p.max_removals = ParseRemovalLimit(r, e->value);
+}
+
+// How requests are sent: rate_limit, concurrency, timeout, reassert_interval, tls,
+// insecure_http.
+void ParseTransport(YamlReader& r, const Mapping& map, PlatformConfig& p) {
+  if (const auto* e = map.Find("rate_limit")) p.rate_limit = ParseRateLimit(r, e->value);
+  if (const auto* e = map.Find("concurrency")) {
+    if (auto n = r.Integer(e->value)) {
+      if (*n >= 1 && *n <= 1'000'000) p.concurrency = static_cast<int>(*n);
+      else r.Error(e->value, "invalid concurrency " + std::to_string(*n) + "; expected an integer >= 1");
+    }
+  }
+  if (const auto* e = map.Find("timeout")) {
+    if (auto d = ParseDurationAt(r, e->value, "timeout")) p.timeout = *d;
+  }
+  if (const auto* e = map.Find("reassert_interval")) {
+    if (auto d = ParseDurationAt(r, e->value, "reassert_interval")) p.reassert_interval = *d;
+  }
+  if (const auto* e = map.Find("tls")) {
+    if (auto tls = r.Map(e->value)) {
+      r.CheckKeys(*tls, {"ca_file"});
+      if (const auto* ca = r.Require(*tls, "ca_file")) {
+        if (auto path = r.String(ca->value)) {
+          if (path->empty()) r.Error(ca->value, "tls.ca_file must not be empty");
+          else p.ca_file = ResolveAgainst(r.tree().file(), *path);
+        }
+      }
+    }
+  }
+  if (const auto* e = map.Find("insecure_http")) {
+    if (auto b = r.Bool(e->value)) p.insecure_http = *b;
+  }
+}
+
 }  // namespace
 
 ParsedPlatform ParsePlatform(YamlReader& r, NodeId key, NodeId value) {
@@ -191,17 +270,7 @@ ParsedPlatform ParsePlatform(YamlReader& r, NodeId key, NodeId value) {
   auto map = r.Map(value);
   if (!map) return parsed;
 
-  std::optional<PlatformType> type;
-  if (const auto* e = r.Require(*map, "type")) {
-    if (auto text = r.String(e->value)) {
-      type = ParsePlatformType(*text);
-      if (!type) {
-        std::vector<std::string_view> names;
-        for (auto t : AllPlatformTypes()) names.push_back(PlatformTypeName(t));
-        r.Error(e->value, "invalid type \"" + *text + "\"; valid: " + JoinNames(names));
-      }
-    }
-  }
+  const std::optional<PlatformType> type = ParseTypeKey(r, *map);
   parsed.type_known = type.has_value();
   if (type) {
     p.type = *type;
@@ -215,62 +284,9 @@ ParsedPlatform ParsePlatform(YamlReader& r, NodeId key, NodeId value) {
     else url = nullptr;
   }
   if (const auto* e = r.Require(*map, "credentials")) ParseCredentials(r, *e, type, p);
-
-  if (const auto* e = map->Find("org")) {
-    if (auto org = r.String(e->value)) {
-      if (IsUuid(*org)) p.org = *org;
-      else r.Error(e->value, "invalid org \"" + *org + "\"; expected a UUID");
-    }
-  } else if (type == PlatformType::kOrgadmin) {
-    r.Error(map->mark, "missing required key \"org\"");
-  }
-  if (const auto* e = map->Find("offboarding")) {
-    auto v = ParseEnumAt<Offboarding>(r, e->value, "offboarding",
-                                      {Offboarding::kRemove, Offboarding::kRetire}, OffboardingName);
-    if (v && type) {
-      if (auto why = OffboardingUnsupported(*type, *v)) r.Error(e->value, *why);
-    }
-    if (v) p.offboarding = *v;
-  }
-  if (const auto* e = map->Find("unmanaged")) {
-    auto v = ParseEnumAt<UnmanagedPolicy>(
-        r, e->value, "unmanaged",
-        {UnmanagedPolicy::kIgnore, UnmanagedPolicy::kReport, UnmanagedPolicy::kRemove},
-        UnmanagedPolicyName);
-    if (v && type) {
-      if (auto why = UnmanagedUnsupported(*type, *v)) r.Error(e->value, *why);
-    }
-    if (v) p.unmanaged = *v;
-  }
-  if (const auto* e = map->Find("max_removals")) p.max_removals = ParseRemovalLimit(r, e->value);
-  if (const auto* e = map->Find("rate_limit")) p.rate_limit = ParseRateLimit(r, e->value);
-  if (const auto* e = map->Find("concurrency")) {
-    if (auto n = r.Integer(e->value)) {
-      if (*n >= 1 && *n <= 1'000'000) p.concurrency = static_cast<int>(*n);
-      else r.Error(e->value, "invalid concurrency " + std::to_string(*n) + "; expected an integer >= 1");
-    }
-  }
-  if (const auto* e = map->Find("timeout")) {
-    if (auto d = ParseDurationAt(r, e->value, "timeout")) p.timeout = *d;
-  }
-  if (const auto* e = map->Find("reassert_interval")) {
-    if (auto d = ParseDurationAt(r, e->value, "reassert_interval")) p.reassert_interval = *d;
-  }
-  if (const auto* e = map->Find("tls")) {
-    if (auto tls = r.Map(e->value)) {
-      r.CheckKeys(*tls, {"ca_file"});
-      if (const auto* ca = r.Require(*tls, "ca_file")) {
-        if (auto path = r.String(ca->value)) {
-          if (path->empty()) r.Error(ca->value, "tls.ca_file must not be empty");
-          else p.ca_file = ResolveAgainst(r.tree().file(), *path);
-        }
-      }
-    }
-  }
-  if (const auto* e = map->Find("insecure_http")) {
-    if (auto b = r.Bool(e->value)) p.insecure_http = *b;
-  }
-  if (url) CheckUrl(r, url->value, p);
+  ParsePolicies(r, *map, type, p);
+  ParseTransport(r, *map, p);
+  if (url) CheckUrl(r, url->value, p);  // after insecure_http, which it depends on
   return parsed;
 }
 

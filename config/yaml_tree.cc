@@ -5,6 +5,7 @@
 #include <istream>
 #include <streambuf>
 
+#include <libfyaml.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -44,42 +45,39 @@ class ViewBuf : public std::streambuf {
 
 }  // namespace
 
-// Receives yaml-cpp's events for one document and appends nodes in pre-order.
-class TreeBuilder : public YAML::EventHandler {
+// Where an event starts, 0-based like yaml-cpp's YAML::Mark: lines counted by '\n',
+// columns in bytes, pos the byte offset.
+struct EventMark {
+  int line = 0, column = 0;
+  long pos = 0;
+};
+
+// Appends one document's nodes in pre-order, from either parser's events.
+class TreeBuilder {
  public:
   TreeBuilder(YamlTree& tree, std::vector<Diagnostic>& diags, std::string_view text)
       : tree_(tree), diags_(diags), text_(text) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
-    NodeId id = Leaf(mark, NodeKind::kNull);
-    PlaceEmpty(id, mark);
-  }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+  void Null(const EventMark& mark) { PlaceEmpty(Leaf(mark, NodeKind::kNull), mark); }
+  void Alias(const EventMark& mark) {
     NodeId id = Leaf(mark, NodeKind::kAlias);
     diags_.push_back({tree_.mark(id), "YAML aliases (*name) are not supported; write the value out"});
   }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                const std::string& value) override {
+  void Scalar(const EventMark& mark, std::string_view value) {
     NodeId id = Leaf(mark, NodeKind::kScalar);
     tree_.nodes_[id].text_begin = static_cast<uint32_t>(tree_.arena_.size());
     tree_.nodes_[id].text_size = static_cast<uint32_t>(value.size());
     tree_.arena_ += value;
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    open_.push_back({Leaf(mark, NodeKind::kSeq), 0, 0, 0});
+  void Open(const EventMark& mark, NodeKind kind) { open_.push_back({Leaf(mark, kind), 0, 0, 0}); }
+  void Close() {
+    if (open_.empty()) return;
+    tree_.nodes_[open_.back().id].end = static_cast<uint32_t>(tree_.nodes_.size());
+    open_.pop_back();
   }
-  void OnSequenceEnd() override { Close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    open_.push_back({Leaf(mark, NodeKind::kMap), 0, 0, 0});
-  }
-  void OnMapEnd() override { Close(); }
 
  private:
-  NodeId Leaf(const YAML::Mark& mark, NodeKind kind) {
+  NodeId Leaf(const EventMark& mark, NodeKind kind) {
     NodeId id = static_cast<NodeId>(tree_.nodes_.size());
     YamlTree::Node node;
     node.kind = kind;
@@ -88,7 +86,7 @@ class TreeBuilder : public YAML::EventHandler {
     node.end = id + 1;
     tree_.nodes_.push_back(node);
     if (!open_.empty()) {
-      Open& parent = open_.back();
+      OpenNode& parent = open_.back();
       ++parent.children;
       parent.previous = parent.last;
       parent.last = id;
@@ -97,13 +95,13 @@ class TreeBuilder : public YAML::EventHandler {
   }
   // yaml-cpp marks an empty value at the token after it. Point instead at what the
   // reader sees: the key of an empty map value, the '-' of an empty sequence item.
-  void PlaceEmpty(NodeId id, const YAML::Mark& mark) {
+  void PlaceEmpty(NodeId id, const EventMark& mark) {
     YamlTree::Node& node = tree_.nodes_[id];
     if (open_.empty()) {
       node.line = node.column = 1;
       return;
     }
-    const Open& parent = open_.back();
+    const OpenNode& parent = open_.back();
     if (tree_.nodes_[parent.id].kind == NodeKind::kMap) {
       if (parent.children % 2 == 0) {  // a value: its key is the previous sibling
         node.line = tree_.nodes_[parent.previous].line;
@@ -124,49 +122,74 @@ class TreeBuilder : public YAML::EventHandler {
     node.line = line;
     node.column = static_cast<int32_t>(pos - 1 - (line_start == std::string_view::npos ? -1 : line_start));
   }
-  void Close() {
-    if (open_.empty()) return;
-    tree_.nodes_[open_.back().id].end = static_cast<uint32_t>(tree_.nodes_.size());
-    open_.pop_back();
-  }
 
   YamlTree& tree_;
   std::vector<Diagnostic>& diags_;
   // An open container: how many children so far, and the last two of them.
-  struct Open {
+  struct OpenNode {
     NodeId id;
     uint32_t children;
     NodeId last, previous;
   };
   std::string_view text_;
-  std::vector<Open> open_;
+  std::vector<OpenNode> open_;
 };
 
-std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text,
-                                  std::vector<Diagnostic>& diags) {
-  YamlTree tree;
-  tree.file_ = file;
-  // At least past the small-string buffer: the tree is moved after parsing, and a
-  // short arena living inside the string object itself would move with it.
-  tree.arena_.reserve(std::max<std::size_t>(64, text.size() / 2));
+namespace {
+
+// yaml-cpp's events into a TreeBuilder.
+class YamlCppEvents : public YAML::EventHandler {
+ public:
+  explicit YamlCppEvents(TreeBuilder& builder) : b_(builder) {}
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { b_.Null(Of(mark)); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { b_.Alias(Of(mark)); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string& value) override {
+    b_.Scalar(Of(mark), value);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    b_.Open(Of(mark), NodeKind::kSeq);
+  }
+  void OnSequenceEnd() override { b_.Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    b_.Open(Of(mark), NodeKind::kMap);
+  }
+  void OnMapEnd() override { b_.Close(); }
+
+ private:
+  static EventMark Of(const YAML::Mark& m) { return {m.line, m.column, m.pos}; }
+  TreeBuilder& b_;
+};
+
+}  // namespace
+
+namespace {
+
+// The reference parser: every syntax error's position and message is yaml-cpp's (the
+// bad-manifest tests pin them), so any input libfyaml reports an error in is parsed
+// again here.
+std::optional<YamlTree> ParseWithYamlCpp(YamlTree tree, std::string_view text,
+                                         std::vector<Diagnostic>& diags) {
+  const std::string& file = tree.file();
   ViewBuf buffer(text);
   std::istream in(&buffer);
   try {
     YAML::Parser parser(in);
     TreeBuilder builder(tree, diags, text);
-    if (!parser.HandleNextDocument(builder)) {
+    YamlCppEvents events(builder);
+    if (!parser.HandleNextDocument(events) || tree.empty()) {  // "---" alone: nothing in it
       diags.push_back({SourceMark{file, 1, 1}, "no YAML document in file"});
       return std::nullopt;
     }
-    if (tree.nodes_.empty()) {  // "---" alone: a document with nothing in it
-      diags.push_back({SourceMark{file, 1, 1}, "no YAML document in file"});
-      return std::nullopt;
-    }
-    YamlTree extra;
-    extra.file_ = file;
+    YamlTree extra = YamlTree::Empty(file);
     std::vector<Diagnostic> ignored;
     TreeBuilder rest(extra, ignored, text);
-    if (parser.HandleNextDocument(rest) && !extra.nodes_.empty()) {
+    YamlCppEvents rest_events(rest);
+    if (parser.HandleNextDocument(rest_events) && !extra.empty()) {
       diags.push_back({extra.mark(0), "a manifest file holds one YAML document; found a second"});
     }
   } catch (const YAML::Exception& e) {
@@ -179,6 +202,157 @@ std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text
     return std::nullopt;
   }
   return tree;
+}
+
+// libfyaml's byte offsets as yaml-cpp's marks: lines counted by '\n', columns in bytes
+// since the last '\n'. Offsets mostly grow, so the line count moves incrementally.
+class MarkCounter {
+ public:
+  explicit MarkCounter(std::string_view text) : text_(text) {}
+  std::string_view Text() const { return text_; }
+  EventMark At(std::size_t pos) {
+    pos = std::min(pos, text_.size());
+    for (; cursor_ < pos; ++cursor_)
+      if (text_[cursor_] == '\n') ++line_;
+    for (; cursor_ > pos; --cursor_)
+      if (text_[cursor_ - 1] == '\n') --line_;
+    std::size_t start = pos == 0 ? std::string_view::npos : text_.rfind('\n', pos - 1);
+    int column = static_cast<int>(start == std::string_view::npos ? pos : pos - start - 1);
+    return {line_, column, static_cast<long>(pos)};
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t cursor_ = 0;
+  int line_ = 0;
+};
+
+bool IsYamlCppNull(fy_event* e) {  // yaml-cpp's rule: a plain, untagged null word or nothing
+  if (e->scalar.tag != nullptr || fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN) return false;
+  std::size_t size = 0;
+  const char* data = fy_token_get_text(e->scalar.value, &size);
+  std::string_view v(data ? data : "", data ? size : 0);
+  return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
+}
+
+// One document's events (after its DOCUMENT_START) into `builder`; false on a parser
+// error. `empty_root` tells whether the document was nothing but an implicit null.
+bool FeedDocument(fy_parser* parser, TreeBuilder& builder, MarkCounter& marks, bool& empty_root) {
+  int depth = 0, nodes = 0;
+  std::size_t last = 0;  // an empty value has no mark of its own: it is where the last event was
+  empty_root = false;
+  for (fy_event* e; (e = fy_parser_parse(parser)) != nullptr; fy_parser_event_free(parser, e)) {
+    const fy_mark* m = fy_event_start_mark(e);
+    if (m) last = m->input_pos;
+    const EventMark mark = marks.At(last);
+    switch (e->type) {
+      case FYET_DOCUMENT_END:
+        fy_parser_event_free(parser, e);
+        return true;
+      case FYET_SCALAR: {
+        if (IsYamlCppNull(e)) {
+          builder.Null(mark);
+          if (depth == 0 && nodes == 0) {
+            std::size_t size = 0;
+            fy_token_get_text(e->scalar.value, &size);
+            empty_root = size == 0;
+          }
+        } else {
+          std::size_t size = 0;
+          const char* data = fy_token_get_text(e->scalar.value, &size);
+          builder.Scalar(mark, std::string_view(data ? data : "", data ? size : 0));
+        }
+        ++nodes;
+        break;
+      }
+      case FYET_ALIAS: {  // libfyaml's mark is the name; yaml-cpp's the '*' before it
+        const std::size_t pos = m ? m->input_pos : 0;
+        builder.Alias(pos > 0 && marks.Text()[pos - 1] == '*' ? marks.At(pos - 1) : mark);
+        ++nodes;
+        break;
+      }
+      case FYET_MAPPING_START: builder.Open(mark, NodeKind::kMap); ++depth, ++nodes; break;
+      case FYET_SEQUENCE_START: builder.Open(mark, NodeKind::kSeq); ++depth, ++nodes; break;
+      case FYET_MAPPING_END:
+      case FYET_SEQUENCE_END: builder.Close(); --depth; break;
+      default: break;
+    }
+  }
+  return false;  // the stream ended inside a document: an error
+}
+
+// libfyaml, ~4x faster than yaml-cpp on the same events. nullopt when libfyaml reports
+// any error (the caller then asks yaml-cpp); otherwise exactly what ParseWithYamlCpp
+// returns and reports.
+std::optional<std::optional<YamlTree>> ParseWithLibfyaml(YamlTree tree, std::string_view text,
+                                                         std::vector<Diagnostic>& diags) {
+  // libfyaml's own error text is never shown (yaml-cpp's is): a diagnostic sink that
+  // prints nothing.
+  fy_diag_cfg diag_cfg;
+  fy_diag_cfg_default(&diag_cfg);
+  diag_cfg.fp = nullptr;
+  diag_cfg.output_fn = [](fy_diag*, void*, const char*, size_t) {};
+  std::unique_ptr<fy_diag, decltype(&fy_diag_destroy)> diag(fy_diag_create(&diag_cfg), fy_diag_destroy);
+  if (!diag) return std::nullopt;
+  fy_parse_cfg cfg{};
+  cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2);
+  cfg.diag = diag.get();
+  std::unique_ptr<fy_parser, decltype(&fy_parser_destroy)> parser(fy_parser_create(&cfg),
+                                                                   fy_parser_destroy);
+  if (!parser || fy_parser_set_string(parser.get(), text.data(), text.size()) != 0) return std::nullopt;
+  MarkCounter marks(text);
+  std::vector<Diagnostic> own;
+  int documents = 0;
+  bool second = false;
+  YamlTree extra = YamlTree::Empty(tree.file());
+  for (fy_event* e; (e = fy_parser_parse(parser.get())) != nullptr;) {
+    const fy_event_type type = e->type;
+    fy_parser_event_free(parser.get(), e);
+    if (type != FYET_DOCUMENT_START) continue;
+    bool empty_root = false;
+    std::vector<Diagnostic> ignored;
+    TreeBuilder builder(documents == 0 ? tree : extra, documents == 0 ? own : ignored, text);
+    if (!FeedDocument(parser.get(), builder, marks, empty_root)) return std::nullopt;
+    if (documents == 0 && empty_root) return std::nullopt;  // yaml-cpp's view of "---" alone
+    if (documents == 1 && !empty_root) second = true;
+    ++documents;
+  }
+  if (fy_parser_get_stream_error(parser.get())) return std::nullopt;
+  if (documents == 0) {
+    diags.push_back({SourceMark{tree.file(), 1, 1}, "no YAML document in file"});
+    return std::optional<YamlTree>();
+  }
+  diags.insert(diags.end(), own.begin(), own.end());
+  if (second) diags.push_back({extra.mark(0), "a manifest file holds one YAML document; found a second"});
+  return std::optional<YamlTree>(std::move(tree));
+}
+
+}  // namespace
+
+YamlTree YamlTree::Empty(const std::string& file) {
+  YamlTree tree;
+  tree.file_ = file;
+  return tree;
+}
+
+std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text,
+                                  std::vector<Diagnostic>& diags) {
+  YamlTree tree = YamlTree::Empty(file);
+  // At least past the small-string buffer: the tree is moved after parsing, and a
+  // short arena living inside the string object itself would move with it. Room for a
+  // node per 8 bytes (a manifest has about one per 9): no copy while the vector grows;
+  // pages never written cost no memory.
+  tree.arena_.reserve(std::max<std::size_t>(64, text.size() / 2));
+  tree.nodes_.reserve(text.size() / 8 + 16);
+  try {
+    if (auto parsed = ParseWithLibfyaml(std::move(tree), text, diags)) return std::move(*parsed);
+  } catch (const std::exception& e) {  // bad_alloc and the like: never across the layer
+    diags.push_back({SourceMark{file, 1, 1}, std::string("cannot parse file: ") + e.what()});
+    return std::nullopt;
+  }
+  tree = YamlTree::Empty(file);
+  tree.arena_.reserve(std::max<std::size_t>(64, text.size() / 2));
+  return ParseWithYamlCpp(std::move(tree), text, diags);
 }
 
 }  // namespace idsync

@@ -1,31 +1,15 @@
 #include "daemon/apply/prepare.h"
 
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "config/loader.h"
 #include "reconcile/grants_json.h"
 
 namespace idsync {
 namespace {
-
-std::string Sha256Hex(const std::string& text) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx.get(), text.data(), text.size());
-  EVP_DigestFinal_ex(ctx.get(), md, &size);
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[md[i] >> 4];
-    hex += kHex[md[i] & 15];
-  }
-  return hex;
-}
 
 const DesiredUsers& DesiredFor(const Session& session, const std::string& platform) {
   static const DesiredUsers kNone;

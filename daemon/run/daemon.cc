@@ -7,7 +7,6 @@
 #include <fstream>
 
 #include "config/resolve.h"
-#include "daemon/apply/git_info.h"
 #include "daemon/apply/reconciler.h"
 #include "daemon/apply/session.h"
 #include "core/text.h"
@@ -114,8 +113,7 @@ bool Daemon::ReconcileOne(const std::string& platform) {
   const DesiredUsers& desired = desired_it == current->desired.end() ? kNone : desired_it->second;
 
   auto started = env_.SteadyNow();
-  std::string commit = current->manifest.files.empty() ? "" : GitCommitOf(current->manifest.files.front());
-  auto run = store_->BeginRun("run", current->manifest.digest, commit, env_.NowUnix());
+  auto run = store_->BeginRun("run", current->manifest.digest, current->commit, env_.NowUnix());
   PlatformOutcome outcome;
   outcome.plan.platform = platform;
   outcome.plan.type = config.type;
@@ -226,13 +224,23 @@ int Daemon::Run(SignalEvents& signals) {
 
   workers_ = std::make_unique<Workers>(options_.schedule, LoopEnvOf(env_),
                                        [this](const std::string& p) { return ReconcileOne(p); });
+  // Watching starts before the first load: a change made at any time after it is seen
+  // (in the other order, one made between the load and the watch was lost until SIGHUP).
+  ManifestWatcher watcher(options_.files, [this] { OnManifestEvent(false); });
+  if (Status s = watcher.Start(); !s.ok())
+    spdlog::warn("run: manifest changes will not be seen until SIGHUP: {}", s.message());
   OnManifestEvent(false);
   if (leadership_) leadership_->Start();
   api.Start();
-  ManifestWatcher watcher(env_, options_.files, [this] { OnManifestEvent(false); });
-  if (Status s = watcher.Start(); !s.ok())
-    spdlog::warn("run: manifest changes will not be seen until SIGHUP: {}", s.message());
 
+  ServeUntilStopped(signals);
+  watcher.Stop();
+  int code = Shutdown(signals);
+  api.Stop();
+  return code;
+}
+
+void Daemon::ServeUntilStopped(SignalEvents& signals) {
   auto watchdog = Notifier::WatchdogPeriod();
   if (watchdog) PingIfProgressing();
   auto next_ping = env_.SteadyNow() + (watchdog ? *watchdog : std::chrono::hours(1));
@@ -251,12 +259,8 @@ int Daemon::Run(SignalEvents& signals) {
       continue;
     }
     spdlog::info("run: {}: stopping; no new actions start", strsignal(*sig));
-    break;
+    return;
   }
-  watcher.Stop();
-  int code = Shutdown(signals);
-  api.Stop();
-  return code;
 }
 
 void Daemon::PruneIfDue() {

@@ -89,6 +89,9 @@ class Daemon {
   nlohmann::json StatusJson() const;
   bool ready() const { return ready_.load(); }
   int Shutdown(SignalEvents& signals);
+  // The main loop once everything runs: prunes, pings the watchdog, reloads on SIGHUP;
+  // returns at SIGTERM or SIGINT.
+  void ServeUntilStopped(SignalEvents& signals);
   // Stops the workers of platforms no longer in the manifest and drops their gauges
   // and status entries (reload_mu_ held).
   void RemoveGoneWorkers();

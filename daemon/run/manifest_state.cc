@@ -2,14 +2,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
+
 #include "config/loader.h"
 #include "config/resolve.h"
+#include "daemon/apply/git_info.h"
 
 namespace idsync {
 
 ReloadResult ManifestState::Reload() {
+  std::future<std::string> commit = std::async(std::launch::async, [this] {
+    return paths_.empty() ? std::string() : GitCommitOf(paths_.front());
+  });
   LoadResult loaded = LoadManifest(paths_);
   if (!loaded.ok()) {
+    // git ends first: what the caller does after Reload returns (the metric) must not
+    // lag the errors published here by a git's run.
+    commit.wait();
     std::vector<std::string> errors;
     for (const auto& d : loaded.diagnostics) errors.push_back(ToString(d));
     if (errors.empty()) errors.push_back("manifest: no valid manifest loaded");
@@ -25,6 +34,7 @@ ReloadResult ManifestState::Reload() {
   auto next = std::make_shared<LoadedManifest>();
   next->manifest = std::move(*loaded.manifest);
   next->desired = ResolveDesired(next->manifest);
+  next->commit = commit.get();
   std::lock_guard lock(mu_);
   bool same = current_ && valid_ && current_->manifest.digest == next->manifest.digest;
   valid_ = true;

@@ -21,6 +21,10 @@ namespace idsync {
 struct LoadedManifest {
   Manifest manifest;
   std::map<std::string, DesiredUsers> desired;  // platform -> users
+  // HEAD of the Git work tree holding the first -f path when this manifest was loaded
+  // ("" outside Git), for the runs table: read once per load, beside the load itself,
+  // never per reconcile (spawning git is ~20 ms in front of every revoke otherwise).
+  std::string commit;
 };
 
 enum class ReloadResult {
@@ -33,7 +37,8 @@ class ManifestState {
  public:
   explicit ManifestState(std::vector<std::string> paths) : paths_(std::move(paths)) {}
 
-  // Loads and validates every file; logs each error as FILE:LINE:COLUMN: message.
+  // Loads and validates every file; logs each error as FILE:LINE:COLUMN: message. A
+  // manifest whose digest is unchanged stays current with the commit it was loaded from.
   ReloadResult Reload();
 
   std::shared_ptr<const LoadedManifest> Current() const;  // null before the first valid one

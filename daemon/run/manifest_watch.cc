@@ -64,9 +64,8 @@ std::set<std::string> WatchedDirectories(const std::vector<std::string>& paths) 
   return out;
 }
 
-ManifestWatcher::ManifestWatcher(Env& env, std::vector<std::string> paths, std::function<void()> on_change,
-                                 std::chrono::milliseconds quiet, std::chrono::milliseconds max_delay)
-    : env_(env), paths_(std::move(paths)), on_change_(std::move(on_change)), quiet_(quiet), max_delay_(max_delay) {}
+ManifestWatcher::ManifestWatcher(std::vector<std::string> paths, std::function<void()> on_change)
+    : paths_(std::move(paths)), on_change_(std::move(on_change)) {}
 
 ManifestWatcher::~ManifestWatcher() { Stop(); }
 
@@ -120,40 +119,36 @@ void ManifestWatcher::Rewatch() {
   }
 }
 
-void ManifestWatcher::Run() {
-  bool pending = false;  // events seen, on_change not yet run
-  Env::SteadyTime first{}, last{};
+bool ManifestWatcher::DrainEvents() {
   alignas(inotify_event) char buffer[16 * 1024];
-  for (;;) {
-    int timeout = -1;
-    if (pending) {
-      auto deadline = std::min(last + quiet_, first + max_delay_);
-      timeout = static_cast<int>(std::max<int64_t>(
-          0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - env_.SteadyNow()).count()));
+  bool any = false, relevant = false;
+  for (ssize_t n; (n = read(inotify_fd_, buffer, sizeof buffer)) > 0;) {
+    any = true;
+    for (ssize_t at = 0; at < n;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+      // A file just created is still being written: its IN_CLOSE_WRITE follows. A
+      // watch removed (by Rewatch or with its directory) says nothing new.
+      const bool file_created = (event->mask & IN_CREATE) && !(event->mask & IN_ISDIR);
+      if (!file_created && !(event->mask & IN_IGNORED)) relevant = true;
     }
+  }
+  if (any) Rewatch();  // a swapped link or a new directory: follow it at once
+  return relevant;
+}
+
+void ManifestWatcher::Run() {
+  for (;;) {
     pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
-    int n = poll(fds, 2, timeout);
+    int n = poll(fds, 2, -1);
     if (n < 0 && errno != EINTR) {
       spdlog::error("manifest watch: poll: {}", std::strerror(errno));
       return;
     }
     if (fds[1].revents) return;
-    if (n > 0 && (fds[0].revents & POLLIN)) {
-      bool any = false;
-      while (read(inotify_fd_, buffer, sizeof buffer) > 0) any = true;
-      if (any) {
-        last = env_.SteadyNow();
-        if (!pending) first = last;
-        pending = true;
-        Rewatch();  // a swapped link or a new directory: follow it at once
-      }
-      continue;
-    }
-    if (pending && env_.SteadyNow() >= std::min(last + quiet_, first + max_delay_)) {
-      pending = false;
-      Rewatch();
-      on_change_();
-    }
+    // Events that arrived while on_change ran are all read here, in one batch: they
+    // make exactly one more call.
+    if (n > 0 && (fds[0].revents & POLLIN) && DrainEvents()) on_change_();
   }
 }
 

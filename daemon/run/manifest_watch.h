@@ -8,15 +8,19 @@
 // and its subdirectories. After every batch of events the whole set is resolved again,
 // so after a swap the new worktree is watched and the old one dropped.
 //
-// Events are debounced: `on_change` runs once the files have been quiet for `quiet`
-// (at most `max_delay` after the first event) of env.SteadyNow() time, on the
-// watcher's own thread.
+// No quiet period: `on_change` runs at once, on the watcher's own thread, for the
+// first batch of events that can change what the loader reads; every event that
+// arrives while it runs is coalesced into exactly one more call right after it (the
+// callback reloads the whole manifest, so one call covers any number of events).
+// git-sync's symlink swap is one atomic rename, so its first event already shows the
+// whole new manifest. A regular file's IN_CREATE is not acted on: a file created in
+// place is read at its IN_CLOSE_WRITE (or IN_MOVED_TO when renamed into place), never
+// half-written by a single writer.
 //
 // Thread-safety: construct, Start and Stop from one thread; on_change runs on the
 // watcher thread.
 #pragma once
 
-#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -26,7 +30,6 @@
 #include <vector>
 
 #include "core/status.h"
-#include "daemon/env.h"
 
 namespace idsync {
 
@@ -36,10 +39,7 @@ std::set<std::string> WatchedDirectories(const std::vector<std::string>& paths);
 
 class ManifestWatcher {
  public:
-  // REQUIRES: `env` outlives the watcher.
-  ManifestWatcher(Env& env, std::vector<std::string> paths, std::function<void()> on_change,
-                  std::chrono::milliseconds quiet = std::chrono::milliseconds(100),
-                  std::chrono::milliseconds max_delay = std::chrono::milliseconds(1000));
+  ManifestWatcher(std::vector<std::string> paths, std::function<void()> on_change);
   ~ManifestWatcher();  // Stop()
   ManifestWatcher(const ManifestWatcher&) = delete;
   ManifestWatcher& operator=(const ManifestWatcher&) = delete;
@@ -51,12 +51,12 @@ class ManifestWatcher {
 
  private:
   void Run();
+  // Reads every queued event; true when one of them can change what the loader reads.
+  bool DrainEvents();
   void Rewatch();  // REQUIRES: watcher thread or before Start's thread begins
 
-  Env& env_;
   std::vector<std::string> paths_;
   std::function<void()> on_change_;
-  std::chrono::milliseconds quiet_, max_delay_;
   int inotify_fd_ = -1;
   int stop_fd_ = -1;  // eventfd
   std::thread thread_;

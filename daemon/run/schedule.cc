@@ -8,7 +8,6 @@ void Schedule::Start(SteadyTime now) { due_ = now; }
 
 void Schedule::Trigger(SteadyTime now) {
   if (running_) {
-    if (!triggered_while_running_) trigger_at_ = now;
     triggered_while_running_ = true;
     return;
   }
@@ -46,7 +45,7 @@ void Schedule::Finished(SteadyTime now, bool ok, double uniform) {
   failures_ = ok ? 0 : failures_ + 1;
   Millis wait = ok ? config_.interval : BackoffFor(failures_);
   due_ = now + Jittered(wait, uniform);
-  if (triggered_while_running_) due_ = std::min(due_, std::max(now, trigger_at_ + config_.coalesce));
+  if (triggered_while_running_) due_ = now;  // the running reconcile was the coalescing
   triggered_while_running_ = false;
   due_ = std::min(due_, wake_by_);
 }

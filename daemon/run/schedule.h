@@ -6,11 +6,12 @@
 //
 //   Start(now)            due at once (the reconcile at start)
 //   Trigger(now)          due at once (a change is acted on without waiting), unless a
-//                         reconcile began less than `coalesce` ago: then due when that
-//                         window ends, so a burst of triggers makes at most one more
-//                         reconcile behind the first. While a reconcile is running, a
-//                         trigger makes the platform due again right after it (not
-//                         before the trigger + coalesce).
+//                         reconcile is running: then due right after it ends, so any
+//                         number of triggers during one reconcile makes exactly one
+//                         more reconcile behind it; or unless the last reconcile began
+//                         less than `coalesce` ago (and has ended): then due when that
+//                         window ends, so a burst after a quick reconcile makes at
+//                         most one more.
 //   Began(now)            a reconcile starts: triggers so far are consumed
 //   Finished(now, ok, u)  next due: ok -> interval * (0.9 + 0.2u); failure n (1-based)
 //                         -> min(1 s * 2^(n-1), interval) * (0.9 + 0.2u); u in [0, 1);
@@ -60,7 +61,6 @@ class Schedule {
   SteadyTime due_ = SteadyTime::max();
   bool running_ = false;
   bool triggered_while_running_ = false;
-  SteadyTime trigger_at_{};
   bool began_ = false;
   SteadyTime began_at_{};
   int failures_ = 0;

@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "tests/support/temp_dir.h"
 
 namespace idsync {
@@ -59,6 +62,33 @@ TEST_CASE("a half-written manifest is never current") {
   CHECK(state.Reload() == ReloadResult::kInvalid);
   CHECK(state.Current() == nullptr);
   CHECK_FALSE(state.errors().empty());
+}
+
+}  // namespace idsync
+
+namespace idsync {
+
+TEST_CASE("a loaded manifest carries the Git commit it was read from, read once per load") {
+  testing::TempDir dir;
+  std::string file = dir.Write("repo/idsync.yaml", kValid);
+  const std::string repo = dir.File("repo");
+  const std::string git = "git -C '" + repo + "' ";
+  REQUIRE(std::system((git + "init -q && " + git + "add -A && " + git +
+                       "-c user.name=t -c user.email=t@x.io commit -qm m").c_str()) == 0);
+  std::string head(40, '\0');
+  FILE* out = popen((git + "rev-parse HEAD").c_str(), "r");
+  REQUIRE(out != nullptr);
+  head.resize(std::fread(head.data(), 1, head.size(), out));
+  pclose(out);
+  REQUIRE(head.size() == 40);
+
+  ManifestState state({file});
+  REQUIRE(state.Reload() == ReloadResult::kChanged);
+  CHECK(state.Current()->commit == head);
+
+  ManifestState outside({dir.Write("plain/idsync.yaml", kValid)});
+  REQUIRE(outside.Reload() == ReloadResult::kChanged);
+  CHECK(outside.Current()->commit.empty());
 }
 
 }  // namespace idsync

@@ -24,8 +24,6 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using testing::TempDir;
 
-const std::unique_ptr<Env> env = SystemEnv();
-
 // Counts on_change calls; Await waits (generously) for the count to reach `n`, woken
 // by each call.
 struct Changes {
@@ -96,7 +94,7 @@ TEST_CASE("editing a manifest file in place is one change") {
   TempDir dir;
   std::string file = dir.Write("m/idsync.yaml", "version: 1\n");
   Changes changes;
-  ManifestWatcher watcher(*env, {file}, std::ref(changes));
+  ManifestWatcher watcher({file}, std::ref(changes));
   REQUIRE(watcher.Start().ok());
   changes.SetMarker(dir.File("m/unrelated.txt"));  // written once the first change is seen
   dir.Write("m/idsync.yaml", "version: 1\nusers: []\n");
@@ -108,12 +106,54 @@ TEST_CASE("editing a manifest file in place is one change") {
   CHECK(changes.Saw() == std::vector<bool>{false, true});
 }
 
+TEST_CASE("changes made while on_change runs are coalesced into exactly one more call") {
+  TempDir dir;
+  std::string file = dir.Write("m/idsync.yaml", "version: 1\n");
+  Changes changes;
+  std::mutex gate_mu;
+  std::condition_variable gate_cv;
+  bool inside = false, release = false;
+  auto on_change = [&] {
+    {
+      std::unique_lock lock(gate_mu);
+      if (changes.count.load() == 0) {  // the first call holds until the test releases it
+        inside = true;
+        gate_cv.notify_all();
+        gate_cv.wait_for(lock, milliseconds(5'000), [&] { return release; });
+      }
+    }
+    changes();
+  };
+  ManifestWatcher watcher({file}, on_change);
+  REQUIRE(watcher.Start().ok());
+  dir.Write("m/idsync.yaml", "version: 1\nusers: []\n");
+  {
+    std::unique_lock lock(gate_mu);
+    REQUIRE(gate_cv.wait_for(lock, milliseconds(5'000), [&] { return inside; }));
+  }
+  // Two more changes while the first call runs (each a separate write and close).
+  dir.Write("m/idsync.yaml", "version: 1\nusers: [] # second\n");
+  dir.Write("m/idsync.yaml", "version: 1\nusers: [] # third\n");
+  {
+    std::lock_guard lock(gate_mu);
+    release = true;
+  }
+  gate_cv.notify_all();
+  REQUIRE(changes.Await(2));
+  // The yardstick: a change made after the second call began is reported by a third
+  // call that sees it; any call the burst made beyond the second would come before.
+  changes.SetMarker(dir.File("m/marker.txt"));
+  dir.Write("m/marker.txt", "x");
+  REQUIRE(changes.AwaitMarkerSeen());
+  CHECK(changes.Saw() == std::vector<bool>{false, false, true});
+}
+
 TEST_CASE("git-sync's atomic symlink swap is seen, and the new worktree is watched after it") {
   TempDir dir;
   Swap(dir, "aaa", "version: 1\n");
   fs::path root = fs::canonical(dir.path());
   Changes changes;
-  ManifestWatcher watcher(*env, {(dir.fs_path() / "current/manifests").string()}, std::ref(changes));
+  ManifestWatcher watcher({(dir.fs_path() / "current/manifests").string()}, std::ref(changes));
   REQUIRE(watcher.Start().ok());
   CHECK(watcher.watched().count((root / ".worktrees/aaa/manifests").string()) == 1);
 
@@ -133,7 +173,7 @@ TEST_CASE("git-sync's atomic symlink swap is seen, and the new worktree is watch
 TEST_CASE("a manifest that appears after start (git-sync's first clone) is seen") {
   TempDir dir;
   Changes changes;
-  ManifestWatcher watcher(*env, {(dir.fs_path() / "current/manifests").string()}, std::ref(changes));
+  ManifestWatcher watcher({(dir.fs_path() / "current/manifests").string()}, std::ref(changes));
   REQUIRE(watcher.Start().ok());
   Swap(dir, "aaa", "version: 1\n");
   CHECK(changes.Await(1));
@@ -145,13 +185,13 @@ TEST_CASE("stopping the watcher ends its thread and no change is reported after"
   TempDir dir;
   std::string file = dir.Write("idsync.yaml", "version: 1\n");
   Changes changes;
-  ManifestWatcher watcher(*env, {file}, std::ref(changes));
+  ManifestWatcher watcher({file}, std::ref(changes));
   REQUIRE(watcher.Start().ok());
   watcher.Stop();
   // A second watcher on the same file is the yardstick: once it reported the write,
   // the stopped one had every chance to report it too.
   Changes yardstick;
-  ManifestWatcher second(*env, {file}, std::ref(yardstick));
+  ManifestWatcher second({file}, std::ref(yardstick));
   REQUIRE(second.Start().ok());
   dir.Write("idsync.yaml", "version: 1\nusers: []\n");
   REQUIRE(yardstick.Await(1));

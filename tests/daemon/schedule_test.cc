@@ -139,9 +139,13 @@ TEST_CASE("a trigger during a reconcile makes the platform due again right after
   s.Finished(kT0 + seconds(5), true, 0.5);
   CHECK(s.due() == kT0 + seconds(5));  // the trigger's window has passed: at once
   s.Began(s.due());
+  s.Trigger(kT0 + seconds(5) + milliseconds(10));
   s.Trigger(kT0 + seconds(6));
   s.Finished(kT0 + milliseconds(6'100), true, 0.5);
-  CHECK(s.due() == kT0 + milliseconds(6'250));
+  CHECK(s.due() == kT0 + milliseconds(6'100));  // right after: no window behind a reconcile
+  s.Began(s.due());
+  s.Finished(kT0 + milliseconds(6'200), true, 0.5);
+  CHECK(Wait(s, kT0 + milliseconds(6'200)) == milliseconds(60'000));  // both in one
 }
 
 TEST_CASE("a trigger on a failing platform retries before its backoff ends") {

@@ -284,3 +284,23 @@ TEST_CASE("64 hanging requests do not starve the server") {
 }
 
 }  // namespace idsync::sim
+
+namespace idsync::sim {
+
+// cpp-httplib answers brotli at quality 11 whenever a client accepts it (~150 ms for a
+// 200-user listing, seconds for 20,000): the simulator offers gzip instead.
+TEST_CASE("an answer is gzip, never brotli, when the client accepts both") {
+  Sim sim;
+  auto client = sim.Client();
+  client->set_decompress(false);
+  json body = {{"query", "query { listUsers { ok } }"}, {"variables", json::object()}};
+  auto res = client->Post("/workspace/graphql",
+                          {{"X-API-KEY", "sim-key"}, {"X-API-SECRET", "sim-secret"},
+                           {"Accept-Encoding", "deflate, gzip, br, zstd"}},
+                          body.dump(), "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->get_header_value("Content-Encoding") == "gzip");
+}
+
+}  // namespace idsync::sim
