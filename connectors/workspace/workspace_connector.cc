@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <utility>
 
 #include "connectors/workspace/workspace_list.h"
+#include "connectors/failure_context.h"
 
 namespace idsync {
 
@@ -65,9 +67,7 @@ WorkspaceConnector::WorkspaceConnector(std::string instance, std::string url,
                            {"X-API-SECRET", credentials.api_secret}}) {}
 
 std::string WorkspaceConnector::What(std::string_view operation, std::string_view email) const {
-  std::string what = "workspace " + instance_ + ": " + std::string(operation);
-  if (!email.empty()) what += " " + std::string(email);
-  return what;
+  return FailureContext(type(), instance_, operation, email);
 }
 
 StatusOr<LiveState> WorkspaceConnector::List(const ListContext& context) {
@@ -128,81 +128,70 @@ StatusOr<bool> WorkspaceConnector::Mutate(const char* document, const char* oper
   return false;
 }
 
-Status WorkspaceConnector::Invite(const Action& action) {
-  const std::string what = What("invite", action.email);
-  if (!action.after.single) return InvalidArgument(what + ": no account type to invite with");
+Status WorkspaceConnector::MutateOrConfirm(const char* document, const char* operation, const char* field,
+                                           const json& variables, const std::string& what,
+                                           const std::string& email,
+                                           const std::function<bool(const LiveUser*)>& done) const {
   std::string refusal;
-  StatusOr<bool> ok = Mutate(docs::kInviteUser, "InviteUser", "inviteUser",
-                             {{"email", action.email}, {"accountType", *action.after.single}},
-                             what, &refusal);
+  StatusOr<bool> ok = Mutate(document, operation, field, variables, what, &refusal);
   if (!ok.ok()) return ok.status();
   if (*ok) return OkStatus();
 
-  // ok: false also answers a repeated invite (pending or active): look before failing.
-  const std::string failure = what + ": inviteUser returned ok: false" + RefusalSuffix(refusal);
+  const std::string failure = what + ": " + field + " returned ok: false" + RefusalSuffix(refusal);
   StatusOr<LiveState> live = ListUsers();
   if (!live.ok()) {
     return Status(live.status().code(), failure + "; listing again failed: " + live.status().message());
   }
-  const auto it = live->users.find(action.email);
-  if (it != live->users.end() &&
-      (it->second.status == LiveStatus::kActive || it->second.status == LiveStatus::kPending)) {
-    spdlog::info("workspace {}: {} is already there ({}); invite done", instance_, action.email,
-                 it->second.raw_status);
-    return OkStatus();
-  }
+  const auto it = live->users.find(email);
+  if (done(it == live->users.end() ? nullptr : &it->second)) return OkStatus();
   return FailedPrecondition(failure);
+}
+
+Status WorkspaceConnector::Invite(const Action& action) {
+  const std::string what = What("invite", action.email);
+  if (!action.after.single) return InvalidArgument(what + ": no account type to invite with");
+  // ok: false also answers a repeated invite (pending or active): look before failing.
+  return MutateOrConfirm(docs::kInviteUser, "InviteUser", "inviteUser",
+                         {{"email", action.email}, {"accountType", *action.after.single}}, what,
+                         action.email, [&](const LiveUser* user) {
+                           if (!user || (user->status != LiveStatus::kActive &&
+                                         user->status != LiveStatus::kPending)) {
+                             return false;
+                           }
+                           spdlog::info("workspace {}: {} is already there ({}); invite done",
+                                        instance_, action.email, user->raw_status);
+                           return true;
+                         });
 }
 
 Status WorkspaceConnector::ChangeGrants(const Action& action) {
   const std::string what = What("change account type of", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no uid (not signed up yet)");
   if (!action.after.single) return InvalidArgument(what + ": no account type to set");
-  std::string refusal;
-  StatusOr<bool> ok = Mutate(docs::kUpdateUserAccountType, "UpdateUserAccountType",
-                             "updateUserAccountType",
-                             {{"uid", action.user_id}, {"accountType", *action.after.single}},
-                             what, &refusal);
-  if (!ok.ok()) return ok.status();
-  if (*ok) return OkStatus();
-
-  const std::string failure =
-      what + ": updateUserAccountType returned ok: false" + RefusalSuffix(refusal);
-  StatusOr<LiveState> live = ListUsers();
-  if (!live.ok()) {
-    return Status(live.status().code(), failure + "; listing again failed: " + live.status().message());
-  }
-  const auto it = live->users.find(action.email);
-  if (it != live->users.end() && it->second.status == LiveStatus::kActive &&
-      it->second.id == action.user_id && it->second.grants.single == action.after.single) {
-    return OkStatus();  // already that account type
-  }
-  return FailedPrecondition(failure);
+  return MutateOrConfirm(docs::kUpdateUserAccountType, "UpdateUserAccountType",
+                         "updateUserAccountType",
+                         {{"uid", action.user_id}, {"accountType", *action.after.single}}, what,
+                         action.email, [&](const LiveUser* user) {
+                           // already that account type
+                           return user && user->status == LiveStatus::kActive &&
+                                  user->id == action.user_id &&
+                                  user->grants.single == action.after.single;
+                         });
 }
 
 Status WorkspaceConnector::Retire(const Action& action) {
   const std::string what = What("disable", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no uid (not signed up yet)");
-  std::string refusal;
-  StatusOr<bool> ok = Mutate(docs::kDisableUser, "DisableUser", "disableUser",
-                             {{"uid", action.user_id}}, what, &refusal);
-  if (!ok.ok()) return ok.status();
-  if (*ok) return OkStatus();
-
-  const std::string failure = what + ": disableUser returned ok: false" + RefusalSuffix(refusal);
-  StatusOr<LiveState> live = ListUsers();
-  if (!live.ok()) {
-    return Status(live.status().code(), failure + "; listing again failed: " + live.status().message());
-  }
-  const auto it = live->users.find(action.email);
-  const bool still_active = it != live->users.end() && it->second.status == LiveStatus::kActive &&
-                            it->second.id == action.user_id;
-  if (!still_active) {
-    spdlog::info("workspace {}: {} is no longer listed as active; disable done", instance_,
-                 action.email);
-    return OkStatus();
-  }
-  return FailedPrecondition(failure);
+  return MutateOrConfirm(docs::kDisableUser, "DisableUser", "disableUser", {{"uid", action.user_id}},
+                         what, action.email, [&](const LiveUser* user) {
+                           const bool still_active = user && user->status == LiveStatus::kActive &&
+                                                     user->id == action.user_id;
+                           if (!still_active) {
+                             spdlog::info("workspace {}: {} is no longer listed as active; disable done",
+                                          instance_, action.email);
+                           }
+                           return !still_active;
+                         });
 }
 
 StatusOr<std::unique_ptr<Connector>> MakeWorkspaceConnector(const PlatformConfig& config,
