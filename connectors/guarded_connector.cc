@@ -40,24 +40,26 @@ Status GuardedConnector::ChangeGrants(const Action& action) {
   return Scrub(inner_->ChangeGrants(action));
 }
 
+Status GuardedConnector::Guard(bool can, std::string_view operation, const Action& action,
+                               Status (Connector::*call)(const Action&)) {
+  if (!can) return Refuse(operation, action);
+  return Scrub((inner_.get()->*call)(action));
+}
+
 Status GuardedConnector::Retire(const Action& action) {
-  if (!capabilities().retire) return Refuse("retire", action);
-  return Scrub(inner_->Retire(action));
+  return Guard(capabilities().retire, "retire", action, &Connector::Retire);
 }
 
 Status GuardedConnector::Reactivate(const Action& action) {
-  if (!capabilities().reactivate) return Refuse("reactivate", action);
-  return Scrub(inner_->Reactivate(action));
+  return Guard(capabilities().reactivate, "reactivate", action, &Connector::Reactivate);
 }
 
 Status GuardedConnector::Remove(const Action& action) {
-  if (!capabilities().remove) return Refuse("remove", action);
-  return Scrub(inner_->Remove(action));
+  return Guard(capabilities().remove, "remove", action, &Connector::Remove);
 }
 
 Status GuardedConnector::Update(const Action& action) {
-  if (!capabilities().profile_update) return Refuse("update", action);
-  return Scrub(inner_->Update(action));
+  return Guard(capabilities().profile_update, "update", action, &Connector::Update);
 }
 
 }  // namespace idsync

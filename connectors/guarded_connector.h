@@ -50,6 +50,9 @@ class GuardedConnector : public Connector {
     return Scrub(result.status());
   }
   Status Refuse(std::string_view operation, const Action& action) const;
+  // `call` on the inner connector, scrubbed, when the platform `can`; else Refuse.
+  Status Guard(bool can, std::string_view operation, const Action& action,
+               Status (Connector::*call)(const Action&));
 
   const std::unique_ptr<Connector> inner_;
   const std::string instance_;

@@ -61,6 +61,20 @@ std::optional<std::string> ScalarAt(const YAML::Node& node, const std::string& k
   return value.Scalar();
 }
 
+std::string ReadCredential(const YAML::Node& section, const std::string& platform, const std::string& key,
+                           const std::string& missing, bool allow_empty, std::string* out) {
+  const std::string where = platform + ".credentials";
+  YAML::Node credentials = section["credentials"];
+  if (!credentials) return SeedError(section, "seed: " + where + " { " + key + " } is required");
+  if (std::string e = CheckKeys(credentials, where, {key}); !e.empty()) return e;
+  std::string error;
+  std::optional<std::string> value = ScalarAt(credentials, key, where, &error);
+  if (!error.empty()) return error;
+  if (!value || (!allow_empty && value->empty())) return SeedError(credentials, "seed: " + where + missing);
+  *out = std::move(*value);
+  return "";
+}
+
 nlohmann::json YamlToJson(const YAML::Node& node) {
   if (!node || node.IsNull()) return nullptr;
   if (node.IsSequence()) {

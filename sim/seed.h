@@ -37,6 +37,13 @@ std::string CheckKeys(const YAML::Node& node, const std::string& where, std::ini
 std::optional<std::string> ScalarAt(const YAML::Node& node, const std::string& key, const std::string& where,
                                     std::string* error);
 
+// The one credential `key` of section.credentials (a map holding only that key) into
+// `out`, or an error: "seed: <platform>.credentials { <key> } is required" without
+// the map, and "seed: <platform>.credentials<missing>" (e.g. " needs token") when the
+// key is absent, or empty unless `allow_empty`.
+std::string ReadCredential(const YAML::Node& section, const std::string& platform, const std::string& key,
+                           const std::string& missing, bool allow_empty, std::string* out);
+
 // A seed node as JSON: maps and lists as such; a plain scalar that reads as a JSON
 // number, true, false or null becomes that; anything else (and every quoted scalar) a
 // string.

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "connectors/astra/astra_roles.h"
+#include "connectors/failure_context.h"
 #include "core/text.h"
 #include "core/url.h"
 
@@ -63,9 +64,7 @@ AstraConnector::AstraConnector(std::string instance, std::string url, std::strin
       http_(http) {}
 
 std::string AstraConnector::What(std::string_view operation, std::string_view email) const {
-  std::string what = "astra " + instance_ + ": " + std::string(operation);
-  if (!email.empty()) what += " " + std::string(email);
-  return what;
+  return FailureContext(type(), instance_, operation, email);
 }
 
 std::string AstraConnector::UserPath(const std::string& user_id) const {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "connectors/houston/houston_documents.h"
+#include "connectors/failure_context.h"
 #include "core/text.h"
 
 namespace idsync {
@@ -48,9 +49,7 @@ HoustonConnector::HoustonConnector(std::string instance, std::string url, std::s
       graphql_(http, std::move(url), HttpHeaders{{"Authorization", std::move(api_key)}}) {}
 
 std::string HoustonConnector::What(std::string_view operation, std::string_view email) const {
-  std::string what = "houston " + instance_ + ": " + std::string(operation);
-  if (!email.empty()) what += " " + std::string(email);
-  return what;
+  return FailureContext(type(), instance_, operation, email);
 }
 
 StatusOr<LiveState> HoustonConnector::List(const ListContext& context) {
@@ -195,12 +194,16 @@ Status HoustonConnector::ChangeGrants(const Action& action) {
   if (!system_changes) return OkStatus();
   for (const std::string& role : SystemRolesHeld(action)) {
     if (role == after.single) continue;
-    Status s = Mutate(docs::kDeleteSystemRoleBinding, "DeleteSystemRoleBinding",
-                      {{"userId", user_id}, {"role", role}},
-                      what + ": deleteSystemRoleBinding " + role, kAlreadyGone);
-    if (!s.ok()) return s;
+    if (Status s = DeleteSystemRole(user_id, role, what); !s.ok()) return s;
   }
   return OkStatus();
+}
+
+Status HoustonConnector::DeleteSystemRole(const json& user_id, const std::string& role,
+                                          const std::string& what) const {
+  return Mutate(docs::kDeleteSystemRoleBinding, "DeleteSystemRoleBinding",
+                {{"userId", user_id}, {"role", role}}, what + ": deleteSystemRoleBinding " + role,
+                kAlreadyGone);
 }
 
 Status HoustonConnector::Retire(const Action& action) {
@@ -210,10 +213,7 @@ Status HoustonConnector::Retire(const Action& action) {
   // System bindings first, most privileged first: a refusal (the last SYSTEM_ADMIN)
   // then leaves the workspaces untouched.
   for (const std::string& role : SystemRolesHeld(action)) {
-    Status s = Mutate(docs::kDeleteSystemRoleBinding, "DeleteSystemRoleBinding",
-                      {{"userId", user_id}, {"role", role}},
-                      what + ": deleteSystemRoleBinding " + role, kAlreadyGone);
-    if (!s.ok()) return s;
+    if (Status s = DeleteSystemRole(user_id, role, what); !s.ok()) return s;
   }
   for (const auto& [workspace, role] : action.before.scoped) {
     Status s = Mutate(docs::kWorkspaceRemoveUser, "WorkspaceRemoveUser",

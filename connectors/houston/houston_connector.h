@@ -85,6 +85,9 @@ class HoustonConnector : public Connector {
   // From the last listing: every SYSTEM_* role `action`'s user holds (at least
   // before.single), and the invitation ids of a pending person (nullopt: not known).
   std::set<std::string> SystemRolesHeld(const Action& action) const;
+  // deleteSystemRoleBinding of `role` for `user_id`; a binding already gone is done.
+  Status DeleteSystemRole(const nlohmann::json& user_id, const std::string& role,
+                          const std::string& what) const;
   std::optional<std::vector<std::string>> InvitationIds(const std::string& email) const;
 
   std::string What(std::string_view operation, std::string_view email) const;

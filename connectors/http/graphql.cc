@@ -129,10 +129,8 @@ Status ErrorsAsStatus(const GraphQLResult& result, std::string_view what) {
 GraphQLClient::GraphQLClient(HttpClient& http, std::string url, HttpHeaders headers)
     : http_(http), url_(std::move(url)), headers_(std::move(headers)) {}
 
-StatusOr<GraphQLResult> GraphQLClient::Execute(std::string_view query,
-                                               std::string_view operation_name,
-                                               const nlohmann::json& variables,
-                                               std::string_view what) const {
+StatusOr<HttpResponse> GraphQLClient::Post(std::string_view query, std::string_view operation_name,
+                                           const nlohmann::json& variables, std::string_view what) const {
   StatusOr<std::string> body = BuildGraphQLBody(query, operation_name, variables);
   if (!body.ok()) return body.status().WithContext(std::string(what));
   HttpRequest request;
@@ -144,6 +142,15 @@ StatusOr<GraphQLResult> GraphQLClient::Execute(std::string_view query,
   request.transient = HasTransientGraphQLError;
   StatusOr<HttpResponse> response = http_.Send(request);
   if (!response.ok()) return response.status().WithContext(std::string(what));
+  return response;
+}
+
+StatusOr<GraphQLResult> GraphQLClient::Execute(std::string_view query,
+                                               std::string_view operation_name,
+                                               const nlohmann::json& variables,
+                                               std::string_view what) const {
+  StatusOr<HttpResponse> response = Post(query, operation_name, variables, what);
+  if (!response.ok()) return response.status();
   return ParseGraphQLResponse(*response, what);
 }
 

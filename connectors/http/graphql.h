@@ -63,8 +63,14 @@ class GraphQLClient {
   // after Content-Type and Accept.
   GraphQLClient(HttpClient& http, std::string url, HttpHeaders headers);
 
-  // One POST. Transport failures and unreadable answers are a Status prefixed `what`;
-  // GraphQL errors are in the result, for the caller to judge.
+  // One POST, the answer unread: for a caller that reads a large answer its own way
+  // (ParseGraphQLResponse reads it as Execute does). Transport failures are a Status
+  // prefixed `what`.
+  StatusOr<HttpResponse> Post(std::string_view query, std::string_view operation_name,
+                              const nlohmann::json& variables, std::string_view what) const;
+
+  // Post, then ParseGraphQLResponse. Transport failures and unreadable answers are a
+  // Status prefixed `what`; GraphQL errors are in the result, for the caller to judge.
   StatusOr<GraphQLResult> Execute(std::string_view query, std::string_view operation_name,
                                   const nlohmann::json& variables, std::string_view what) const;
 

@@ -59,6 +59,40 @@ Status SetTrust(CURL* curl, const std::optional<std::string>& ca_file) {
   return OkStatus();
 }
 
+// Appends every header of `headers`, then "Expect:" (no 100-continue round trip before
+// bodies), to `*list`. False when curl could not append one; `*list` then holds those
+// appended before.
+bool AppendHeaders(const HttpHeaders& headers, curl_slist** list) {
+  auto append = [list](const std::string& line) {
+    curl_slist* head = curl_slist_append(*list, line.c_str());
+    if (head == nullptr) return false;  // the list is unchanged
+    *list = head;
+    return true;
+  };
+  for (const auto& [name, value] : headers) {
+    if (!append(value.empty() ? name + ";" : name + ": " + value)) return false;
+  }
+  return append("Expect:");
+}
+
+// The request's method, and its body for any method but GET and HEAD.
+void SetMethod(CURL* curl, const HttpRequest& request) {
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    return;
+  }
+  if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    return;
+  }
+  if (request.method == "POST" || !request.body.empty()) {
+    // The size first: COPYPOSTFIELDS copies that many bytes (the body may hold NULs).
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_COPYPOSTFIELDS, request.body.data());
+  }
+  if (request.method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+}
+
 }  // namespace
 
 std::string DefaultUserAgent() { return std::string("idsync/") + IDSYNC_VERSION; }
@@ -77,19 +111,8 @@ StatusOr<std::unique_ptr<CurlTransfer>> CurlTransfer::Prepare(const HttpRequest&
   CURL* curl = transfer->easy_;
 
   curl_slist* headers = nullptr;
-  auto append = [&headers](const std::string& line) {
-    curl_slist* head = curl_slist_append(headers, line.c_str());
-    if (head == nullptr) return false;  // the list is unchanged
-    headers = head;
-    return true;
-  };
-  bool appended = true;
-  for (const auto& [name, value] : request.headers) {
-    appended = appended && append(value.empty() ? name + ";" : name + ": " + value);
-  }
-  // No "Expect: 100-continue" round trip before bodies.
-  appended = appended && append("Expect:");
-  transfer->header_list_ = headers;
+  const bool appended = AppendHeaders(request.headers, &headers);
+  transfer->header_list_ = headers;  // freed with the transfer, whole or not
   if (!appended) return Internal("curl_slist_append failed");
 
   const auto timeout = transfer->timeout_;
@@ -115,21 +138,7 @@ StatusOr<std::unique_ptr<CurlTransfer>> CurlTransfer::Prepare(const HttpRequest&
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer->response_.headers);
 
-  if (request.method == "GET") {
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-  } else if (request.method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  } else {
-    if (request.method == "POST" || !request.body.empty()) {
-      // The size first: COPYPOSTFIELDS copies that many bytes (the body may hold NULs).
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(request.body.size()));
-      curl_easy_setopt(curl, CURLOPT_COPYPOSTFIELDS, request.body.data());
-    }
-    if (request.method != "POST") {
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    }
-  }
+  SetMethod(curl, request);
   return transfer;
 }
 

@@ -1,4 +1,5 @@
 #include "connectors/orgadmin/orgadmin_connector.h"
+#include "connectors/failure_context.h"
 
 #include <spdlog/spdlog.h>
 
@@ -36,9 +37,7 @@ OrgadminConnector::OrgadminConnector(std::string instance, std::string url, std:
       api_(http, std::move(url), std::move(org), std::move(token)) {}
 
 std::string OrgadminConnector::What(std::string_view operation, std::string_view email) const {
-  std::string what = "orgadmin " + instance_ + ": " + std::string(operation);
-  if (!email.empty()) what += " " + std::string(email);
-  return what;
+  return FailureContext(type(), instance_, operation, email);
 }
 
 std::optional<std::string> OrgadminConnector::KnownId(const Action& action) {

@@ -37,92 +37,100 @@ LiveUser FromSeen(const std::string& key, const SeenMember& seen) {
 
 }  // namespace
 
+// List's working state. A member of OrgadminConnector, so it may use api_ and What().
 struct OrgadminConnector::Listing {
+  const DesiredUsers& desired;
+  const ManagedAccounts& managed;
+  UserIdCache* ids;                              // may be null
+  std::map<std::string, std::string> known;      // email -> id, learnt before this listing
   std::map<std::string, std::string> id_of;      // email -> user id
   std::map<std::string, SeenMember> seen;        // lower-case user id -> member
   std::set<std::string> claimed;                 // lower-case ids of desired/managed users
+
+  // Fills id_of for every managed and desired user, then claimed.
+  Status IdentifyAll(const OrgadminConnector& connector);
+  // The id of `email`: recorded, cached, else looked up once and cached for good.
+  Status Identify(const OrgadminConnector& connector, const std::string& email, const std::string& recorded);
+  // Reads groupUsers of every group desired or managed users name into seen and
+  // state.catalog.
+  Status ReadGroups(const OrgadminConnector& connector, LiveState& state);
+  void See(const std::string& instance, const std::string& group, const OrgadminGroupMember& row);
+  // Everyone listing found, into state.users (see orgadmin_connector.h).
+  void Assemble(LiveState& state) const;
 };
 
-StatusOr<LiveState> OrgadminConnector::List(const ListContext& context) {
-  static const DesiredUsers kNoDesired;
-  static const ManagedAccounts kNoManaged;
-  const DesiredUsers& desired = context.desired ? *context.desired : kNoDesired;
-  const ManagedAccounts& managed = context.managed ? *context.managed : kNoManaged;
-  std::map<std::string, std::string> known;
-  {
-    std::lock_guard lock(mu_);
-    known = known_ids_;
-    if (context.ids) {
-      for (const auto& [email, id] : to_cache_) context.ids->Put(email, id);
-      to_cache_.clear();
-    }
+Status OrgadminConnector::Listing::Identify(const OrgadminConnector& connector, const std::string& email,
+                                            const std::string& recorded) {
+  std::optional<std::string> id;
+  if (!recorded.empty()) id = recorded;
+  if (!id && ids) id = ids->Get(email);
+  if (!id) {
+    const auto it = known.find(email);
+    if (it != known.end()) id = it->second;
   }
+  if (!id) {
+    StatusOr<std::optional<std::string>> found = connector.api_.FindUser(email, connector.What("find user", email));
+    if (!found.ok()) return found.status();
+    id = *found;
+    if (id && ids) ids->Put(email, *id);
+  }
+  if (id) id_of[email] = *id;
+  return OkStatus();
+}
 
-  Listing listing;
-  // The id of `email`: recorded, cached, else looked up once and cached for good.
-  auto identify = [&](const std::string& email, const std::string& recorded) -> Status {
-    std::optional<std::string> id;
-    if (!recorded.empty()) id = recorded;
-    if (!id && context.ids) id = context.ids->Get(email);
-    if (!id) {
-      const auto it = known.find(email);
-      if (it != known.end()) id = it->second;
-    }
-    if (!id) {
-      StatusOr<std::optional<std::string>> found = api_.FindUser(email, What("find user", email));
-      if (!found.ok()) return found.status();
-      id = *found;
-      if (id && context.ids) context.ids->Put(email, *id);
-    }
-    if (id) listing.id_of[email] = *id;
-    return OkStatus();
-  };
+Status OrgadminConnector::Listing::IdentifyAll(const OrgadminConnector& connector) {
   for (const auto& [email, account] : managed) {
-    if (Status s = identify(email, account.user_id); !s.ok()) return s;
+    if (Status s = Identify(connector, email, account.user_id); !s.ok()) return s;
   }
   for (const auto& [email, user] : desired) {
     if (managed.count(email)) continue;
-    if (Status s = identify(email, ""); !s.ok()) return s;
+    if (Status s = Identify(connector, email, ""); !s.ok()) return s;
   }
-  for (const auto& [email, id] : listing.id_of) listing.claimed.insert(Lower(id));
+  for (const auto& [email, id] : id_of) claimed.insert(Lower(id));
+  return OkStatus();
+}
 
+Status OrgadminConnector::Listing::ReadGroups(const OrgadminConnector& connector, LiveState& state) {
   std::set<std::string> groups;
   for (const auto& [email, user] : desired) groups.insert(user.grants.set.begin(), user.grants.set.end());
   for (const auto& [email, account] : managed) {
     groups.insert(account.grants.set.begin(), account.grants.set.end());
   }
-
-  LiveState state;
-  state.complete = false;
   for (const std::string& group : groups) {
-    auto members = api_.GroupUsers(group, What("list members of group " + group, ""));
+    auto members = connector.api_.GroupUsers(group, connector.What("list members of group " + group, ""));
     if (!members.ok()) return members.status();
     if (!*members) continue;  // not in the catalog: Resolve names it when it is desired
     state.catalog[group] = "";
-    for (const OrgadminGroupMember& row : **members) {
-      SeenMember& seen = listing.seen[Lower(row.user_id)];
-      seen.id = row.user_id;
-      seen.raw_status = row.status;
-      seen.status = row.status == "retired" ? LiveStatus::kRetired : LiveStatus::kActive;
-      if (row.status != "retired" && row.status != "active") {
-        spdlog::warn("orgadmin {}: member {}: unknown status \"{}\" treated as active", instance_,
-                     row.user_id, row.status);
-      }
-      seen.groups.insert(group);
-      if (row.user_name) seen.name = row.user_name;
-    }
+    for (const OrgadminGroupMember& row : **members) See(connector.instance_, group, row);
   }
+  return OkStatus();
+}
 
+void OrgadminConnector::Listing::See(const std::string& instance, const std::string& group,
+                                     const OrgadminGroupMember& row) {
+  SeenMember& member = seen[Lower(row.user_id)];
+  member.id = row.user_id;
+  member.raw_status = row.status;
+  member.status = row.status == "retired" ? LiveStatus::kRetired : LiveStatus::kActive;
+  if (row.status != "retired" && row.status != "active") {
+    spdlog::warn("orgadmin {}: member {}: unknown status \"{}\" treated as active", instance, row.user_id,
+                 row.status);
+  }
+  member.groups.insert(group);
+  if (row.user_name) member.name = row.user_name;
+}
+
+void OrgadminConnector::Listing::Assemble(LiveState& state) const {
   // Managed accounts: members by definition; seen ones carry their real status.
   for (const auto& [email, account] : managed) {
-    const auto id = listing.id_of.find(email);
-    const auto seen = id == listing.id_of.end() ? listing.seen.end() : listing.seen.find(Lower(id->second));
-    if (seen != listing.seen.end()) {
-      state.users[email] = FromSeen(email, seen->second);
+    const auto id = id_of.find(email);
+    const auto member = id == id_of.end() ? seen.end() : seen.find(Lower(id->second));
+    if (member != seen.end()) {
+      state.users[email] = FromSeen(email, member->second);
       continue;
     }
     LiveUser u;
-    u.id = id == listing.id_of.end() ? "" : id->second;
+    u.id = id == id_of.end() ? "" : id->second;
     u.email = email;
     u.status = account.retired ? LiveStatus::kRetired : LiveStatus::kActive;
     u.raw_status = account.retired ? "retired (last applied)" : "active (last applied)";
@@ -131,17 +139,37 @@ StatusOr<LiveState> OrgadminConnector::List(const ListContext& context) {
   // Desired users idsync does not manage are members only when a group shows them.
   for (const auto& [email, user] : desired) {
     if (managed.count(email)) continue;
-    const auto id = listing.id_of.find(email);
-    if (id == listing.id_of.end()) continue;
-    const auto seen = listing.seen.find(Lower(id->second));
-    if (seen != listing.seen.end()) state.users[email] = FromSeen(email, seen->second);
+    const auto id = id_of.find(email);
+    if (id == id_of.end()) continue;
+    const auto member = seen.find(Lower(id->second));
+    if (member != seen.end()) state.users[email] = FromSeen(email, member->second);
   }
   // Everyone else in a managed group: unmanaged, known only by id and name.
-  for (const auto& [lower_id, seen] : listing.seen) {
-    if (listing.claimed.count(lower_id)) continue;
-    const std::string key = "userId:" + seen.id;
-    state.users[key] = FromSeen(key, seen);
+  for (const auto& [lower_id, member] : seen) {
+    if (claimed.count(lower_id)) continue;
+    const std::string key = "userId:" + member.id;
+    state.users[key] = FromSeen(key, member);
   }
+}
+
+StatusOr<LiveState> OrgadminConnector::List(const ListContext& context) {
+  static const DesiredUsers kNoDesired;
+  static const ManagedAccounts kNoManaged;
+  Listing listing{context.desired ? *context.desired : kNoDesired,
+                  context.managed ? *context.managed : kNoManaged, context.ids, {}, {}, {}, {}};
+  {
+    std::lock_guard lock(mu_);
+    listing.known = known_ids_;
+    if (context.ids) {
+      for (const auto& [email, id] : to_cache_) context.ids->Put(email, id);
+      to_cache_.clear();
+    }
+  }
+  if (Status s = listing.IdentifyAll(*this); !s.ok()) return s;
+  LiveState state;
+  state.complete = false;
+  if (Status s = listing.ReadGroups(*this, state); !s.ok()) return s;
+  listing.Assemble(state);
 
   std::lock_guard lock(mu_);
   for (const auto& [email, id] : listing.id_of) known_ids_[email] = id;

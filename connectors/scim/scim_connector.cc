@@ -1,5 +1,6 @@
 // ScimConnector: transport and the mutating calls. Listing is in scim_list.cc.
 #include "connectors/scim/scim_connector.h"
+#include "connectors/failure_context.h"
 #include "core/url.h"
 
 #include <spdlog/spdlog.h>
@@ -26,9 +27,7 @@ ScimConnector::ScimConnector(std::string instance, std::string url, std::string 
       http_(http) {}
 
 std::string ScimConnector::What(std::string_view operation, std::string_view email) const {
-  std::string what = "scim " + instance_ + ": " + std::string(operation);
-  if (!email.empty()) what += " " + std::string(email);
-  return what;
+  return FailureContext(type(), instance_, operation, email);
 }
 
 StatusOr<HttpResponse> ScimConnector::Send(const std::string& method, const std::string& path,
@@ -46,23 +45,23 @@ StatusOr<HttpResponse> ScimConnector::Send(const std::string& method, const std:
   return answer;
 }
 
+Status ScimConnector::PatchGroup(const std::string& group, const json& body, const std::string& what) const {
+  StatusOr<HttpResponse> answer = Send("PATCH", "/Groups/" + PercentEncode(group), &body, what);
+  if (!answer.ok()) return answer.status();
+  return scim::AnswerStatus(*answer, what);
+}
+
 Status ScimConnector::ChangeMembers(const std::string& email, const std::string& user_id,
                                     const Grants& before, const Grants& after) const {
   for (const std::string& group : after.set) {
     if (before.set.count(group)) continue;
     const std::string what = What("add", email) + " to group " + group;
-    const json body = scim::AddMemberBody(user_id);
-    StatusOr<HttpResponse> answer = Send("PATCH", "/Groups/" + PercentEncode(group), &body, what);
-    if (!answer.ok()) return answer.status();
-    if (Status s = scim::AnswerStatus(*answer, what); !s.ok()) return s;
+    if (Status s = PatchGroup(group, scim::AddMemberBody(user_id), what); !s.ok()) return s;
   }
   for (const std::string& group : before.set) {
     if (after.set.count(group)) continue;
     const std::string what = What("remove", email) + " from group " + group;
-    const json body = scim::RemoveMemberBody(user_id);
-    StatusOr<HttpResponse> answer = Send("PATCH", "/Groups/" + PercentEncode(group), &body, what);
-    if (!answer.ok()) return answer.status();
-    if (Status s = scim::AnswerStatus(*answer, what); !s.ok()) return s;
+    if (Status s = PatchGroup(group, scim::RemoveMemberBody(user_id), what); !s.ok()) return s;
   }
   return OkStatus();
 }

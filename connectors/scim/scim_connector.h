@@ -77,6 +77,8 @@ class ScimConnector : public Connector {
   StatusOr<std::string> FindUserId(const std::string& email, const std::string& what);
   Status ChangeMembers(const std::string& email, const std::string& user_id, const Grants& before,
                        const Grants& after) const;
+  // One PATCH of group `group` with `body` (add or remove a member).
+  Status PatchGroup(const std::string& group, const nlohmann::json& body, const std::string& what) const;
   Status SetActive(const Action& action, bool active, const std::string& what) const;
 
   std::string What(std::string_view operation, std::string_view email) const;

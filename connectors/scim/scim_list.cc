@@ -38,6 +38,25 @@ StatusOr<std::vector<T>> AllPages(const std::string& path, int page_size, Fetch 
   return out;
 }
 
+// Managed groups: named by the bindings (desired, by name; a name two groups share
+// names neither) or last applied (ids). `ids_by_name`: lower-cased name -> ids.
+std::set<std::string> ManagedGroupIds(const ListContext& context,
+                                      const std::map<std::string, std::vector<std::string>>& ids_by_name) {
+  std::set<std::string> managed;
+  if (context.desired) {
+    for (const auto& [email, user] : *context.desired) {
+      for (const std::string& name : user.grants.set) {
+        auto it = ids_by_name.find(Lower(name));
+        if (it != ids_by_name.end() && it->second.size() == 1) managed.insert(it->second.front());
+      }
+    }
+  }
+  if (context.managed) {
+    for (const auto& [email, account] : *context.managed) managed.insert(account.grants.set.begin(), account.grants.set.end());
+  }
+  return managed;
+}
+
 }  // namespace
 
 StatusOr<scim::ServiceProviderConfig> ScimConnector::Config(const std::string& what) {
@@ -85,19 +104,7 @@ StatusOr<LiveState> ScimConnector::List(const ListContext& context) {
     live.catalog[g.display_name] = g.id;
     ids_by_name[Lower(g.display_name)].push_back(g.id);
   }
-  // Managed groups: named by the bindings (desired, by name) or last applied (ids).
-  std::set<std::string> managed;
-  if (context.desired) {
-    for (const auto& [email, user] : *context.desired) {
-      for (const std::string& name : user.grants.set) {
-        auto it = ids_by_name.find(Lower(name));
-        if (it != ids_by_name.end() && it->second.size() == 1) managed.insert(it->second.front());
-      }
-    }
-  }
-  if (context.managed) {
-    for (const auto& [email, account] : *context.managed) managed.insert(account.grants.set.begin(), account.grants.set.end());
-  }
+  const std::set<std::string> managed = ManagedGroupIds(context, ids_by_name);
   std::map<std::string, std::set<std::string>> groups_of;  // user id -> managed group ids
   for (const ScimGroup& g : *groups) {
     if (!context.every_group && !managed.count(g.id)) continue;

@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <utility>
 
-#include "core/text.h"
+#include "connectors/workspace/workspace_list.h"
+#include "connectors/failure_context.h"
 
 namespace idsync {
 
@@ -31,59 +33,24 @@ std::string Field(const json& object, const char* key) {
   return value.is_null() ? "" : value.get<std::string>();
 }
 
-// Keeps the more telling of two entries for one email: an account over an invitation,
-// a pending invitation over an expired one.
-int Rank(const LiveUser& user) {
-  switch (user.status) {
-    case LiveStatus::kActive: return 3;
-    case LiveStatus::kPending: return 2;
-    case LiveStatus::kExpired: return 1;
-    case LiveStatus::kRetired: return 0;
-  }
-  return 0;
-}
-
-void Add(const std::string& instance, LiveState& state, LiveUser user) {
-  if (user.email.empty()) {
-    spdlog::warn("workspace {}: listUsers returned an entry without an email; ignored", instance);
-    return;
-  }
-  auto [it, inserted] = state.users.try_emplace(user.email, user);
-  if (inserted) return;
-  spdlog::warn("workspace {}: {} is listed twice ({} and {}); keeping the {} entry", instance,
-               user.email, it->second.raw_status, user.raw_status,
-               Rank(user) > Rank(it->second) ? user.raw_status : it->second.raw_status);
-  if (Rank(user) > Rank(it->second)) it->second = std::move(user);
-}
-
-LiveUser ReadActive(const json& entry) {
-  LiveUser user;
-  user.id = Field(entry, "uid");
-  user.email = NormalizeEmail(Field(entry, "email"));
-  user.status = LiveStatus::kActive;
-  user.raw_status = "active";
-  user.grants.single = Field(entry, "accountType");
+// The DOM reading of one entry; throws json::exception where the answer is unusable.
+workspace_list::Entry ReadActive(const json& entry) {
+  workspace_list::Entry read;
+  read.uid = Field(entry, "uid");
+  read.email = Field(entry, "email");
+  read.account_type = Field(entry, "accountType");
   if (const auto it = entry.find("name"); it != entry.end() && it->is_string()) {
-    user.name = it->get<std::string>();
+    read.name = it->get<std::string>();
   }
-  return user;
+  return read;
 }
 
-LiveUser ReadInvited(const std::string& instance, const json& entry) {
-  LiveUser user;
-  user.email = NormalizeEmail(Field(entry, "email"));
-  user.raw_status = Field(entry, "inviteStatus");
-  user.grants.single = Field(entry, "accountType");
-  if (user.raw_status == "EXPIRED") {
-    user.status = LiveStatus::kExpired;
-  } else {
-    user.status = LiveStatus::kPending;
-    if (user.raw_status != "ACTIVE" && user.raw_status != "SENT") {
-      spdlog::warn("workspace {}: {}: unknown inviteStatus \"{}\" treated as pending", instance,
-                   user.email, user.raw_status);
-    }
-  }
-  return user;
+workspace_list::Entry ReadInvited(const json& entry) {
+  workspace_list::Entry read;
+  read.email = Field(entry, "email");
+  read.invite_status = Field(entry, "inviteStatus");
+  read.account_type = Field(entry, "accountType");
+  return read;
 }
 
 std::string RefusalSuffix(const std::string& refusal) {
@@ -100,9 +67,7 @@ WorkspaceConnector::WorkspaceConnector(std::string instance, std::string url,
                            {"X-API-SECRET", credentials.api_secret}}) {}
 
 std::string WorkspaceConnector::What(std::string_view operation, std::string_view email) const {
-  std::string what = "workspace " + instance_ + ": " + std::string(operation);
-  if (!email.empty()) what += " " + std::string(email);
-  return what;
+  return FailureContext(type(), instance_, operation, email);
 }
 
 StatusOr<LiveState> WorkspaceConnector::List(const ListContext& context) {
@@ -112,8 +77,18 @@ StatusOr<LiveState> WorkspaceConnector::List(const ListContext& context) {
 
 StatusOr<LiveState> WorkspaceConnector::ListUsers() const {
   const std::string what = What("list users", "");
-  StatusOr<GraphQLResult> result =
-      graphql_.Execute(docs::kListUsers, "ListUsers", json::object(), what);
+  StatusOr<HttpResponse> response = graphql_.Post(docs::kListUsers, "ListUsers", json::object(), what);
+  if (!response.ok()) return response.status();
+  // The usual answer is read straight into entries (100,000 users: no DOM of them);
+  // whatever that reading declines is judged by the DOM reading below, message for
+  // message as before.
+  workspace_list::Entries entries;
+  const bool is_2xx = response->status >= 200 && response->status < 300;
+  if (is_2xx && workspace_list::ReadListUsersFast(response->body, &entries)) {
+    return workspace_list::ToLiveState(instance_, std::move(entries));
+  }
+  entries = {};
+  StatusOr<GraphQLResult> result = ParseGraphQLResponse(*response, what);
   if (!result.ok()) return result.status();
   try {
     const json& data = result->data;
@@ -128,15 +103,12 @@ StatusOr<LiveState> WorkspaceConnector::ListUsers() const {
       const std::string refusal = result->errors.empty() ? "" : result->errors.front().message;
       return FailedPrecondition(what + ": listUsers returned ok: false" + RefusalSuffix(refusal));
     }
-    LiveState state;
-    for (const json& entry : list.at("activeUsers")) Add(instance_, state, ReadActive(entry));
-    for (const json& entry : list.at("invitedUsers")) {
-      Add(instance_, state, ReadInvited(instance_, entry));
-    }
-    return state;
+    for (const json& entry : list.at("activeUsers")) entries.active.push_back(ReadActive(entry));
+    for (const json& entry : list.at("invitedUsers")) entries.invited.push_back(ReadInvited(entry));
   } catch (const json::exception& e) {
     return Internal(what + ": unexpected listUsers answer: " + e.what());
   }
+  return workspace_list::ToLiveState(instance_, std::move(entries));
 }
 
 StatusOr<bool> WorkspaceConnector::Mutate(const char* document, const char* operation,
@@ -156,81 +128,70 @@ StatusOr<bool> WorkspaceConnector::Mutate(const char* document, const char* oper
   return false;
 }
 
-Status WorkspaceConnector::Invite(const Action& action) {
-  const std::string what = What("invite", action.email);
-  if (!action.after.single) return InvalidArgument(what + ": no account type to invite with");
+Status WorkspaceConnector::MutateOrConfirm(const char* document, const char* operation, const char* field,
+                                           const json& variables, const std::string& what,
+                                           const std::string& email,
+                                           const std::function<bool(const LiveUser*)>& done) const {
   std::string refusal;
-  StatusOr<bool> ok = Mutate(docs::kInviteUser, "InviteUser", "inviteUser",
-                             {{"email", action.email}, {"accountType", *action.after.single}},
-                             what, &refusal);
+  StatusOr<bool> ok = Mutate(document, operation, field, variables, what, &refusal);
   if (!ok.ok()) return ok.status();
   if (*ok) return OkStatus();
 
-  // ok: false also answers a repeated invite (pending or active): look before failing.
-  const std::string failure = what + ": inviteUser returned ok: false" + RefusalSuffix(refusal);
+  const std::string failure = what + ": " + field + " returned ok: false" + RefusalSuffix(refusal);
   StatusOr<LiveState> live = ListUsers();
   if (!live.ok()) {
     return Status(live.status().code(), failure + "; listing again failed: " + live.status().message());
   }
-  const auto it = live->users.find(action.email);
-  if (it != live->users.end() &&
-      (it->second.status == LiveStatus::kActive || it->second.status == LiveStatus::kPending)) {
-    spdlog::info("workspace {}: {} is already there ({}); invite done", instance_, action.email,
-                 it->second.raw_status);
-    return OkStatus();
-  }
+  const auto it = live->users.find(email);
+  if (done(it == live->users.end() ? nullptr : &it->second)) return OkStatus();
   return FailedPrecondition(failure);
+}
+
+Status WorkspaceConnector::Invite(const Action& action) {
+  const std::string what = What("invite", action.email);
+  if (!action.after.single) return InvalidArgument(what + ": no account type to invite with");
+  // ok: false also answers a repeated invite (pending or active): look before failing.
+  return MutateOrConfirm(docs::kInviteUser, "InviteUser", "inviteUser",
+                         {{"email", action.email}, {"accountType", *action.after.single}}, what,
+                         action.email, [&](const LiveUser* user) {
+                           if (!user || (user->status != LiveStatus::kActive &&
+                                         user->status != LiveStatus::kPending)) {
+                             return false;
+                           }
+                           spdlog::info("workspace {}: {} is already there ({}); invite done",
+                                        instance_, action.email, user->raw_status);
+                           return true;
+                         });
 }
 
 Status WorkspaceConnector::ChangeGrants(const Action& action) {
   const std::string what = What("change account type of", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no uid (not signed up yet)");
   if (!action.after.single) return InvalidArgument(what + ": no account type to set");
-  std::string refusal;
-  StatusOr<bool> ok = Mutate(docs::kUpdateUserAccountType, "UpdateUserAccountType",
-                             "updateUserAccountType",
-                             {{"uid", action.user_id}, {"accountType", *action.after.single}},
-                             what, &refusal);
-  if (!ok.ok()) return ok.status();
-  if (*ok) return OkStatus();
-
-  const std::string failure =
-      what + ": updateUserAccountType returned ok: false" + RefusalSuffix(refusal);
-  StatusOr<LiveState> live = ListUsers();
-  if (!live.ok()) {
-    return Status(live.status().code(), failure + "; listing again failed: " + live.status().message());
-  }
-  const auto it = live->users.find(action.email);
-  if (it != live->users.end() && it->second.status == LiveStatus::kActive &&
-      it->second.id == action.user_id && it->second.grants.single == action.after.single) {
-    return OkStatus();  // already that account type
-  }
-  return FailedPrecondition(failure);
+  return MutateOrConfirm(docs::kUpdateUserAccountType, "UpdateUserAccountType",
+                         "updateUserAccountType",
+                         {{"uid", action.user_id}, {"accountType", *action.after.single}}, what,
+                         action.email, [&](const LiveUser* user) {
+                           // already that account type
+                           return user && user->status == LiveStatus::kActive &&
+                                  user->id == action.user_id &&
+                                  user->grants.single == action.after.single;
+                         });
 }
 
 Status WorkspaceConnector::Retire(const Action& action) {
   const std::string what = What("disable", action.email);
   if (action.user_id.empty()) return FailedPrecondition(what + ": no uid (not signed up yet)");
-  std::string refusal;
-  StatusOr<bool> ok = Mutate(docs::kDisableUser, "DisableUser", "disableUser",
-                             {{"uid", action.user_id}}, what, &refusal);
-  if (!ok.ok()) return ok.status();
-  if (*ok) return OkStatus();
-
-  const std::string failure = what + ": disableUser returned ok: false" + RefusalSuffix(refusal);
-  StatusOr<LiveState> live = ListUsers();
-  if (!live.ok()) {
-    return Status(live.status().code(), failure + "; listing again failed: " + live.status().message());
-  }
-  const auto it = live->users.find(action.email);
-  const bool still_active = it != live->users.end() && it->second.status == LiveStatus::kActive &&
-                            it->second.id == action.user_id;
-  if (!still_active) {
-    spdlog::info("workspace {}: {} is no longer listed as active; disable done", instance_,
-                 action.email);
-    return OkStatus();
-  }
-  return FailedPrecondition(failure);
+  return MutateOrConfirm(docs::kDisableUser, "DisableUser", "disableUser", {{"uid", action.user_id}},
+                         what, action.email, [&](const LiveUser* user) {
+                           const bool still_active = user && user->status == LiveStatus::kActive &&
+                                                     user->id == action.user_id;
+                           if (!still_active) {
+                             spdlog::info("workspace {}: {} is no longer listed as active; disable done",
+                                          instance_, action.email);
+                           }
+                           return !still_active;
+                         });
 }
 
 StatusOr<std::unique_ptr<Connector>> MakeWorkspaceConnector(const PlatformConfig& config,

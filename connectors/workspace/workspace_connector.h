@@ -22,6 +22,7 @@
 // Thread-safety: immutable after construction; every call may run concurrently.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,12 @@ class WorkspaceConnector : public Connector {
   StatusOr<bool> Mutate(const char* document, const char* operation, const char* field,
                         const nlohmann::json& variables, const std::string& what,
                         std::string* refusal) const;
+  // Mutate; when ok is false, lists again and succeeds if `done` holds for the email's
+  // entry (nullptr: not listed), else fails "<what>: <field> returned ok: false[: reason]".
+  Status MutateOrConfirm(const char* document, const char* operation, const char* field,
+                         const nlohmann::json& variables, const std::string& what,
+                         const std::string& email,
+                         const std::function<bool(const LiveUser*)>& done) const;
   std::string What(std::string_view operation, std::string_view email) const;
 
   const std::string instance_;

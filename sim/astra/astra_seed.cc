@@ -60,17 +60,11 @@ std::string ReadUser(const YAML::Node& node, const std::string& where, AstraStat
 
 std::string ReadAstraSeed(const YAML::Node& section, AstraState* state, std::string* token) {
   if (std::string e = CheckKeys(section, "astra", {"credentials", "org", "roles", "users"}); !e.empty()) return e;
-  YAML::Node credentials = section["credentials"];
-  if (!credentials) return SeedError(section, "seed: astra.credentials { token } is required");
-  if (std::string e = CheckKeys(credentials, "astra.credentials", {"token"}); !e.empty()) return e;
-  std::string error;
-  auto seeded_token = ScalarAt(credentials, "token", "astra.credentials", &error);
-  if (!error.empty()) return error;
-  if (!seeded_token || seeded_token->empty()) return SeedError(credentials, "seed: astra.credentials needs a token");
-  *token = *seeded_token;
+  if (std::string e = ReadCredential(section, "astra", "token", " needs a token", false, token); !e.empty()) return e;
 
   if (YAML::Node org = section["org"]; org && !org.IsNull()) {
     if (std::string e = CheckKeys(org, "astra.org", {"id", "name"}); !e.empty()) return e;
+    std::string error;
     auto id = ScalarAt(org, "id", "astra.org", &error);
     auto name = ScalarAt(org, "name", "astra.org", &error);
     if (!error.empty()) return error;

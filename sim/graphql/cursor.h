@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "sim/graphql/ast.h"
@@ -18,6 +19,17 @@ namespace idsync::sim::gql {
 struct ParseFailure {
   Error error;
 };
+
+// Runs `Parser(source).Parse()`: its result, or the error of the ParseFailure it threw.
+template <typename Parser>
+auto RunParser(std::string_view source) -> std::variant<decltype(std::declval<Parser&>().Parse()), Error> {
+  try {
+    Parser parser(source);
+    return parser.Parse();
+  } catch (const ParseFailure& failure) {
+    return failure.error;
+  }
+}
 
 // A directive as written (`@deprecated(reason: "...")`); executable documents reject them.
 struct Directive {

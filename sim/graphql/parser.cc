@@ -102,13 +102,6 @@ class DocumentParser {
 
 }  // namespace
 
-std::variant<Document, Error> ParseDocument(std::string_view source) {
-  try {
-    DocumentParser parser(source);
-    return parser.Parse();
-  } catch (const ParseFailure& failure) {
-    return failure.error;
-  }
-}
+std::variant<Document, Error> ParseDocument(std::string_view source) { return RunParser<DocumentParser>(source); }
 
 }  // namespace idsync::sim::gql

@@ -191,13 +191,6 @@ class SdlParser {
   Schema schema_;
 };
 
-std::variant<Schema, Error> ParseSchema(std::string_view sdl) {
-  try {
-    SdlParser parser(sdl);
-    return parser.Parse();
-  } catch (const ParseFailure& failure) {
-    return failure.error;
-  }
-}
+std::variant<Schema, Error> ParseSchema(std::string_view sdl) { return RunParser<SdlParser>(sdl); }
 
 }  // namespace idsync::sim::gql

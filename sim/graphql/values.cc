@@ -82,6 +82,32 @@ std::string Inspect(const nlohmann::json& value) {
   return value.dump();
 }
 
+namespace {
+
+// CheckLiteral for an input object type `t`: every field given is defined and valid,
+// every required field without a default is given.
+std::optional<std::string> CheckInputObject(const Schema& schema, const Value& literal, const TypeDef& t,
+                                            const VariableVisitor& on_variable) {
+  if (literal.kind != Value::Kind::kObject) {
+    return "Expected value of type \"" + t.name + "\", found " + literal.ToString() + ".";
+  }
+  for (const auto& [name, value] : literal.fields) {
+    const InputValueDef* f = t.FindInputField(name);
+    if (!f) return "Field \"" + name + "\" is not defined by type \"" + t.name + "\".";
+    if (auto error = CheckLiteral(schema, value, f->type, on_variable)) return error;
+  }
+  for (const InputValueDef& f : t.input_fields) {
+    bool given = std::ranges::any_of(literal.fields, [&](const auto& kv) { return kv.first == f.name; });
+    if (!given && f.type.non_null() && !f.default_value) {
+      return "Field \"" + t.name + "." + f.name + "\" of required type \"" + f.type.ToString() +
+             "\" was not provided.";
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> CheckLiteral(const Schema& schema, const Value& literal, const TypeRef& type,
                                         const VariableVisitor& on_variable) {
   if (literal.kind == Value::Kind::kVariable) {
@@ -121,24 +147,7 @@ std::optional<std::string> CheckLiteral(const Schema& schema, const Value& liter
       }
       return CheckScalar(schema, *t, ScalarLiteralJson(literal));
     }
-    case TypeDef::Kind::kInputObject: {
-      if (literal.kind != Value::Kind::kObject) {
-        return "Expected value of type \"" + t->name + "\", found " + literal.ToString() + ".";
-      }
-      for (const auto& [name, value] : literal.fields) {
-        const InputValueDef* f = t->FindInputField(name);
-        if (!f) return "Field \"" + name + "\" is not defined by type \"" + t->name + "\".";
-        if (auto error = CheckLiteral(schema, value, f->type, on_variable)) return error;
-      }
-      for (const InputValueDef& f : t->input_fields) {
-        bool given = std::ranges::any_of(literal.fields, [&](const auto& kv) { return kv.first == f.name; });
-        if (!given && f.type.non_null() && !f.default_value) {
-          return "Field \"" + t->name + "." + f.name + "\" of required type \"" + f.type.ToString() +
-                 "\" was not provided.";
-        }
-      }
-      return std::nullopt;
-    }
+    case TypeDef::Kind::kInputObject: return CheckInputObject(schema, literal, *t, on_variable);
     case TypeDef::Kind::kObject: return "Type \"" + t->name + "\" is not an input type.";
   }
   return std::nullopt;

@@ -116,14 +116,10 @@ std::string ReadSeed(const YAML::Node& section, State* state, std::string* api_k
   if (std::string e = CheckKeys(section, "houston", {"credentials", "workspaces", "users", "invites"}); !e.empty()) {
     return e;
   }
-  YAML::Node credentials = section["credentials"];
-  if (!credentials) return SeedError(section, "seed: houston.credentials { api_key } is required");
-  if (std::string e = CheckKeys(credentials, "houston.credentials", {"api_key"}); !e.empty()) return e;
+  if (std::string e = ReadCredential(section, "houston", "api_key", ".api_key is required", false, api_key); !e.empty()) {
+    return e;
+  }
   std::string error;
-  auto key = ScalarAt(credentials, "api_key", "houston.credentials", &error);
-  if (!error.empty()) return error;
-  if (!key || key->empty()) return SeedError(credentials, "seed: houston.credentials.api_key is required");
-  *api_key = *key;
 
   for (const char* list : {"workspaces", "users", "invites"}) {
     YAML::Node items = section[list];

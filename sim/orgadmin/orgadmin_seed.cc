@@ -33,13 +33,7 @@ std::string ReadOrgadminSeed(const YAML::Node& section, OrgadminState* out, std:
     return e;
   }
   std::string error;
-  YAML::Node credentials = section["credentials"];
-  if (!credentials) return SeedError(section, "seed: orgadmin.credentials { token } is required");
-  if (std::string e = CheckKeys(credentials, "orgadmin.credentials", {"token"}); !e.empty()) return e;
-  auto seeded_token = ScalarAt(credentials, "token", "orgadmin.credentials", &error);
-  if (!error.empty()) return error;
-  if (!seeded_token) return SeedError(credentials, "seed: orgadmin.credentials needs token");
-  *token = *seeded_token;
+  if (std::string e = ReadCredential(section, "orgadmin", "token", " needs token", true, token); !e.empty()) return e;
 
   YAML::Node org = section["org"];
   if (!org) return SeedError(section, "seed: orgadmin.org { id, name } is required");

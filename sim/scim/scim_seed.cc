@@ -38,14 +38,7 @@ json SeedToJson(const YAML::Node& node) {
 
 std::string ReadSeed(const YAML::Node& section, State* out, std::string* token) {
   if (std::string e = CheckKeys(section, "scim", {"credentials", "config", "groups", "users"}); !e.empty()) return e;
-  YAML::Node credentials = section["credentials"];
-  if (!credentials) return SeedError(section, "seed: scim.credentials { token } is required");
-  if (std::string e = CheckKeys(credentials, "scim.credentials", {"token"}); !e.empty()) return e;
-  std::string error;
-  auto seeded_token = ScalarAt(credentials, "token", "scim.credentials", &error);
-  if (!error.empty()) return error;
-  if (!seeded_token) return SeedError(credentials, "seed: scim.credentials needs token");
-  *token = *seeded_token;
+  if (std::string e = ReadCredential(section, "scim", "token", " needs token", true, token); !e.empty()) return e;
 
   if (YAML::Node config = section["config"]; config && !config.IsNull()) {
     if (std::string e = CheckKeys(config, "scim.config", {"filter", "maxResults", "patch"}); !e.empty()) return e;

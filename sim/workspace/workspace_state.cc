@@ -43,11 +43,11 @@ std::string WorkspaceState::NewUid() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  char byte[3];
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(2 * length, '0');
   for (unsigned int i = 0; i < length; ++i) {
-    std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-    hex += byte;
+    hex[2 * i] = kHex[digest[i] >> 4];
+    hex[2 * i + 1] = kHex[digest[i] & 0xf];
   }
   return hex;
 }
@@ -93,6 +93,7 @@ std::optional<Refusal> WorkspaceState::Disable(const std::string& uid) {
   auto it = std::ranges::find(users_, uid, &WorkspaceUser::uid);
   if (it == users_.end()) return NoUser("with uid " + uid);
   active_.erase(NormalizeEmail(it->email));
+  uids_.erase(it->uid);
   disabled_.push_back(std::move(*it));
   users_.erase(it);
   return std::nullopt;
@@ -109,6 +110,7 @@ std::variant<WorkspaceUser, Refusal> WorkspaceState::Accept(const std::string& e
   invited_.erase(NormalizeEmail(email));
   users_.push_back(user);
   active_.insert(NormalizeEmail(user.email));
+  uids_.insert(user.uid);
   return user;
 }
 
@@ -132,17 +134,19 @@ std::variant<nlohmann::json, Refusal> WorkspaceState::Drift(const std::string& e
 }
 
 std::variant<WorkspaceUser, Refusal> WorkspaceState::AddUser(WorkspaceUser user) {
-  if (FindActive(user.email)) return Refusal{"USER_ALREADY_ACTIVE", user.email + " is already an active user."};
-  if (!user.uid.empty() && std::ranges::find(users_, user.uid, &WorkspaceUser::uid) != users_.end()) {
+  std::string email = NormalizeEmail(user.email);
+  if (active_.contains(email)) return Refusal{"USER_ALREADY_ACTIVE", user.email + " is already an active user."};
+  if (!user.uid.empty() && uids_.contains(user.uid)) {
     return Refusal{"DUPLICATE_UID", "uid " + user.uid + " is already taken."};
   }
   if (user.uid.empty()) user.uid = NewUid();
-  if (invited_.erase(NormalizeEmail(user.email))) {
+  if (invited_.erase(email)) {
     std::erase_if(invitations_, [&](const WorkspaceInvitation& i) { return SameEmail(i.email, user.email); });
   }
-  users_.push_back(user);
-  active_.insert(NormalizeEmail(user.email));
-  return user;
+  uids_.insert(user.uid);
+  active_.insert(std::move(email));
+  users_.push_back(std::move(user));
+  return users_.back();
 }
 
 std::variant<WorkspaceInvitation, Refusal> WorkspaceState::AddInvitation(WorkspaceInvitation invitation) {

@@ -78,6 +78,7 @@ class WorkspaceState {
   // Normalized emails of users_ and invitations_: membership in O(1), so seeding and
   // inviting 100,000 users is not quadratic.
   std::unordered_set<std::string> active_, invited_;
+  std::unordered_set<std::string> uids_;  // uids of users_: a seed giving uids is not quadratic
   uint64_t uid_counter_ = 0;
 };
 

@@ -1,0 +1,268 @@
+#include "connectors/workspace/workspace_list.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "core/text.h"
+
+namespace idsync::workspace_list {
+namespace {
+
+using nlohmann::json;
+
+// Where the reader is. Each object or list it reads has one; everything else is skipped.
+enum class At { kStart, kTop, kErrors, kData, kList, kActive, kInvited, kActiveEntry, kInvitedEntry, kDone };
+
+// The entry member a key names; kOther members are skipped, kName is read when a string.
+enum class Member { kOther, kUid, kEmail, kAccountType, kInviteStatus, kName };
+
+// A SAX handler (nlohmann::json_sax) for ReadListUsersFast. Returning false stops the
+// parse and declines the answer.
+class ListUsersSax {
+ public:
+  explicit ListUsersSax(Entries* out) : out_(out) {}
+
+  bool done() const { return at_ == At::kDone; }
+
+  bool null() { return Scalar(Kind::kNull); }
+  bool boolean(bool value) { return Scalar(value ? Kind::kTrue : Kind::kOther); }
+  bool number_integer(json::number_integer_t) { return Scalar(Kind::kOther); }
+  bool number_unsigned(json::number_unsigned_t) { return Scalar(Kind::kOther); }
+  bool number_float(json::number_float_t, const json::string_t&) { return Scalar(Kind::kOther); }
+  bool binary(json::binary_t&) { return false; }
+  bool string(json::string_t& value) {
+    if (skip_ > 0) return true;
+    if (at_ != At::kActiveEntry && at_ != At::kInvitedEntry) return Scalar(Kind::kOther);
+    if (member_ == Member::kName) {
+      entry_.name = std::move(value);
+    } else if (std::string* field = Field()) {
+      *field = std::move(value);
+    }
+    return true;
+  }
+
+  bool start_object(std::size_t) { return Open(/*object=*/true); }
+  bool start_array(std::size_t) { return Open(/*object=*/false); }
+  bool end_object() { return Close(); }
+  bool end_array() { return Close(); }
+
+  bool key(json::string_t& key) {
+    if (skip_ > 0) return true;
+    if (at_ == At::kActiveEntry || at_ == At::kInvitedEntry) {
+      member_ = EntryMember(key);
+      return true;
+    }
+    key_ = std::move(key);
+    return true;
+  }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+ private:
+  Member EntryMember(const std::string& key) const {
+    const bool active = at_ == At::kActiveEntry;
+    if (key == "email") return Member::kEmail;
+    if (key == "accountType") return Member::kAccountType;
+    if (active && key == "uid") return Member::kUid;
+    if (active && key == "name") return Member::kName;
+    if (!active && key == "inviteStatus") return Member::kInviteStatus;
+    return Member::kOther;
+  }
+
+  // The required member the current key names, or nullptr.
+  std::string* Field() {
+    switch (member_) {
+      case Member::kUid: seen_ |= 1; return &entry_.uid;
+      case Member::kEmail: seen_ |= 2; return &entry_.email;
+      case Member::kAccountType: seen_ |= 4; return &entry_.account_type;
+      case Member::kInviteStatus: seen_ |= 1; return &entry_.invite_status;
+      default: return nullptr;
+    }
+  }
+
+  // A value that is no object or list, outside entries also a string (kOther).
+  enum class Kind { kNull, kTrue, kOther };
+  bool Scalar(Kind kind) {
+    if (skip_ > 0) return true;
+    switch (at_) {
+      case At::kTop: return key_ != "data";  // data must be an object
+      case At::kData: return key_ != "listUsers";
+      case At::kList:
+        if (key_ == "ok") {
+          ok_ = kind == Kind::kTrue;
+          return ok_;  // ok: false (or not a boolean) is the DOM's to report
+        }
+        return key_ != "activeUsers" && key_ != "invitedUsers";
+      case At::kActiveEntry:
+      case At::kInvitedEntry:
+        if (member_ == Member::kName) {
+          entry_.name.reset();
+        } else if (std::string* field = Field()) {
+          if (kind != Kind::kNull) return false;  // the DOM reading's get<std::string> would throw
+          field->clear();
+        }
+        return true;
+      default: return false;  // a bare value, an error, or a list element that is no object
+    }
+  }
+
+  bool Open(bool object) {
+    if (skip_ > 0) return ++skip_ > 0;
+    const At next = Child(object);
+    if (next == At::kDone) return false;  // declined
+    if (next == At::kStart) return ++skip_ > 0;  // skipped member
+    stack_.push_back(at_);
+    at_ = next;
+    if (at_ == At::kActiveEntry || at_ == At::kInvitedEntry) {
+      entry_ = Entry{};
+      seen_ = 0;
+      member_ = Member::kOther;
+    }
+    return true;
+  }
+
+  // What an object (or list) opened at this point is: a place to read, kStart for a
+  // value to skip, kDone to decline.
+  At Child(bool object) {
+    switch (at_) {
+      case At::kStart: return object ? At::kTop : At::kDone;
+      case At::kTop:
+        if (key_ == "data") return object && Once(1) ? At::kData : At::kDone;
+        if (key_ == "errors") return object ? At::kStart : At::kErrors;
+        return At::kStart;
+      case At::kData:
+        if (key_ == "listUsers") return object && Once(2) ? At::kList : At::kDone;
+        return At::kStart;
+      case At::kList:
+        if (key_ == "ok") return At::kDone;
+        if (key_ == "activeUsers") return !object && Once(4) ? At::kActive : At::kDone;
+        if (key_ == "invitedUsers") return !object && Once(8) ? At::kInvited : At::kDone;
+        return At::kStart;
+      case At::kActive: return object ? At::kActiveEntry : At::kDone;
+      case At::kInvited: return object ? At::kInvitedEntry : At::kDone;
+      case At::kActiveEntry:
+      case At::kInvitedEntry:
+        if (member_ == Member::kName) entry_.name.reset();
+        return member_ == Member::kOther || member_ == Member::kName ? At::kStart : At::kDone;
+      default: return At::kDone;
+    }
+  }
+
+  bool Close() {
+    if (skip_ > 0) return --skip_ >= 0;
+    const At closed = at_;
+    at_ = stack_.empty() ? At::kDone : stack_.back();
+    if (!stack_.empty()) stack_.pop_back();
+    switch (closed) {
+      case At::kTop:
+        at_ = At::kDone;
+        return (once_ & 1) != 0;
+      case At::kData: return (once_ & 2) != 0;
+      case At::kList: return ok_ && (once_ & 12) == 12;
+      case At::kActiveEntry:
+        if (seen_ != 7) return false;  // a required member missing
+        out_->active.push_back(std::move(entry_));
+        return true;
+      case At::kInvitedEntry:
+        if (seen_ != 7) return false;
+        out_->invited.push_back(std::move(entry_));
+        return true;
+      default: return true;
+    }
+  }
+
+  // True the first time `bit` is seen: a member named twice is the DOM's to judge.
+  bool Once(int bit) {
+    if (once_ & bit) return false;
+    once_ |= bit;
+    return true;
+  }
+
+  Entries* out_;
+  At at_ = At::kStart;
+  std::vector<At> stack_;
+  int skip_ = 0;  // depth inside a skipped value
+  std::string key_;  // the last key outside entries
+  Member member_ = Member::kOther;
+  Entry entry_;
+  int seen_ = 0;       // required members of entry_ seen (bits)
+  int once_ = 0;       // data, listUsers, activeUsers, invitedUsers seen (bits)
+  bool ok_ = false;  // listUsers.ok: true seen
+};
+
+// Keeps the more telling of two entries for one email: an account over an invitation,
+// a pending invitation over an expired one.
+int Rank(const LiveUser& user) {
+  switch (user.status) {
+    case LiveStatus::kActive: return 3;
+    case LiveStatus::kPending: return 2;
+    case LiveStatus::kExpired: return 1;
+    case LiveStatus::kRetired: return 0;
+  }
+  return 0;
+}
+
+void Add(const std::string& instance, LiveState& state, LiveUser user) {
+  if (user.email.empty()) {
+    spdlog::warn("workspace {}: listUsers returned an entry without an email; ignored", instance);
+    return;
+  }
+  const auto it = state.users.find(user.email);
+  if (it == state.users.end()) {
+    std::string email = user.email;
+    state.users.emplace_hint(it, std::move(email), std::move(user));
+    return;
+  }
+  spdlog::warn("workspace {}: {} is listed twice ({} and {}); keeping the {} entry", instance,
+               user.email, it->second.raw_status, user.raw_status,
+               Rank(user) > Rank(it->second) ? user.raw_status : it->second.raw_status);
+  if (Rank(user) > Rank(it->second)) it->second = std::move(user);
+}
+
+LiveUser ActiveUser(Entry entry) {
+  LiveUser user;
+  user.id = std::move(entry.uid);
+  user.email = NormalizeEmail(entry.email);
+  user.status = LiveStatus::kActive;
+  user.raw_status = "active";
+  user.grants.single = std::move(entry.account_type);
+  user.name = std::move(entry.name);
+  return user;
+}
+
+LiveUser InvitedUser(const std::string& instance, Entry entry) {
+  LiveUser user;
+  user.email = NormalizeEmail(entry.email);
+  user.raw_status = std::move(entry.invite_status);
+  user.grants.single = std::move(entry.account_type);
+  if (user.raw_status == "EXPIRED") {
+    user.status = LiveStatus::kExpired;
+  } else {
+    user.status = LiveStatus::kPending;
+    if (user.raw_status != "ACTIVE" && user.raw_status != "SENT") {
+      spdlog::warn("workspace {}: {}: unknown inviteStatus \"{}\" treated as pending", instance,
+                   user.email, user.raw_status);
+    }
+  }
+  return user;
+}
+
+}  // namespace
+
+bool ReadListUsersFast(std::string_view body, Entries* out) {
+  ListUsersSax sax(out);
+  const bool read = json::sax_parse(body, &sax, json::input_format_t::json, /*strict=*/true);
+  return read && sax.done();
+}
+
+LiveState ToLiveState(const std::string& instance, Entries entries) {
+  LiveState state;
+  for (Entry& entry : entries.active) Add(instance, state, ActiveUser(std::move(entry)));
+  std::vector<Entry>().swap(entries.active);  // 100,000 emptied entries: not kept till the end
+  for (Entry& entry : entries.invited) Add(instance, state, InvitedUser(instance, std::move(entry)));
+  return state;
+}
+
+}  // namespace idsync::workspace_list
