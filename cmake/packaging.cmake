@@ -28,9 +28,9 @@ set(idsync_completions
     ${idsync_gen}/completions/idsync.fish)
 add_custom_command(
   OUTPUT ${idsync_completions}
-  COMMAND idsync completion bash > ${idsync_gen}/completions/idsync
-  COMMAND idsync completion zsh > ${idsync_gen}/completions/_idsync
-  COMMAND idsync completion fish > ${idsync_gen}/completions/idsync.fish
+  COMMAND ${PROJECT_SOURCE_DIR}/cmake/run-built ${idsync_gen}/completions/idsync $<TARGET_FILE:idsync> completion bash
+  COMMAND ${PROJECT_SOURCE_DIR}/cmake/run-built ${idsync_gen}/completions/_idsync $<TARGET_FILE:idsync> completion zsh
+  COMMAND ${PROJECT_SOURCE_DIR}/cmake/run-built ${idsync_gen}/completions/idsync.fish $<TARGET_FILE:idsync> completion fish
   DEPENDS idsync
   COMMENT "Generating the shell completions from idsync's command table")
 find_program(HELP2MAN help2man REQUIRED)
