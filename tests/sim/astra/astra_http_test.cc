@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/server.h"
+#include "tests/sim/sim_client.h"
 
 namespace idsync::sim {
 namespace {
@@ -29,18 +30,12 @@ astra:
     - { email: jane.doe@acme.io, status: invited, roles: [Database Administrator, UI View Only] }
 )";
 
-struct Reply {
-  int status = 0;
-  json body;
-};
+using testing::Reply;
 
 class Sim {
  public:
   explicit Sim(const std::string& seed = kSeed, std::string token = "AstraCS:sim") : token_(std::move(token)) {
-    auto created = SimServer::Create(seed, ServerOptions{});
-    if (auto* error = std::get_if<std::string>(&created)) FAIL("seed: " << *error);
-    server_ = std::get<std::unique_ptr<SimServer>>(std::move(created));
-    REQUIRE(server_->Start().empty());
+    server_ = testing::StartServer(seed);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
   }
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/server.h"
+#include "tests/sim/sim_client.h"
 
 namespace idsync::sim::houston_test {
 
@@ -39,18 +40,12 @@ inline constexpr const char* kUsers =
     "  id username fullName status emails { address primary }\n"
     "  roleBindings { role workspace { id } deployment { id } } } }";
 
-struct Reply {
-  int status = 0;
-  json body;
-};
+using testing::Reply;
 
 class Sim {
  public:
   explicit Sim(const std::string& seed = kSeed) {
-    auto created = SimServer::Create(seed, ServerOptions{});
-    if (auto* error = std::get_if<std::string>(&created)) FAIL("seed: " << *error);
-    server_ = std::get<std::unique_ptr<SimServer>>(std::move(created));
-    REQUIRE(server_->Start().empty());
+    server_ = testing::StartServer(seed);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
   }
 

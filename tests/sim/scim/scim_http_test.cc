@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/server.h"
+#include "tests/sim/sim_client.h"
 
 namespace idsync::sim {
 namespace {
@@ -41,10 +42,7 @@ struct Reply {
 class Sim {
  public:
   Sim() {
-    auto created = SimServer::Create(kSeed, ServerOptions{});
-    if (auto* error = std::get_if<std::string>(&created)) FAIL("seed: " << *error);
-    server_ = std::get<std::unique_ptr<SimServer>>(std::move(created));
-    REQUIRE(server_->Start().empty());
+    server_ = testing::StartServer(kSeed);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
   }
 
