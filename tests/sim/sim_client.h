@@ -40,4 +40,19 @@ inline Reply JsonReply(const httplib::Result& res) {
   return {res->status, body};
 }
 
+// A started SimServer (StartServer) and one client to it: what a test's own Sim class,
+// with that platform's requests, derives from.
+class SimConnection {
+ public:
+  explicit SimConnection(const std::string& seed, ServerOptions options = {})
+      : server_(StartServer(seed, options)),
+        client_(std::make_unique<httplib::Client>("127.0.0.1", server_->port())) {}
+
+  httplib::Client& client() { return *client_; }
+
+ private:
+  std::unique_ptr<SimServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
 }  // namespace idsync::sim::testing

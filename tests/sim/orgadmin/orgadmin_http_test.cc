@@ -72,23 +72,20 @@ std::string Lower(std::string text) {
 
 using testing::Reply;
 
-class Sim {
+class Sim : public testing::SimConnection {
  public:
-  explicit Sim(const std::string& seed = kSeed) {
-    server_ = testing::StartServer(seed);
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
+  explicit Sim(const std::string& seed = kSeed) : SimConnection(seed) {}
 
   Reply Graphql(const std::string& query, const json& variables = json::object(),
                 httplib::Headers headers = {{"Authorization", "Bearer sim-token"}}) {
     json body = {{"query", query}, {"variables", variables}};
-    return testing::JsonReply(client_->Post("/orgadmin/graphql", headers, body.dump(), "application/json"));
+    return testing::JsonReply(client().Post("/orgadmin/graphql", headers, body.dump(), "application/json"));
   }
   Reply Control(const std::string& action, const json& body) {
-    return testing::JsonReply(client_->Post("/_sim/orgadmin/" + action, body.dump(), "application/json"));
+    return testing::JsonReply(client().Post("/_sim/orgadmin/" + action, body.dump(), "application/json"));
   }
-  json State() { return testing::JsonReply(client_->Get("/_sim/state")).body["orgadmin"]; }
-  json Counters() { return testing::JsonReply(client_->Get("/_sim/counters")).body["orgadmin"]; }
+  json State() { return testing::JsonReply(client().Get("/_sim/state")).body["orgadmin"]; }
+  json Counters() { return testing::JsonReply(client().Get("/_sim/counters")).body["orgadmin"]; }
 
   // The MutationResult at `field`.
   json Mutate(const char* query, const char* field, json variables) {
@@ -106,10 +103,6 @@ class Sim {
       if (Lower(m["email"]) == Lower(email)) return m;
     return nullptr;
   }
-
- private:
-  std::unique_ptr<SimServer> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 TEST_CASE("the embedded schema is orgadmin.graphql, byte for byte") {

@@ -42,22 +42,19 @@ constexpr const char* kDisable = "mutation DisableUser($uid: String!) { disableU
 
 using testing::Reply;
 
-class Sim {
+class Sim : public testing::SimConnection {
  public:
-  explicit Sim(const std::string& seed = kSeed) {
-    server_ = testing::StartServer(seed);
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
+  explicit Sim(const std::string& seed = kSeed) : SimConnection(seed) {}
 
   Reply Graphql(const std::string& query, const json& variables = json::object(),
                 httplib::Headers headers = {{"X-API-KEY", "sim-key"}, {"X-API-SECRET", "sim-secret"}}) {
     json body = {{"query", query}, {"variables", variables}};
-    return testing::JsonReply(client_->Post("/workspace/graphql", headers, body.dump(), "application/json"));
+    return testing::JsonReply(client().Post("/workspace/graphql", headers, body.dump(), "application/json"));
   }
   Reply Control(const std::string& path, const json& body = json::object()) {
-    return testing::JsonReply(client_->Post(path, body.dump(), "application/json"));
+    return testing::JsonReply(client().Post(path, body.dump(), "application/json"));
   }
-  Reply Get(const std::string& path) { return testing::JsonReply(client_->Get(path)); }
+  Reply Get(const std::string& path) { return testing::JsonReply(client().Get(path)); }
 
   json Users() { return Graphql(kList).body["data"]["listUsers"]; }
   // The active user with `email`, or null.
@@ -78,10 +75,6 @@ class Sim {
   Reply Invite(const std::string& email, const std::string& type) {
     return Graphql(kInvite, {{"email", email}, {"accountType", type}});
   }
-
- private:
-  std::unique_ptr<SimServer> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 bool IsUid(const json& uid) {
