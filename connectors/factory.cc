@@ -15,10 +15,10 @@
 namespace idsync {
 
 HttpStack::HttpStack(HttpLane& lane, std::string label, RetryPolicy policy, Backoff backoff,
-                     Sleeper sleeper)
+                     Sleeper sleeper, WallClock clock)
     : lane_(lane),
       logging_(lane_, std::move(label)),
-      retry_(logging_, policy, std::move(backoff), std::move(sleeper)) {}
+      retry_(logging_, policy, std::move(backoff), std::move(sleeper), std::move(clock)) {}
 
 LaneOptions LaneOptionsFor(const PlatformConfig& config) {
   LaneOptions lane;
@@ -33,9 +33,11 @@ LaneOptions LaneOptionsFor(const PlatformConfig& config) {
   return lane;
 }
 
-std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config, HttpEngine& engine) {
+std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config, HttpEngine& engine,
+                                         RetryClock clock) {
   return std::make_unique<HttpStack>(engine.Lane(LaneOptionsFor(config)), config.name,
-                                     RetryPolicy{}, Backoff{});
+                                     RetryPolicy{}, Backoff(std::move(clock.uniform)),
+                                     std::move(clock.sleep), std::move(clock.wall_now));
 }
 
 namespace {

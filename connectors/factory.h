@@ -32,8 +32,9 @@ StatusOr<std::unique_ptr<Connector>> MakeConnector(const PlatformConfig& config,
 class HttpStack : public HttpClient {
  public:
   // REQUIRES: `lane` (its engine) outlives this stack.
+  // REQUIRES: `sleeper` and `clock` are not null (retry.h).
   HttpStack(HttpLane& lane, std::string label, RetryPolicy policy, Backoff backoff,
-            Sleeper sleeper = RealSleeper());
+            Sleeper sleeper, WallClock clock);
 
   StatusOr<HttpResponse> Send(const HttpRequest& request) override { return retry_.Send(request); }
   // Requests per HTTP status (0 = no answer) sent through this stack, for
@@ -54,8 +55,11 @@ class HttpStack : public HttpClient {
 LaneOptions LaneOptionsFor(const PlatformConfig& config);
 
 // The default stack for one platform instance: its lane of `engine`, logs labelled
-// with its name, the default retry policy and backoff. Building it again for the same
-// platform keeps the lane and what it learnt. REQUIRES: `engine` outlives the stack.
-std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config, HttpEngine& engine);
+// with its name, the default retry policy and backoff, waiting and jittering through
+// `clock` (the Env's: Env::TransportFor). Building it again for the same platform
+// keeps the lane and what it learnt. REQUIRES: `engine` and what `clock` calls outlive
+// the stack.
+std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config, HttpEngine& engine,
+                                         RetryClock clock);
 
 }  // namespace idsync

@@ -46,7 +46,10 @@ class PosixEnv final : public Env {
 }  // namespace
 
 PlatformTransport Env::TransportFor(const PlatformConfig& platform) {
-  std::unique_ptr<HttpStack> stack = MakeHttpStack(platform, Http());
+  // The retry layer waits, reads Retry-After dates and jitters through this Env.
+  RetryClock clock{[this](std::chrono::milliseconds d) { SleepFor(d); }, [this] { return WallNow(); },
+                   [this] { return Uniform(); }};
+  std::unique_ptr<HttpStack> stack = MakeHttpStack(platform, Http(), std::move(clock));
   const RequestCounters* counters = &stack->counters();
   return PlatformTransport{std::move(stack), counters};
 }

@@ -68,7 +68,8 @@ class Env {
   // The HTTP engine every platform's lanes belong to (one per Env, made on first use).
   virtual HttpEngine& Http() = 0;
   // The transport of one platform instance: by default MakeHttpStack(platform, Http())
-  // (its lane, logging and counting, retry; connectors/factory.h). A test returns a
+  // (its lane, logging and counting, retry; connectors/factory.h), whose retries sleep
+  // with SleepFor, read Retry-After dates against WallNow and jitter with Uniform. A test returns a
   // fake HttpClient here to drive plan, apply and export without a socket.
   virtual PlatformTransport TransportFor(const PlatformConfig& platform);
   // Credential `key` of `platform` (config/secrets.h: errors name the platform and the

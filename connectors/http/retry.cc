@@ -9,7 +9,6 @@
 #include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 
 #include "connectors/http/send_counter.h"
 #include "core/url.h"
@@ -66,10 +65,6 @@ std::chrono::milliseconds Backoff::Delay(int retry) const {
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::floor(r * cap)));
 }
 
-Sleeper RealSleeper() {
-  return [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-}
-
 std::optional<std::chrono::milliseconds> ParseRetryAfter(
     std::string_view value, std::chrono::system_clock::time_point now) {
   const std::string text = Trim(value);
@@ -92,8 +87,8 @@ RetryingHttpClient::RetryingHttpClient(HttpClient& inner, RetryPolicy policy,
     : inner_(inner),
       policy_(policy),
       backoff_(std::move(backoff)),
-      sleeper_(sleeper ? std::move(sleeper) : RealSleeper()),
-      clock_(clock ? std::move(clock) : WallClock([] { return std::chrono::system_clock::now(); })) {}
+      sleeper_(std::move(sleeper)),
+      clock_(std::move(clock)) {}
 
 StatusOr<HttpResponse> RetryingHttpClient::Send(const HttpRequest& request) {
   std::chrono::milliseconds waited{0};

@@ -12,14 +12,19 @@
 // when the next wait would push the total waited past `max_total_delay`, and returns
 // the last response or Status as it came.
 //
+// Time is injected, never read here: the sleeper waits between sends and the wall clock
+// reads Retry-After dates; the daemon passes its Env's (daemon/env.cc, through
+// MakeHttpStack), a test a fake clock that sleeps nothing.
+//
 // Thread-safety: RetryingHttpClient::Send is safe from several threads when the inner
-// client, the random source and the sleeper are (the defaults are).
+// client, the random source, the sleeper and the clock are.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "connectors/http/http_client.h"
 
@@ -39,7 +44,9 @@ class Backoff {
   // Uniform in [0, 1). Must be safe to call from several threads.
   using Random = std::function<double()>;
 
-  Backoff() : Backoff(std::chrono::milliseconds(500), std::chrono::seconds(30), 2.0) {}
+  // The defaults: 500 ms doubling up to 30 s, drawn with `random` (null: as below).
+  explicit Backoff(Random random = nullptr)
+      : Backoff(std::chrono::milliseconds(500), std::chrono::seconds(30), 2.0, std::move(random)) {}
   // A null `random` means a thread-safe Mersenne Twister seeded from random_device.
   Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds maximum,
           double multiplier, Random random = nullptr);
@@ -55,10 +62,19 @@ class Backoff {
   Random random_;
 };
 
+// Blocks the calling thread for the given duration (Env::SleepFor).
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
-Sleeper RealSleeper();  // std::this_thread::sleep_for
-
+// The wall clock now (Env::WallNow).
 using WallClock = std::function<std::chrono::system_clock::time_point()>;
+
+// What the retry loop takes from the world, each REQUIRED: sleeping between sends,
+// the wall clock for Retry-After dates, and the uniform source of the jitter. The
+// daemon fills it from its Env (daemon/env.cc: SleepFor, WallNow, Uniform).
+struct RetryClock {
+  Sleeper sleep;
+  WallClock wall_now;
+  Backoff::Random uniform;
+};
 
 // Retry-After as a wait from `now`: delta-seconds ("120") or an HTTP-date ("Wed, 21 Oct
 // 2015 07:28:00 GMT", parsed by curl_getdate). A date in the past waits zero.
@@ -68,9 +84,10 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(
 
 class RetryingHttpClient : public HttpClient {
  public:
-  // REQUIRES: `inner` outlives this client. A null `clock` means system_clock::now.
-  RetryingHttpClient(HttpClient& inner, RetryPolicy policy, Backoff backoff,
-                     Sleeper sleeper = RealSleeper(), WallClock clock = nullptr);
+  // REQUIRES: `inner` outlives this client; `sleeper` and `clock` are not null (both are
+  // called from Send's thread).
+  RetryingHttpClient(HttpClient& inner, RetryPolicy policy, Backoff backoff, Sleeper sleeper,
+                     WallClock clock);
 
   StatusOr<HttpResponse> Send(const HttpRequest& request) override;
 

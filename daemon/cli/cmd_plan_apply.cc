@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "daemon/cli/progress.h"
 #include "daemon/cli/session_args.h"
+#include "daemon/cli/summary.h"
 #include "reconcile/render.h"
 
 namespace idsync {
@@ -50,21 +51,16 @@ StatusOr<Baseline> LoadBaseline(const std::vector<std::string>& paths) {
 
 bool UseColor() { return isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr; }
 
+// After the plan: each failure and each platform not applied, then the totals.
 void PrintApplySummary(const std::vector<PlatformOutcome>& outcomes) {
-  std::size_t ok = 0, failed = 0, deferred = 0, held = 0;
   for (const auto& o : outcomes) {
-    ok += o.succeeded;
-    failed += o.failures.size();
-    deferred += o.deferred;
-    held += o.held;
     for (const auto& f : o.failures)
       std::cout << "  ! " << f.action.platform << ": " << VerbName(f.action.verb) << ' '
                 << f.action.email << " failed: " << f.error.message() << '\n';
     if (!o.plan.error.ok())
       std::cout << "  ! " << o.plan.platform << ": not applied: " << o.plan.error.message() << '\n';
   }
-  std::cout << "Apply complete: " << ok << " succeeded, " << failed << " failed, " << deferred
-            << " deferred, " << held << " held.\n";
+  std::cout << ApplyTotals(outcomes);
 }
 
 }  // namespace

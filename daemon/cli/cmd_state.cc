@@ -31,21 +31,32 @@ bool ValidTableFormat(const std::string& format) {
   return false;
 }
 
+// The state at `path`, read-only, for a reader asked for `format`; null once it has
+// printed why not (a bad --format, no such state, or the store's error).
+std::unique_ptr<Store> OpenForReading(const std::string& format, const std::string& path, Env& env) {
+  if (!ValidTableFormat(format)) return nullptr;
+  auto store = OpenExisting(path, env);
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+// Prints a failed read of the state; true when `status` is not OK.
+bool ReadFailed(const Status& status) {
+  if (status.ok()) return false;
+  std::cerr << "error: " << status.message() << '\n';
+  return true;
+}
+
 }  // namespace
 
 int CmdHistory(const HistoryArgs& args, Env& env) {
-  if (!ValidTableFormat(args.format)) return kExitError;
-  auto store = OpenExisting(args.state, env);
-  if (!store.ok()) return kExitError;
+  std::unique_ptr<Store> store = OpenForReading(args.format, args.state, env);
+  if (!store) return kExitError;
   HistoryQuery q;
   if (args.user) q.email = NormalizeEmail(*args.user);
   q.platform = args.platform;
   q.limit = args.limit;
-  auto entries = (*store)->History(q);
-  if (!entries.ok()) {
-    std::cerr << "error: " << entries.status().message() << '\n';
-    return kExitError;
-  }
+  auto entries = store->History(q);
+  if (ReadFailed(entries.status())) return kExitError;
   if (args.format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& e : *entries)
@@ -66,14 +77,10 @@ int CmdHistory(const HistoryArgs& args, Env& env) {
 }
 
 int CmdStatus(const StatusArgs& args, Env& env) {
-  if (!ValidTableFormat(args.format)) return kExitError;
-  auto store = OpenExisting(args.state, env);
-  if (!store.ok()) return kExitError;
-  auto statuses = (*store)->PlatformStatuses();
-  if (!statuses.ok()) {
-    std::cerr << "error: " << statuses.status().message() << '\n';
-    return kExitError;
-  }
+  std::unique_ptr<Store> store = OpenForReading(args.format, args.state, env);
+  if (!store) return kExitError;
+  auto statuses = store->PlatformStatuses();
+  if (ReadFailed(statuses.status())) return kExitError;
   if (args.format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : *statuses)

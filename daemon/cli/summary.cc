@@ -11,14 +11,21 @@ std::string Paint(const std::string& text, const char* code, bool color) {
 
 }  // namespace
 
-std::string ApplySummary(const std::vector<PlatformOutcome>& outcomes, bool color) {
-  std::ostringstream s;
+std::string ApplyTotals(const std::vector<PlatformOutcome>& outcomes) {
   std::size_t ok = 0, failed = 0, deferred = 0, held = 0;
   for (const auto& o : outcomes) {
     ok += o.succeeded;
     failed += o.failures.size();
     deferred += o.deferred;
     held += o.held;
+  }
+  return "Apply complete: " + std::to_string(ok) + " succeeded, " + std::to_string(failed) + " failed, " +
+         std::to_string(deferred) + " deferred, " + std::to_string(held) + " held.\n";
+}
+
+std::string ApplySummary(const std::vector<PlatformOutcome>& outcomes, bool color) {
+  std::ostringstream s;
+  for (const auto& o : outcomes) {
     s << o.plan.platform << ": ";
     if (!o.plan.error.ok()) {
       s << Paint("not applied: " + o.plan.error.message(), "31", color) << '\n';
@@ -34,8 +41,7 @@ std::string ApplySummary(const std::vector<PlatformOutcome>& outcomes, bool colo
                          "31", color)
         << '\n';
   }
-  s << "Apply complete: " << ok << " succeeded, " << failed << " failed, " << deferred << " deferred, "
-    << held << " held.\n";
+  s << ApplyTotals(outcomes);
   return s.str();
 }
 

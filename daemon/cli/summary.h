@@ -10,6 +10,10 @@
 
 namespace idsync {
 
+// "Apply complete: N succeeded, N failed, N deferred, N held.\n": the totals over
+// every platform, the last line of both summaries.
+std::string ApplyTotals(const std::vector<PlatformOutcome>& outcomes);
+
 // The summary text; ANSI colour (failures red, success green) only when `color`.
 std::string ApplySummary(const std::vector<PlatformOutcome>& outcomes, bool color);
 

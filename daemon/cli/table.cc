@@ -1,7 +1,8 @@
 #include "daemon/cli/table.h"
 
 #include <algorithm>
-#include <ctime>
+
+#include "reconcile/action_text.h"
 
 namespace idsync {
 
@@ -29,13 +30,7 @@ std::string RenderTable(const std::vector<std::string>& header,
 }
 
 std::string FormatTime(long long unix_seconds) {
-  if (unix_seconds == 0) return "-";
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return unix_seconds == 0 ? "-" : UtcText(unix_seconds);
 }
 
 }  // namespace idsync

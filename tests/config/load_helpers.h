@@ -31,4 +31,31 @@ platforms:
     credentials: { api_key: { env: K }, api_secret: { env: S } }
 )";
 
+// Five valid platforms, one of each type (ws, astro, astra, flux, scimapp): lines 1-24
+// of a manifest; what follows (roles:, users:) starts at line 25.
+inline const std::string kFivePlatforms = R"(version: 1
+platforms:
+  ws:
+    type: workspace
+    url: https://ws.example.com
+    credentials: { api_key: { env: K }, api_secret: { env: S } }
+  astro:
+    type: houston
+    url: https://houston.example.com
+    credentials: { api_key: { env: H } }
+  astra:
+    type: astra
+    url: https://api.astra.datastax.com
+    credentials: { token: { env: A } }
+  flux:
+    type: orgadmin
+    url: https://flux.example.com
+    org: 6f9619ff-8b86-d011-b42d-00c04fc964ff
+    credentials: { token: { env: F } }
+  scimapp:
+    type: scim
+    url: https://scim.example.com
+    credentials: { token: { env: T } }
+)";
+
 }  // namespace idsync::testing

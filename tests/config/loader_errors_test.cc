@@ -63,32 +63,7 @@ TEST_CASE("YAML syntax errors name the parser's position and message") {
 }
 
 // Five platforms, one of each type; line 26 is the binding under test.
-const std::string kAllPlatforms = R"(version: 1
-platforms:
-  ws:
-    type: workspace
-    url: https://ws.example.com
-    credentials: { api_key: { env: K }, api_secret: { env: S } }
-  astro:
-    type: houston
-    url: https://houston.example.com
-    credentials: { api_key: { env: H } }
-  astra:
-    type: astra
-    url: https://api.astra.datastax.com
-    credentials: { token: { env: A } }
-  flux:
-    type: orgadmin
-    url: https://flux.example.com
-    org: 6f9619ff-8b86-d011-b42d-00c04fc964ff
-    credentials: { token: { env: F } }
-  scimapp:
-    type: scim
-    url: https://scim.example.com
-    credentials: { token: { env: T } }
-roles:
-  r:
-)";
+const std::string kAllPlatforms = testing::kFivePlatforms + "roles:\n  r:\n";
 
 TEST_CASE("role bindings are checked per platform type") {
   struct Binding {

@@ -7,30 +7,7 @@
 namespace idsync {
 namespace {
 
-const std::string kPlatforms = R"(version: 1
-platforms:
-  ws:
-    type: workspace
-    url: https://ws.example.com
-    credentials: { api_key: { env: K }, api_secret: { env: S } }
-  astro:
-    type: houston
-    url: https://houston.example.com
-    credentials: { api_key: { env: H } }
-  astra:
-    type: astra
-    url: https://api.astra.datastax.com
-    credentials: { token: { env: A } }
-  flux:
-    type: orgadmin
-    url: https://flux.example.com
-    org: 6f9619ff-8b86-d011-b42d-00c04fc964ff
-    credentials: { token: { env: F } }
-  scimapp:
-    type: scim
-    url: https://scim.example.com
-    credentials: { token: { env: T } }
-roles:
+const std::string kPlatforms = testing::kFivePlatforms + R"(roles:
   engineer:
     ws: DEVELOPER
     astro: { system: SYSTEM_VIEWER, workspaces: { w1: WORKSPACE_EDITOR, w2: WORKSPACE_ADMIN } }

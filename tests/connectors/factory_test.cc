@@ -58,13 +58,16 @@ TEST_CASE("the default stack counts each attempt") {
   policy.max_attempts = 3;
   Backoff backoff(std::chrono::milliseconds(1), std::chrono::milliseconds(1), 2.0, [] { return 0.0; });
   HttpStack stack(engine.Lane(LaneOptionsFor(config)), config.name, policy, backoff,
-                  [](std::chrono::milliseconds) {});
+                  [](std::chrono::milliseconds) {}, [] { return std::chrono::system_clock::time_point(); });
   HttpRequest request;
   request.url = config.url;
   CHECK(stack.Send(request).status().code() == StatusCode::kUnavailable);
   CHECK(stack.counters().Count(0) == 3);
   CHECK(stack.lane_stats().sent == 3);
-  CHECK(MakeHttpStack(config, engine) != nullptr);
+  CHECK(MakeHttpStack(config, engine,
+                      RetryClock{[](std::chrono::milliseconds) {},
+                                 [] { return std::chrono::system_clock::time_point(); }, [] { return 0.5; }}) !=
+        nullptr);
 }
 
 TEST_CASE("a platform's lane takes its concurrency, rate limit, timeout and CA file") {

@@ -11,41 +11,23 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "tests/support/notify_socket.h"
 #include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {
 
+// The shared socket, named in NOTIFY_SOCKET of this process while it lives.
 class NotifySocket {
  public:
-  NotifySocket() {
-    path_ = (dir_.fs_path() / "notify.sock").string();
-    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    REQUIRE(path_.size() < sizeof addr.sun_path);
-    std::strcpy(addr.sun_path, path_.c_str());
-    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    setenv("NOTIFY_SOCKET", path_.c_str(), 1);
-  }
-  ~NotifySocket() {
-    unsetenv("NOTIFY_SOCKET");
-    close(fd_);
-  }
+  NotifySocket() : socket_(dir_.File("notify.sock")) { setenv("NOTIFY_SOCKET", socket_.path().c_str(), 1); }
+  ~NotifySocket() { unsetenv("NOTIFY_SOCKET"); }
   // The next message, or "" after a second.
-  std::string Next() {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, 1000) <= 0) return "";
-    char buf[4096];
-    ssize_t n = recv(fd_, buf, sizeof buf, 0);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-  }
+  std::string Next() { return socket_.Next(std::chrono::seconds(1)); }
 
  private:
   testing::TempDir dir_;
-  std::string path_;
-  int fd_ = -1;
+  testing::NotifySocket socket_;
 };
 
 }  // namespace

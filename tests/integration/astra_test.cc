@@ -8,7 +8,8 @@
 #include <sstream>
 #include <string>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 
 namespace idsync::testing {
 namespace {
@@ -48,10 +49,6 @@ std::string Manifest(const Sim& sim, const std::string& users, const std::string
          "users:\n" + users;
 }
 
-bool Has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 // The line of `text` holding `needle`, or "".
 std::string LineWith(const std::string& text, const std::string& needle) {
   std::istringstream in(text);
@@ -77,23 +74,10 @@ nlohmann::json FindIn(const Sim& sim, const std::string& email) {
 
 using Names = std::set<std::string>;
 
-struct Fixture {
-  explicit Fixture(const std::string& seed = Seed()) : sim(seed) {}
-  Sim sim;
-  TempDir dir;
-  std::map<std::string, std::string> env{{"ASTRA_TOKEN", "AstraCS:sim-token"}};
+struct Fixture : PlatformFixture {
+  explicit Fixture(const std::string& seed = Seed())
+      : PlatformFixture(seed, "astra", {{"ASTRA_TOKEN", "AstraCS:sim-token"}}) {}
 
-  std::string Write(const std::string& manifest) { return dir.Write("idsync.yaml", manifest); }
-  std::string State() const { return dir.path() + "/state.db"; }
-  RunResult Run(const char* command, const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {command, "-f", dir.path() + "/idsync.yaml", "--state", State()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return Idsync(args, env);
-  }
-  RunResult Plan(const std::vector<std::string>& extra = {}) { return Run("plan", extra); }
-  RunResult Apply(const std::vector<std::string>& extra = {}) { return Run("apply", extra); }
-  int Counter(const char* name) { return sim.Counters()["astra"].value(name, 0); }
-  int Mutations() { return Counter("mutations"); }
   nlohmann::json Find(const std::string& email) { return FindIn(sim, email); }
 };
 

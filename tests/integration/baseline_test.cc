@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
 
 namespace idsync::testing {
 namespace {
@@ -37,14 +37,7 @@ scim:
 
 // The platform blocks and roles both manifests share (a PR changes users only).
 std::string Head(const Sim& sim, const std::string& scim_extra = "") {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials:\n"
-         "      api_key: { env: WS_KEY }\n"
-         "      api_secret: { env: WS_SECRET }\n"
+  return WsHead(sim) +
          "  app:\n"
          "    type: scim\n"
          "    url: " + sim.Url("/scim/v2") + "\n"

@@ -6,27 +6,16 @@
 #include <sstream>
 #include <sys/stat.h>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 
 namespace idsync::testing {
 namespace {
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: PLANTED-KEY-7f3a, api_secret: PLANTED-SECRET-c91e }
-  users:
-    - { email: bob@acme.io, name: Bob Builder, accountType: DEVELOPER }
-)";
+const std::string kSeed = WsSeed(kBobBuilder, "PLANTED-KEY-7f3a", "PLANTED-SECRET-c91e");
 
 std::string Manifest(const Sim& sim) {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials:\n"
-         "      api_key: { env: WS_KEY }\n"
-         "      api_secret: { env: WS_SECRET }\n"
+  return WsHead(sim) +
          "roles:\n"
          "  engineer: { ws: DEVELOPER }\n"
          "  admin: { ws: ADMIN }\n"
@@ -34,8 +23,6 @@ std::string Manifest(const Sim& sim) {
          "  - { email: bob@acme.io, roles: [admin] }\n"
          "  - { email: new@acme.io, roles: [engineer] }\n";
 }
-
-bool Has(const std::string& s, const std::string& n) { return s.find(n) != std::string::npos; }
 
 }  // namespace
 

@@ -12,12 +12,13 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <functional>
 #include <random>
 #include <set>
 #include <thread>
 
 #include "tests/integration/daemon_process.h"
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
 
 namespace idsync::testing {
 namespace {
@@ -34,22 +35,13 @@ std::string Seeded(int i) { return "s" + std::to_string(100 + i).substr(1) + "@a
 std::string Fresh(int i) { return "n" + std::to_string(1000 + i).substr(1) + "@acme.io"; }
 
 std::string Seed() {
-  std::string s =
-      "workspace:\n"
-      "  credentials: { api_key: sim-key, api_secret: sim-secret }\n"
-      "  users:\n";
-  for (int i = 0; i < kSeeded; ++i) s += "    - { email: " + Seeded(i) + ", accountType: DEVELOPER }\n";
-  return s;
+  std::string users;
+  for (int i = 0; i < kSeeded; ++i) users += "    - { email: " + Seeded(i) + ", accountType: DEVELOPER }\n";
+  return WsSeed(users);
 }
 
 std::string Manifest(const Sim& sim, const std::string& users) {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    max_removals: 50\n"
-         "    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
+  return WsHead(sim, WsCredentials::kInline, "    max_removals: 50\n") +
          "roles:\n"
          "  engineer: { ws: DEVELOPER }\n"
          "  analyst: { ws: ANALYST }\n"
@@ -72,12 +64,34 @@ std::string Target(const Sim& sim) {
   return Manifest(sim, users);
 }
 
+// Polls until the platform has received `target` mutations; false when `pid` exited
+// first (reaped), true when it is still running then (or after 10 s).
+bool RunsUntil(pid_t pid, const std::function<int()>& mutations, int target) {
+  auto give_up = std::chrono::steady_clock::now() + milliseconds(10'000);
+  while (mutations() < target && std::chrono::steady_clock::now() < give_up) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return false;
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  return true;
+}
+
+// SIGKILLs `pid` after a random pause of 0 to `max_pause_us` microseconds and reaps it;
+// true when the SIGKILL is what ended it.
+bool KillAfterPause(pid_t pid, std::mt19937& rng, int max_pause_us) {
+  std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, max_pause_us)(rng)));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
 }  // namespace
 
 TEST_CASE("killed 30+ times across a 340-action run, idsync converges without a duplicate invite") {
   Sim sim(Seed());
   TempDir dir;
-  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+  const std::map<std::string, std::string>& env = kWsEnv;
   std::string manifest = dir.Write("idsync.yaml", Adopting(sim));
   std::string state = dir.path() + "/state.db";
   RunResult adopt = Idsync({"apply", "-f", manifest, "--state", state}, env);
@@ -94,25 +108,9 @@ TEST_CASE("killed 30+ times across a 340-action run, idsync converges without a 
     std::vector<std::string> args = {daemon ? "run" : "apply", "-f", manifest, "--state", state};
     if (daemon) args.insert(args.end(), {"--interval", "1h", "--listen", "127.0.0.1:0"});
     pid_t pid = SpawnIdsync(args, env, dir.path());
-    bool exited = false;
-    auto give_up = std::chrono::steady_clock::now() + milliseconds(10'000);
-    while (mutations() < target && std::chrono::steady_clock::now() < give_up) {
-      int status = 0;
-      if (waitpid(pid, &status, WNOHANG) == pid) {
-        exited = true;
-        break;
-      }
-      std::this_thread::sleep_for(milliseconds(1));
-    }
-    if (!exited) {
-      std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 4000)(rng)));
-      kill(pid, SIGKILL);
-      int status = 0;
-      waitpid(pid, &status, 0);
-      if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
-        ++kills;
-        kill_points.insert(mutations());
-      }
+    if (RunsUntil(pid, mutations, target) && KillAfterPause(pid, rng, 4000)) {
+      ++kills;
+      kill_points.insert(mutations());
     }
   }
   INFO("kills: " << kills << ", distinct kill points: " << kill_points.size());
@@ -213,22 +211,7 @@ TEST_CASE("houston: killed between the requests of multi-workspace invitations, 
     std::vector<std::string> args = {runs % 2 ? "run" : "apply", "-f", manifest, "--state", state};
     if (runs % 2) args.insert(args.end(), {"--interval", "1h", "--listen", "127.0.0.1:0"});
     pid_t pid = SpawnIdsync(args, env, dir.path());
-    bool exited = false;
-    auto give_up = std::chrono::steady_clock::now() + milliseconds(10'000);
-    while (mutations() < target && std::chrono::steady_clock::now() < give_up) {
-      int status = 0;
-      if (waitpid(pid, &status, WNOHANG) == pid) {
-        exited = true;
-        break;
-      }
-      std::this_thread::sleep_for(milliseconds(1));
-    }
-    if (exited) continue;
-    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 1000)(rng)));
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ++kills;
+    if (RunsUntil(pid, mutations, target) && KillAfterPause(pid, rng, 1000)) ++kills;
   }
   INFO("kills: " << kills);
   CHECK(kills >= 10);

@@ -12,69 +12,21 @@
 #include <SQLiteCpp/Database.h>
 
 #include "tests/integration/daemon_process.h"
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/notify_socket.h"
 
 namespace idsync::testing {
 namespace {
 
 using std::chrono::milliseconds;
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: sim-key, api_secret: sim-secret }
-  users:
-    - { email: bob@acme.io, accountType: DEVELOPER }
-)";
+const std::string kSeed = WsSeed("    - { email: bob@acme.io, accountType: DEVELOPER }\n");
 
 std::string Manifest(const Sim& sim, const std::string& extra = "") {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    timeout: 60s\n"
-         "    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n" + extra +
+  return WsHead(sim, WsCredentials::kInline, "    timeout: 60s\n") + extra +
          "roles: { engineer: { ws: DEVELOPER } }\n"
          "users: [ { email: bob@acme.io, roles: [engineer] } ]\n";
 }
-
-// A datagram socket standing in for systemd's NOTIFY_SOCKET.
-class NotifySocket {
- public:
-  explicit NotifySocket(const std::string& path) : path_(path) {
-    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    REQUIRE(path.size() < sizeof addr.sun_path);
-    std::strcpy(addr.sun_path, path.c_str());
-    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  }
-  ~NotifySocket() { close(fd_); }
-  const std::string& path() const { return path_; }
-  // The next message, waiting up to `limit`; "" when none came.
-  std::string Next(milliseconds limit) {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(limit.count())) <= 0) return "";
-    char buf[4096];
-    ssize_t n = recv(fd_, buf, sizeof buf, 0);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-  }
-  // Reads messages until one starts with `prefix` (true) or `limit` passed (false).
-  bool WaitFor(const std::string& prefix, milliseconds limit, std::vector<std::string>* seen = nullptr) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      std::string m = Next(milliseconds(100));
-      if (seen && !m.empty()) seen->push_back(m);
-      if (m.starts_with(prefix)) return true;
-    }
-    return false;
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-};
 
 }  // namespace
 
@@ -82,8 +34,9 @@ TEST_CASE("the watchdog stops pinging while a listing hangs past the bound, and 
   Sim sim(kSeed);
   TempDir dir;
   NotifySocket notify(dir.path() + "/notify.sock");
-  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"},
-                                         {"NOTIFY_SOCKET", notify.path()}, {"WATCHDOG_USEC", "200000"}};
+  std::map<std::string, std::string> env = kWsEnv;
+  env["NOTIFY_SOCKET"] = notify.path();
+  env["WATCHDOG_USEC"] = "200000";
   // Every request hangs 4 s before the simulator closes it unanswered.
   sim.Post("/_sim/faults", {{"workspace", {{"timeout_rate", 1.0}, {"hang_ms", 4000}}}});
   dir.Write("idsync.yaml", Manifest(sim));
@@ -139,7 +92,7 @@ int ReconcilesOf(const DaemonProcess& d, const std::string& platform) {
 TEST_CASE("a platform removed from the manifest stops its worker and drops its gauges") {
   Sim one(kSeed), two(kSeed);
   TempDir dir;
-  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+  const std::map<std::string, std::string>& env = kWsEnv;
   dir.Write("idsync.yaml", TwoPlatforms(one, two, true));
   DaemonProcess d(dir, {"-f", dir.path() + "/idsync.yaml", "--state", dir.path() + "/state.db",
                         "--interval", "1h"},
@@ -178,13 +131,10 @@ TEST_CASE("a platform removed from the manifest stops its worker and drops its g
 TEST_CASE("the daemon prunes journal rows and runs past --retention, keeping each user's newest row") {
   Sim sim(kSeed);
   TempDir dir;
-  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+  const std::map<std::string, std::string>& env = kWsEnv;
   const std::string state = dir.path() + "/state.db";
   auto apply = [&](const std::string& users) {
-    dir.Write("idsync.yaml", "version: 1\nplatforms:\n  ws:\n    type: workspace\n    url: " +
-                                 sim.Url("/workspace/graphql") +
-                                 "\n    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
-                                 "roles: { engineer: { ws: DEVELOPER } }\nusers:\n" + users);
+    dir.Write("idsync.yaml", WsHead(sim, WsCredentials::kInline) + "roles: { engineer: { ws: DEVELOPER } }\nusers:\n" + users);
     return Idsync({"apply", "-f", dir.path() + "/idsync.yaml", "--state", state}, env);
   };
   const std::string bob = "  - { email: bob@acme.io, roles: [engineer] }\n";

@@ -14,7 +14,8 @@
 #include <filesystem>
 
 #include "tests/integration/daemon_process.h"
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/notify_socket.h"
 
 namespace idsync::testing {
 namespace {
@@ -22,23 +23,11 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: sim-key, api_secret: sim-secret }
-  users:
-    - { email: bob@acme.io, name: Bob Builder, accountType: DEVELOPER }
-    - { email: eve@acme.io, name: Eve Unmanaged, accountType: ANALYST }
-)";
+const std::string kSeed =
+    WsSeed(std::string(kBobBuilder) + "    - { email: eve@acme.io, name: Eve Unmanaged, accountType: ANALYST }\n");
 
 std::string Manifest(const Sim& sim, const std::string& users) {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials:\n"
-         "      api_key: { env: WS_KEY }\n"
-         "      api_secret: { env: WS_SECRET }\n"
+  return WsHead(sim) +
          "roles:\n"
          "  engineer: { ws: DEVELOPER }\n"
          "  analyst: { ws: ANALYST }\n"
@@ -52,7 +41,7 @@ const char* kAliceAndBob =
 struct Fixture {
   Sim sim{kSeed};
   TempDir dir;
-  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+  std::map<std::string, std::string> env = kWsEnv;
   int worktrees = 0;
 
   // git-sync: a new worktree holding the manifest, then a new link renamed over `current`.
@@ -235,16 +224,9 @@ TEST_CASE("a manifest invalid at start keeps the daemon unready until it validat
 TEST_CASE("SIGTERM stops the daemon with exit 0 after READY, STATUS and STOPPING notifications") {
   Fixture f;
   f.Sync(Manifest(f.sim, kAliceAndBob));
-  std::string sock_path = f.dir.path() + "/notify.sock";
-  int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  REQUIRE(sock >= 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  REQUIRE(sock_path.size() < sizeof addr.sun_path);
-  std::strcpy(addr.sun_path, sock_path.c_str());
-  REQUIRE(bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  NotifySocket sock(f.dir.path() + "/notify.sock");
   auto env = f.env;
-  env["NOTIFY_SOCKET"] = sock_path;
+  env["NOTIFY_SOCKET"] = sock.path();
   env["WATCHDOG_USEC"] = "400000";  // pings every 200 ms
 
   DaemonProcess d(f.dir, f.RunArgs(), env);
@@ -252,12 +234,9 @@ TEST_CASE("SIGTERM stops the daemon with exit 0 after READY, STATUS and STOPPING
   std::vector<std::string> messages;
   // Reads one datagram within `wait_ms`; false when none came.
   auto receive = [&](int wait_ms) {
-    pollfd p{sock, POLLIN, 0};
-    if (poll(&p, 1, wait_ms) <= 0) return false;
-    char buf[4096];
-    ssize_t n = recv(sock, buf, sizeof buf, 0);
-    if (n <= 0) return false;
-    messages.emplace_back(buf, static_cast<std::size_t>(n));
+    std::string m = sock.Next(milliseconds(wait_ms));
+    if (m.empty()) return false;
+    messages.push_back(m);
     return true;
   };
   // Wait for the first watchdog ping (every 200 ms) before stopping.
@@ -275,7 +254,6 @@ TEST_CASE("SIGTERM stops the daemon with exit 0 after READY, STATUS and STOPPING
   CHECK(*code == 0);
   while (receive(0)) {  // the process has exited: every datagram is already queued
   }
-  close(sock);
   auto index = [&](const std::string& prefix) {
     for (std::size_t i = 0; i < messages.size(); ++i)
       if (messages[i].starts_with(prefix)) return static_cast<int>(i);
@@ -336,13 +314,7 @@ bool StopBegan(DaemonProcess& d) {
 }
 
 std::string SlowManifest(const SlowPlatform& slow) {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + slow.Url() + "\n"
-         "    timeout: 20s\n"
-         "    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
+  return WsHead(slow.Url(), WsCredentials::kInline, "    timeout: 20s\n") +
          "roles: { engineer: { ws: DEVELOPER } }\n"
          "users: [ { email: alice@acme.io, roles: [engineer] } ]\n";
 }

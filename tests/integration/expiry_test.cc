@@ -6,17 +6,13 @@
 #include <ctime>
 
 #include "tests/integration/daemon_process.h"
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 
 namespace idsync::testing {
 namespace {
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: sim-key, api_secret: sim-secret }
-  users:
-    - { email: bob@acme.io, name: Bob Builder, accountType: DEVELOPER }
-)";
+const std::string kSeed = WsSeed(kBobBuilder);
 
 // RFC 3339 UTC of `unix_seconds`.
 std::string Rfc3339(int64_t unix_seconds) {
@@ -35,21 +31,12 @@ int64_t NowUnix() {
 }
 
 std::string Manifest(const Sim& sim, const std::string& users) {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials:\n"
-         "      api_key: { env: WS_KEY }\n"
-         "      api_secret: { env: WS_SECRET }\n"
+  return WsHead(sim) +
          "roles:\n"
          "  engineer: { ws: DEVELOPER }\n"
          "  admin: { ws: ADMIN }\n"
          "users:\n" + users;
 }
-
-const std::map<std::string, std::string> kEnv{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
 
 std::string AccountType(const Sim& sim, const std::string& email) {
   const nlohmann::json state = sim.State();  // held: the loop must not outlive it
@@ -57,8 +44,6 @@ std::string AccountType(const Sim& sim, const std::string& email) {
     if (u["email"] == email) return u["accountType"];
   return "";
 }
-
-bool Has(const std::string& s, const std::string& n) { return s.find(n) != std::string::npos; }
 
 }  // namespace
 
@@ -71,13 +56,13 @@ TEST_CASE("plan lists what expires within the horizon; validate warns about what
                               "    roles: [ engineer, { role: admin, expires: " + soon + " } ]\n"
                               "  - { email: old@acme.io, expires: 2020-01-31, roles: [ engineer ] }\n"));
   const std::string state = dir.path() + "/state.db";
-  RunResult plan = Idsync({"plan", "-f", manifest, "--state", state}, kEnv);
+  RunResult plan = Idsync({"plan", "-f", manifest, "--state", state}, kWsEnv);
   INFO(plan.out, plan.err);
   CHECK(plan.exit_code == 0);
   CHECK(Has(plan.out, "  expiring soon:\n    bob@acme.io: role admin expires " + soon));
   CHECK_FALSE(Has(plan.out, "old@acme.io"));  // expired: as if deleted, never invited
   RunResult narrow = Idsync({"plan", "-f", manifest, "--state", state, "--expiring-within", "2d",
-                             "--format", "json"}, kEnv);
+                             "--format", "json"}, kWsEnv);
   CHECK(narrow.exit_code == 0);
   CHECK(Has(narrow.out, "\"expiring\": []"));
   CHECK(Has(narrow.out, "\"format_version\": 2"));
@@ -95,7 +80,7 @@ TEST_CASE("the daemon revokes a membership at its expiry instant with no manifes
   std::string manifest = dir.Write(
       "m.yaml", Manifest(sim, "  - email: bob@acme.io\n"
                               "    roles: [ engineer, { role: admin, expires: " + Rfc3339(at) + " } ]\n"));
-  DaemonProcess d(dir, {"-f", manifest, "--state", dir.path() + "/state.db", "--interval", "1h"}, kEnv);
+  DaemonProcess d(dir, {"-f", manifest, "--state", dir.path() + "/state.db", "--interval", "1h"}, kWsEnv);
   const bool granted = Eventually([&] { return AccountType(sim, "bob@acme.io") == "ADMIN"; });
   INFO(d.Stderr());
   REQUIRE(granted);

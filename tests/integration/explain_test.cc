@@ -5,28 +5,17 @@
 
 #include <filesystem>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 
 namespace idsync::testing {
 namespace {
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: sim-key, api_secret: sim-secret }
-  users:
-    - { email: bob@acme.io, name: Bob Builder, accountType: DEVELOPER }
-    - { email: eve@acme.io, name: Eve Unmanaged, accountType: ANALYST }
-)";
+const std::string kSeed =
+    WsSeed(std::string(kBobBuilder) + "    - { email: eve@acme.io, name: Eve Unmanaged, accountType: ANALYST }\n");
 
 std::string Manifest(const Sim& sim) {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials:\n"
-         "      api_key: { env: WS_KEY }\n"
-         "      api_secret: { env: WS_SECRET }\n"
+  return WsHead(sim) +
          "roles:\n"
          "  engineer: { ws: DEVELOPER }\n"
          "  admin: { ws: ADMIN }\n"
@@ -38,10 +27,6 @@ std::string Manifest(const Sim& sim) {
          "  - email: bob@acme.io\n"
          "    roles: [ engineer, { role: admin, expires: 2020-01-31 } ]\n";
 }
-
-const std::map<std::string, std::string> kEnv{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
-
-bool Has(const std::string& s, const std::string& n) { return s.find(n) != std::string::npos; }
 
 }  // namespace
 
@@ -66,7 +51,7 @@ TEST_CASE("explain reads what idsync applied and the journal, and --live plans t
   TempDir dir;
   const std::string manifest = dir.Write("m.yaml", Manifest(sim));
   const std::string state = dir.path() + "/state.db";
-  REQUIRE(Idsync({"apply", "-f", manifest, "--state", state}, kEnv).exit_code == 0);
+  REQUIRE(Idsync({"apply", "-f", manifest, "--state", state}, kWsEnv).exit_code == 0);
   const std::string before = dir.Read("state.db") + dir.Read("state.db-wal");
 
   RunResult bob = Idsync({"explain", "BOB@acme.io", "-f", manifest, "--state", state});
@@ -78,7 +63,7 @@ TEST_CASE("explain reads what idsync applied and the journal, and --live plans t
   CHECK(Has(bob.out, "  ws  adopt  succeeded"));
 
   RunResult eve = Idsync({"explain", "eve@acme.io", "-f", manifest, "--state", state, "--live",
-                          "--format", "json"}, kEnv);
+                          "--format", "json"}, kWsEnv);
   INFO(eve.out, eve.err);
   REQUIRE(eve.exit_code == 0);
   auto doc = nlohmann::json::parse(eve.out);
@@ -87,7 +72,7 @@ TEST_CASE("explain reads what idsync applied and the journal, and --live plans t
   CHECK(doc["platforms"][0]["live"]["plan"].empty());
 
   // alice was invited as ADMIN: live shows the pending invitation, and nothing is left to do.
-  RunResult alice = Idsync({"explain", "alice@acme.io", "-f", manifest, "--state", state, "--live"}, kEnv);
+  RunResult alice = Idsync({"explain", "alice@acme.io", "-f", manifest, "--state", state, "--live"}, kWsEnv);
   INFO(alice.out, alice.err);
   CHECK(alice.exit_code == 0);
   CHECK(Has(alice.out, "  live: pending ADMIN\n"));

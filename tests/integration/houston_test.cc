@@ -4,7 +4,8 @@
 
 #include <string>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 
 namespace idsync::testing {
 namespace {
@@ -44,31 +45,18 @@ std::string Manifest(const Sim& sim, const std::string& users, const std::string
          "users:\n" + users;
 }
 
-struct Fixture {
-  explicit Fixture(const std::string& seed = kSeed) : sim(seed) {}
-  Sim sim;
-  TempDir dir;
-  std::map<std::string, std::string> env{{"HOUSTON_KEY", "sim-houston-key"}};
+struct Fixture : PlatformFixture {
+  explicit Fixture(const std::string& seed = kSeed)
+      : PlatformFixture(seed, "houston", {{"HOUSTON_KEY", "sim-houston-key"}}) {}
 
-  std::string Write(const std::string& manifest) { return dir.Write("idsync.yaml", manifest); }
-  std::string State() const { return dir.path() + "/state.db"; }
-  RunResult Run(const char* command, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {command, "-f", dir.path() + "/idsync.yaml", "--state", State()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return Idsync(args, env);
-  }
-  RunResult Plan(const std::vector<std::string>& extra = {}) { return Run("plan", extra); }
-  RunResult Apply(const std::vector<std::string>& extra = {}) { return Run("apply", extra); }
-  json Counters() { return sim.Counters()["houston"]; }
-  int Mutations() { return Counters().value("mutations", 0); }
   json User(const std::string& email) {
-    const json state = sim.State()["houston"];
+    const json state = PlatformState();
     for (const json& u : state["users"])
       if (u["email"] == email) return u;
     return nullptr;
   }
   json Invites(const std::string& email) {
-    const json state = sim.State()["houston"];
+    const json state = PlatformState();
     json out = json::array();
     for (const json& i : state["invites"])
       if (i["email"] == email) out.push_back(i);
@@ -85,10 +73,6 @@ struct Fixture {
     CHECK(Mutations() == before);
   }
 };
-
-bool Has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 }  // namespace
 

@@ -6,44 +6,22 @@
 
 #include <string>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
 
 namespace idsync::testing {
 namespace {
 
 using nlohmann::json;
 
-const char* kBobAndEve = R"(
-workspace:
-  credentials: { api_key: sim-key, api_secret: sim-secret }
-  users:
-    - { email: bob@acme.io, accountType: DEVELOPER }
-    - { email: eve@acme.io, accountType: DEVELOPER }
-)";
+const std::string kBobAndEve = WsSeed("    - { email: bob@acme.io, accountType: DEVELOPER }\n"
+                                      "    - { email: eve@acme.io, accountType: DEVELOPER }\n");
 
 // The same org as one flaky listing answers it: eve is missing.
-const char* kBobOnly = R"(
-workspace:
-  credentials: { api_key: sim-key, api_secret: sim-secret }
-  users:
-    - { email: bob@acme.io, accountType: DEVELOPER }
-)";
-
-std::string Workspace(const Sim& sim, const std::string& users) {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
-         "roles:\n"
-         "  engineer: { ws: DEVELOPER }\n"
-         "users:\n" + users;
-}
+const std::string kBobOnly = WsSeed("    - { email: bob@acme.io, accountType: DEVELOPER }\n");
 
 struct WsFixture {
   TempDir dir;
-  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+  std::map<std::string, std::string> env = kWsEnv;
   RunResult Apply(const std::string& manifest) {
     dir.Write("idsync.yaml", manifest);
     return Idsync({"apply", "-f", dir.path() + "/idsync.yaml", "--state", dir.path() + "/state.db"}, env);
@@ -71,20 +49,20 @@ TEST_CASE("a leaver missing from one listing stays managed and is retired when l
   const std::string both = "  - { email: bob@acme.io, roles: [engineer] }\n"
                            "  - { email: eve@acme.io, roles: [engineer] }\n";
   const std::string bob = "  - { email: bob@acme.io, roles: [engineer] }\n";
-  RunResult adopt = f.Apply(Workspace(org, both));
+  RunResult adopt = f.Apply(WsEngineers(org, both));
   REQUIRE_MESSAGE(adopt.exit_code == 0, adopt.err);
   CHECK(f.Managed() == 2);
 
   // Eve leaves the manifest while a listing misses her (twice: her offboarding is
   // still due, so even a confirmed absence does not forget her).
   for (int i = 0; i < 2; ++i) {
-    RunResult missed = f.Apply(Workspace(flaky, bob));
+    RunResult missed = f.Apply(WsEngineers(flaky, bob));
     INFO(missed.err);
     CHECK(missed.exit_code == 0);
     CHECK(f.Managed() == 2);
   }
 
-  RunResult listed = f.Apply(Workspace(org, bob));
+  RunResult listed = f.Apply(WsEngineers(org, bob));
   INFO(listed.out, listed.err);
   CHECK(listed.exit_code == 0);
   CHECK_FALSE(Active(org, "eve@acme.io"));  // retired, not left with access
@@ -94,14 +72,14 @@ TEST_CASE("a retired account is forgotten only once two consecutive complete lis
   Sim org(kBobAndEve);
   WsFixture f;
   const std::string bob = "  - { email: bob@acme.io, roles: [engineer] }\n";
-  REQUIRE(f.Apply(Workspace(org, bob + "  - { email: eve@acme.io, roles: [engineer] }\n")).exit_code == 0);
-  RunResult retire = f.Apply(Workspace(org, bob));
+  REQUIRE(f.Apply(WsEngineers(org, bob + "  - { email: eve@acme.io, roles: [engineer] }\n")).exit_code == 0);
+  RunResult retire = f.Apply(WsEngineers(org, bob));
   REQUIRE_MESSAGE(retire.exit_code == 0, retire.err);
   CHECK_FALSE(Active(org, "eve@acme.io"));
   CHECK(f.Managed() == 2);
-  REQUIRE(f.Apply(Workspace(org, bob)).exit_code == 0);  // first listing without her
+  REQUIRE(f.Apply(WsEngineers(org, bob)).exit_code == 0);  // first listing without her
   CHECK(f.Managed() == 2);
-  REQUIRE(f.Apply(Workspace(org, bob)).exit_code == 0);  // second: confirmed
+  REQUIRE(f.Apply(WsEngineers(org, bob)).exit_code == 0);  // second: confirmed
   CHECK(f.Managed() == 1);
 }
 
@@ -113,7 +91,7 @@ TEST_CASE("the journal's attempts count every HTTP send of an action, retries in
   // Half of all requests fail with 500 before the platform sees them; the retry loop
   // (5 sends at most) gets nearly every one through.
   org.Post("/_sim/faults", {{"workspace", {{"error_rate", {{"500", 0.5}}}, {"seed", 7}}}});
-  RunResult apply = f.Apply(Workspace(org, users) + "  - { email: bob@acme.io, roles: [engineer] }\n");
+  RunResult apply = f.Apply(WsEngineers(org, users) + "  - { email: bob@acme.io, roles: [engineer] }\n");
   INFO(apply.err);
   RunResult history = Idsync({"history", "--state", f.dir.path() + "/state.db", "--format", "json"});
   REQUIRE(history.exit_code == 0);

@@ -15,7 +15,8 @@
 #include <string>
 
 #include "tests/integration/daemon_process.h"
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 #include "tests/integration/state_backends.h"
 
 namespace idsync::testing {
@@ -24,41 +25,20 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: sim-key, api_secret: sim-secret }
-  users:
-    - { email: bob@acme.io, name: Bob Builder, accountType: DEVELOPER }
-)";
-
-std::string Manifest(const Sim& sim, const std::string& users) {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
-         "roles:\n"
-         "  engineer: { ws: DEVELOPER }\n"
-         "users:\n" + users;
-}
-
-bool Has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+const std::string kSeed = WsSeed(kBobBuilder);
 
 struct Fixture {
   explicit Fixture(StateBackend& backend) : state(backend.NewState(dir)) {
-    dir.Write("idsync.yaml", Manifest(sim, "  - { email: bob@acme.io, roles: [engineer] }\n"));
+    dir.Write("idsync.yaml", WsEngineers(sim, "  - { email: bob@acme.io, roles: [engineer] }\n"));
   }
   Sim sim{kSeed};
   // dir: the holder's manifest (it watches it); other: the second command's manifest.
   TempDir dir, other, holder_dir, waiter_dir;
   std::string state;
-  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+  std::map<std::string, std::string> env = kWsEnv;
 
   std::string ManifestPath() const { return dir.path() + "/idsync.yaml"; }
-  std::string Other(const std::string& users) { return other.Write("idsync.yaml", Manifest(sim, users)); }
+  std::string Other(const std::string& users) { return other.Write("idsync.yaml", WsEngineers(sim, users)); }
   // `command -f OTHER --state STATE extra...`
   RunResult Run(const std::string& command, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {command, "-f", other.path() + "/idsync.yaml", "--state", state};
@@ -201,10 +181,10 @@ TEST_CASE("readers work with read-only access to the state") {
 TEST_CASE("plan --state on a SQLite path that does not exist leaves no file behind") {
   Sim sim(kSeed);
   TempDir dir;
-  dir.Write("idsync.yaml", Manifest(sim, "  - { email: bob@acme.io, roles: [engineer] }\n"));
+  dir.Write("idsync.yaml", WsEngineers(sim, "  - { email: bob@acme.io, roles: [engineer] }\n"));
   const std::string fresh = dir.path() + "/new.db";
   RunResult plan = Idsync({"plan", "-f", dir.path() + "/idsync.yaml", "--state", fresh},
-                          {{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}});
+                          kWsEnv);
   INFO(plan.err);
   CHECK(plan.exit_code == 0);
   CHECK(Has(plan.out, "adopt"));

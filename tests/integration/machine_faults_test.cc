@@ -17,29 +17,20 @@
 #include <fstream>
 #include <string>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 
 namespace idsync::testing {
 namespace {
 
 using nlohmann::json;
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: sim-key, api_secret: sim-secret }
-  users:
-    - { email: bob@acme.io, accountType: DEVELOPER }
-)";
+const std::string kSeed = WsSeed("    - { email: bob@acme.io, accountType: DEVELOPER }\n");
 
 std::string Manifest(const Sim& sim, int invites) {
   std::string users = "  - { email: bob@acme.io, roles: [engineer] }\n";
   for (int i = 0; i < invites; ++i) users += "  - { email: new" + std::to_string(i) + "@acme.io, roles: [engineer] }\n";
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
+  return WsHead(sim, WsCredentials::kInline) +
          "roles: { engineer: { ws: DEVELOPER } }\n"
          "users:\n" + users;
 }
@@ -48,7 +39,7 @@ struct Fixture {
   Sim sim{kSeed};
   TempDir dir;
   std::string state;  // the state DB path
-  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+  std::map<std::string, std::string> env = kWsEnv;
   explicit Fixture(const std::string& state_dir = "") : state((state_dir.empty() ? dir.path() : state_dir) + "/state.db") {}
   RunResult Apply(int invites) {
     dir.Write("idsync.yaml", Manifest(sim, invites));
@@ -59,6 +50,11 @@ struct Fixture {
     RunResult r = Idsync({"history", "--state", state, "--format", "json", "--limit", "100000"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     return json::parse(r.out);
+  }
+  // The first apply, two invitations; REQUIREs that it succeeded.
+  void ApplyFirst() {
+    RunResult first = Apply(2);
+    REQUIRE_MESSAGE(first.exit_code == 0, first.err);
   }
   int InviteRows() {
     int n = 0;
@@ -94,6 +90,20 @@ class Tmpfs {
   std::string error_;
 };
 
+// A tmpfs of `kib` KiB mounted at fs/ inside a fresh temp dir.
+struct TmpfsDir {
+  explicit TmpfsDir(int kib) : fs(mnt.path() + "/fs", kib) {}
+  TempDir mnt;
+  Tmpfs fs;
+  std::string path() const { return mnt.path() + "/fs"; }
+  // True (with a message saying why the case is skipped) when it could not be mounted.
+  bool Unavailable() const {
+    if (fs.mounted()) return false;
+    MESSAGE("skipped: cannot mount a tmpfs (" << fs.error() << "); needs root");
+    return true;
+  }
+};
+
 // Writes zeros to `path` until the file system is full.
 void Fill(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
@@ -104,14 +114,11 @@ void Fill(const std::string& path) {
   std::fclose(f);
 }
 
-bool Has(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-
 }  // namespace
 
 TEST_CASE("a state DB locked by another process past the busy timeout: an error naming it, nothing sent") {
   Fixture f;
-  RunResult first = f.Apply(2);
-  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  f.ApplyFirst();
   const int rows_before = f.InviteRows();
   const int invites_before = f.Invites();
 
@@ -133,24 +140,19 @@ TEST_CASE("a state DB locked by another process past the busy timeout: an error 
 }
 
 TEST_CASE("a full disk: an error naming the state file, every request sent has its journal row, nothing lost") {
-  TempDir mnt;
-  Tmpfs fs(mnt.path() + "/fs", 1024);
-  if (!fs.mounted()) {
-    MESSAGE("skipped: cannot mount a tmpfs (" << fs.error() << "); needs root");
-    return;
-  }
-  Fixture f(mnt.path() + "/fs");
-  RunResult first = f.Apply(2);
-  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  TmpfsDir disk(1024);
+  if (disk.Unavailable()) return;
+  Fixture f(disk.path());
+  f.ApplyFirst();
   const json before = f.History();
 
-  Fill(mnt.path() + "/fs/filler");
+  Fill(disk.path() + "/filler");
   RunResult full = f.Apply(200);
   INFO(full.err);
   CHECK(full.exit_code != 0);
   CHECK(Has(full.err, f.state));
-  std::filesystem::remove(mnt.path() + "/fs/filler");
-  REQUIRE(fs.Remount(false, 64 * 1024));  // room for the rest of the run
+  std::filesystem::remove(disk.path() + "/filler");
+  REQUIRE(disk.fs.Remount(false, 64 * 1024));  // room for the rest of the run
 
   // Every invitation the platform received has its journal row; the old rows are there.
   CHECK(f.Invites() <= f.InviteRows());
@@ -163,25 +165,20 @@ TEST_CASE("a full disk: an error naming the state file, every request sent has i
 }
 
 TEST_CASE("a read-only file system: an error naming the state file, nothing sent, nothing lost") {
-  TempDir mnt;
-  Tmpfs fs(mnt.path() + "/fs", 4096);
-  if (!fs.mounted()) {
-    MESSAGE("skipped: cannot mount a tmpfs (" << fs.error() << "); needs root");
-    return;
-  }
-  Fixture f(mnt.path() + "/fs");
-  RunResult first = f.Apply(2);
-  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  TmpfsDir disk(4096);
+  if (disk.Unavailable()) return;
+  Fixture f(disk.path());
+  f.ApplyFirst();
   const int rows_before = f.InviteRows();
   const int invites_before = f.Invites();
 
-  REQUIRE(fs.Remount(true));
+  REQUIRE(disk.fs.Remount(true));
   RunResult ro = f.Apply(6);
   INFO(ro.err);
   CHECK(ro.exit_code != 0);
   CHECK(Has(ro.err, f.state));
   CHECK(f.Invites() == invites_before);
-  REQUIRE(fs.Remount(false));
+  REQUIRE(disk.fs.Remount(false));
   CHECK(f.InviteRows() == rows_before);
   RunResult after = f.Apply(6);
   INFO(after.err);

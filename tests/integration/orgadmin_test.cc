@@ -7,7 +7,8 @@
 #include <string>
 #include <thread>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 
 namespace idsync::testing {
 namespace {
@@ -54,21 +55,10 @@ std::string Manifest(const Sim& sim, const std::string& users, const std::string
          "users:\n" + users;
 }
 
-struct Fixture {
-  Sim sim{kSeed};
-  TempDir dir;
-  std::map<std::string, std::string> env{{"FW_TOKEN", "sim-org-token"}};
+struct Fixture : PlatformFixture {
+  Fixture() : PlatformFixture(kSeed, "orgadmin", {{"FW_TOKEN", "sim-org-token"}}) {}
 
-  std::string Write(const std::string& manifest) { return dir.Write("idsync.yaml", manifest); }
-  RunResult Run(const char* command, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {command, "-f", dir.path() + "/idsync.yaml", "--state", dir.path() + "/state.db"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return Idsync(args, env);
-  }
-  RunResult Plan(const std::vector<std::string>& extra = {}) { return Run("plan", extra); }
-  RunResult Apply(const std::vector<std::string>& extra = {}) { return Run("apply", extra); }
-  nlohmann::json Counters() { return sim.Counters()["orgadmin"]; }
-  int Count(const char* name) { return Counters().value(name, -1); }
+  int Count(const char* name) { return Counter(name, -1); }
   void ResetCounters() { sim.Post("/_sim/counters/reset"); }
   // The membership of `email` ({email, userId, role, status, groups}), or null.
   nlohmann::json Member(const std::string& email) {
@@ -78,10 +68,6 @@ struct Fixture {
     return nullptr;
   }
 };
-
-bool Has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 }  // namespace
 

@@ -6,29 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 
 namespace idsync::testing {
 namespace {
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: k, api_secret: s }
-  users:
-    - { email: bob@acme.io, name: Bob Builder, accountType: DEVELOPER }
-)";
-
-std::string Manifest(const Sim& sim, const std::string& users) {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
-         "roles:\n"
-         "  engineer: { ws: DEVELOPER }\n"
-         "users:\n" + users;
-}
+const std::string kSeed = WsSeed(kBobBuilder, "k", "s");
 
 const char* kUsers = "  - { email: bob@acme.io, roles: [engineer] }\n"
                      "  - { email: new@acme.io, roles: [engineer] }\n";
@@ -39,7 +23,7 @@ struct Fixture {
   std::string manifest, state, saved;
   std::map<std::string, std::string> env{{"WS_KEY", "k"}, {"WS_SECRET", "s"}};
   explicit Fixture(const std::string& seed = kSeed) : sim(seed) {
-    manifest = dir.Write("m.yaml", Manifest(sim, kUsers));
+    manifest = dir.Write("m.yaml", WsEngineers(sim, kUsers));
     state = dir.path() + "/state.db";
     saved = dir.path() + "/plan.json";
   }
@@ -49,8 +33,6 @@ struct Fixture {
     return Idsync({"apply", "-f", manifest, "--state", state, "--plan", saved}, env);
   }
 };
-
-bool Has(const std::string& s, const std::string& n) { return s.find(n) != std::string::npos; }
 
 }  // namespace
 
@@ -85,7 +67,7 @@ TEST_CASE("a saved plan is applied exactly, and the same file cannot be applied 
 TEST_CASE("a saved plan is refused as stale when the manifest changed, and nothing is sent") {
   Fixture f;
   REQUIRE(f.Plan().exit_code == 0);
-  f.dir.Write("m.yaml", Manifest(f.sim, std::string(kUsers) + "  - { email: late@acme.io, roles: [engineer] }\n"));
+  f.dir.Write("m.yaml", WsEngineers(f.sim, std::string(kUsers) + "  - { email: late@acme.io, roles: [engineer] }\n"));
   RunResult apply = f.ApplySaved();
   CHECK(apply.exit_code == 1);
   CHECK(Has(apply.err, "stale"));
@@ -138,9 +120,9 @@ TEST_CASE("a saved plan's held removals stay held, and --allow-removals releases
     six += "  - { email: u" + std::to_string(i) + "@acme.io, roles: [engineer] }\n";
   }
   Fixture f(seed);
-  f.dir.Write("m.yaml", Manifest(f.sim, six));
+  f.dir.Write("m.yaml", WsEngineers(f.sim, six));
   REQUIRE(Idsync({"apply", "-f", f.manifest, "--state", f.state}, f.env).exit_code == 0);
-  f.dir.Write("m.yaml", Manifest(f.sim, "  []\n"));
+  f.dir.Write("m.yaml", WsEngineers(f.sim, "  []\n"));
   RunResult plan = Idsync({"plan", "-f", f.manifest, "--state", f.state, "--out", f.saved, "--detailed-exitcode"}, f.env);
   CAPTURE(plan.out);
   REQUIRE(plan.exit_code == 3);

@@ -185,38 +185,28 @@ class EchoFront {
   int writes_ = 0;
 };
 
+// One platform block: "  NAME:", its type and url, `settings` (lines indented by four),
+// then "credentials: { CREDENTIALS }".
+std::string Block(const std::string& name, const std::string& type, const std::string& url,
+                  const std::string& credentials, const std::string& settings = "") {
+  return "  " + name + ":\n"
+         "    type: " + type + "\n"
+         "    url: " + url + "\n" + settings +
+         "    credentials: { " + credentials + " }\n";
+}
+
 std::string Manifest(const Sim& sim, const EchoFront& front) {
   return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials: { api_key: { env: PLANTED_WS_KEY }, api_secret: { env: PLANTED_WS_SECRET } }\n"
-         "  astro:\n"
-         "    type: houston\n"
-         "    url: " + sim.Url("/houston/v1") + "\n"
-         "    credentials: { api_key: { env: PLANTED_HOUSTON_KEY } }\n"
-         "  astro-wrong-key:\n"
-         "    type: houston\n"
-         "    url: " + sim.Url("/houston/v1") + "\n"
-         "    credentials: { api_key: { env: PLANTED_HOUSTON_WRONG_KEY } }\n"
-         "  astra:\n"
-         "    type: astra\n"
-         "    url: " + sim.Url("/astra") + "\n"
-         "    credentials: { token: { env: PLANTED_ASTRA_TOKEN } }\n"
-         "  fw:\n"
-         "    type: orgadmin\n"
-         "    url: " + sim.Url("/orgadmin/graphql") + "\n"
-         "    org: " + kOrg + "\n"
-         "    credentials: { token: { env: PLANTED_ORG_TOKEN } }\n"
-         "  scim:\n"
-         "    type: scim\n"
-         "    url: " + front.Url("/scim/v2") + "\n"
-         "    credentials: { token: { file: secrets/scim-token } }\n"
-         "  denied:\n"
-         "    type: astra\n"
-         "    url: " + front.Url("/deny") + "\n"
-         "    credentials: { token: { env: PLANTED_DENIED_TOKEN } }\n"
+         "platforms:\n" +
+         Block("ws", "workspace", sim.Url("/workspace/graphql"),
+               "api_key: { env: PLANTED_WS_KEY }, api_secret: { env: PLANTED_WS_SECRET }") +
+         Block("astro", "houston", sim.Url("/houston/v1"), "api_key: { env: PLANTED_HOUSTON_KEY }") +
+         Block("astro-wrong-key", "houston", sim.Url("/houston/v1"), "api_key: { env: PLANTED_HOUSTON_WRONG_KEY }") +
+         Block("astra", "astra", sim.Url("/astra"), "token: { env: PLANTED_ASTRA_TOKEN }") +
+         Block("fw", "orgadmin", sim.Url("/orgadmin/graphql"), "token: { env: PLANTED_ORG_TOKEN }",
+               std::string("    org: ") + kOrg + "\n") +
+         Block("scim", "scim", front.Url("/scim/v2"), "token: { file: secrets/scim-token }") +
+         Block("denied", "astra", front.Url("/deny"), "token: { env: PLANTED_DENIED_TOKEN }") +
          "roles:\n"
          "  everything:\n"
          "    ws: DEVELOPER\n"

@@ -3,18 +3,14 @@
 // a terminal nothing is asked. --auto-approve skips the question.
 #include <doctest/doctest.h>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 #include "tests/integration/pty.h"
 
 namespace idsync::testing {
 namespace {
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: k, api_secret: s }
-  users:
-    - { email: bob@acme.io, name: Bob Builder, accountType: DEVELOPER }
-)";
+const std::string kSeed = WsSeed(kBobBuilder, "k", "s");
 
 const char* kPrompt = "Apply these changes? Only 'yes' will be accepted:";
 
@@ -25,17 +21,8 @@ struct Fixture {
   std::map<std::string, std::string> env{{"WS_KEY", "k"}, {"WS_SECRET", "s"}};
 
   Fixture() {
-    manifest = dir.Write("m.yaml", "version: 1\n"
-                                   "platforms:\n"
-                                   "  ws:\n"
-                                   "    type: workspace\n"
-                                   "    url: " + sim.Url("/workspace/graphql") + "\n"
-                                   "    credentials: { api_key: { env: WS_KEY }, api_secret: { env: WS_SECRET } }\n"
-                                   "roles:\n"
-                                   "  engineer: { ws: DEVELOPER }\n"
-                                   "users:\n"
-                                   "  - { email: bob@acme.io, roles: [engineer] }\n"
-                                   "  - { email: new@acme.io, roles: [engineer] }\n");
+    manifest = dir.Write("m.yaml", WsEngineers(sim, "  - { email: bob@acme.io, roles: [engineer] }\n"
+                                                    "  - { email: new@acme.io, roles: [engineer] }\n"));
     state = dir.path() + "/state.db";
   }
   int Mutations() const { return sim.Counters()["workspace"].value("mutations", 0); }
@@ -45,8 +32,6 @@ struct Fixture {
     return args;
   }
 };
-
-bool Has(const std::string& s, const std::string& n) { return s.find(n) != std::string::npos; }
 
 }  // namespace
 

@@ -12,18 +12,13 @@
 
 #include <httplib.h>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
 #include "tests/integration/tls_certs.h"
 
 namespace idsync::testing {
 namespace {
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: sim-key, api_secret: sim-secret }
-  users:
-    - { email: bob@acme.io, name: Bob Builder, accountType: DEVELOPER }
-)";
+const std::string kSeed = WsSeed(kBobBuilder);
 
 // An HTTPS server presenting `cert` that forwards POST /workspace/graphql to the sim.
 class TlsFront {
@@ -90,14 +85,7 @@ struct Pki {
 };
 
 std::string Manifest(const std::string& url, const std::string& extra = "") {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + url + "\n"
-         "    credentials:\n"
-         "      api_key: { env: WS_KEY }\n"
-         "      api_secret: { env: WS_SECRET }\n" + extra +
+  return WsHead(url) + extra +
          "roles:\n"
          "  engineer: { ws: DEVELOPER }\n"
          "users:\n"
@@ -117,7 +105,7 @@ struct Fixture {
   Sim sim{kSeed};
   Pki pki;
   TempDir dir;  // the manifest's directory
-  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+  std::map<std::string, std::string> env = kWsEnv;
 
   std::string Write(const std::string& manifest) { return dir.Write("idsync.yaml", manifest); }
   RunResult Run(const char* command, const std::map<std::string, std::string>& extra_env = {}) {

@@ -4,29 +4,18 @@
 
 #include <string>
 
-#include "tests/integration/harness.h"
+#include "tests/integration/platform_fixture.h"
+#include "tests/support/text.h"
 
 namespace idsync::testing {
 namespace {
 
-const char* kSeed = R"(
-workspace:
-  credentials: { api_key: sim-key, api_secret: sim-secret }
-  users:
-    - { email: eve@acme.io, name: Eve Unmanaged, accountType: DEVELOPER }
-    - { email: bob@acme.io, name: Bob Builder, accountType: DEVELOPER }
-)";
+const std::string kSeed =
+    WsSeed(std::string("    - { email: eve@acme.io, name: Eve Unmanaged, accountType: DEVELOPER }\n") + kBobBuilder);
 
 // A workspace manifest against the simulator; `users` is the YAML of the users list.
 std::string Manifest(const Sim& sim, const std::string& users, const std::string& extra = "") {
-  return "version: 1\n"
-         "platforms:\n"
-         "  ws:\n"
-         "    type: workspace\n"
-         "    url: " + sim.Url("/workspace/graphql") + "\n"
-         "    credentials:\n"
-         "      api_key: { env: WS_KEY }\n"
-         "      api_secret: { env: WS_SECRET }\n" + extra +
+  return WsHead(sim) + extra +
          "roles:\n"
          "  engineer: { ws: DEVELOPER }\n"
          "  analyst: { ws: ANALYST }\n"
@@ -36,27 +25,12 @@ std::string Manifest(const Sim& sim, const std::string& users, const std::string
          "users:\n" + users;
 }
 
-struct Fixture {
-  Sim sim{kSeed};
-  TempDir dir;
-  std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
+struct Fixture : PlatformFixture {
+  Fixture() : PlatformFixture(kSeed, "workspace", kWsEnv) {}
 
-  std::string Write(const std::string& manifest) { return dir.Write("idsync.yaml", manifest); }
-  std::string State() const { return dir.path() + "/state.db"; }
-  RunResult Plan(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"plan", "-f", dir.path() + "/idsync.yaml", "--state", State()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return Idsync(args, env);
-  }
-  RunResult Apply(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"apply", "-f", dir.path() + "/idsync.yaml", "--state", State()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return Idsync(args, env);
-  }
-  int Mutations() { return sim.Counters()["workspace"].value("mutations", 0); }
   // email -> {"status": "active"|"invited", "accountType": ..., "inviteStatus": ...}
   nlohmann::json Find(const std::string& email) {
-    nlohmann::json state = sim.State()["workspace"];
+    nlohmann::json state = PlatformState();
     for (const auto& u : state["users"])
       if (u["email"] == email && !u.value("disabled", false)) return {{"status", "active"}, {"accountType", u["accountType"]}};
     for (const auto& u : state["invitations"])
@@ -65,10 +39,6 @@ struct Fixture {
     return nullptr;
   }
 };
-
-bool Has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/server.h"
+#include "tests/sim/sim_client.h"
 
 namespace idsync::sim {
 namespace {
@@ -43,10 +44,7 @@ constexpr const char* kInvite =
 class Sim {
  public:
   explicit Sim(const std::string& seed = kSeed, ServerOptions options = {}) {
-    auto created = SimServer::Create(seed, options);
-    if (auto* error = std::get_if<std::string>(&created)) FAIL("seed: " << *error);
-    server_ = std::get<std::unique_ptr<SimServer>>(std::move(created));
-    REQUIRE(server_->Start().empty());
+    server_ = testing::StartServer(seed, options);
   }
 
   std::unique_ptr<httplib::Client> Client(int timeout_ms = 5000) const {

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "state/store.h"
 #include "tests/support/temp_dir.h"
 
 #ifdef IDSYNC_TEST_POSTGRES
@@ -28,6 +29,15 @@ inline std::string NewStateLocation(const TempDir& dir) {
 #else
   return dir.File("state.db");
 #endif
+}
+
+// A bare invitation of `email` on `platform`, for journal rows (nothing else set).
+inline Action Invite(const std::string& platform, const std::string& email) {
+  Action a;
+  a.platform = platform;
+  a.email = email;
+  a.verb = Verb::kInvite;
+  return a;
 }
 
 }  // namespace idsync::testing

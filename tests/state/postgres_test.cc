@@ -11,6 +11,7 @@
 #include "state/pg_uri.h"
 #include "state/postgres_store.h"
 #include "state/store.h"
+#include "tests/state/backend.h"
 #include "tests/support/postgres.h"
 
 namespace idsync {
@@ -26,13 +27,7 @@ std::unique_ptr<Store> MustOpen(const std::string& uri,
   return std::move(*store);
 }
 
-Action Invite(const std::string& platform, const std::string& email) {
-  Action a;
-  a.platform = platform;
-  a.email = email;
-  a.verb = Verb::kInvite;
-  return a;
-}
+using testing::Invite;
 
 std::string DbName(const std::string& uri) { return uri.substr(uri.rfind('/') + 1); }
 

@@ -14,13 +14,7 @@ namespace {
 using testing::NewStateLocation;
 using testing::TempDir;
 
-Action Invite(const std::string& platform, const std::string& email) {
-  Action a;
-  a.platform = platform;
-  a.email = email;
-  a.verb = Verb::kInvite;
-  return a;
-}
+using testing::Invite;
 
 TEST_CASE("prune keeps pending rows, the newest row per user, and the runs they use") {
   TempDir dir;

@@ -1,8 +1,10 @@
 // An Env for in-process tests (daemon/env.h): a wall clock and a steady clock that move
 // only when the test says, a scripted uniform source, sleeps that advance the steady
 // clock instead of blocking, and waits that return at once once their deadline has been
-// reached on the virtual clock. Everything else (the HTTP engine, secrets, opening a
-// store) forwards to the Env it wraps, so a test overrides only what it needs.
+// reached on the virtual clock. A platform's transport is the default stack (real lane,
+// logging, retry) over the wrapped Env's HTTP engine, its retries waiting on this
+// virtual clock. Everything else (the HTTP engine, secrets, opening a store) forwards to
+// the Env it wraps, so a test overrides only what it needs.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
@@ -37,6 +39,11 @@ class FakeEnv : public EnvWrapper {
     double u = uniforms_.front();
     uniforms_.pop_front();
     return u;
+  }
+  // Env's own default, not the wrapped Env's: the stack's retries then sleep, read the
+  // wall clock and jitter through this FakeEnv.
+  PlatformTransport TransportFor(const PlatformConfig& platform) override {
+    return Env::TransportFor(platform);
   }
   // Advances the steady (and wall) clock by `duration`; never blocks.
   void SleepFor(std::chrono::milliseconds duration) override {

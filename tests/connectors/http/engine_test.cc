@@ -307,7 +307,10 @@ TEST_CASE("against a server's token bucket, no request sent after the first 429 
     LaneOptions options = Options(c.name, 8);
     options.rate_limit = c.rate_limit;
     HttpLane& lane = engine->Lane(options);
-    RetryingHttpClient retrying(lane, RetryPolicy{}, Backoff());
+    // Real waits: the lane's pauses and the retries' backoff interleave here.
+    RetryingHttpClient retrying(lane, RetryPolicy{}, Backoff(),
+                                [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
+                                [] { return std::chrono::system_clock::now(); });
 
     std::atomic<int> ok{0};
     InParallel(8, [&](int) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/server.h"
+#include "tests/sim/sim_client.h"
 
 namespace idsync::sim {
 namespace {
@@ -29,34 +30,26 @@ astra:
     - { email: jane.doe@acme.io, status: invited, roles: [Database Administrator, UI View Only] }
 )";
 
-struct Reply {
-  int status = 0;
-  json body;
-};
+using testing::Reply;
 
-class Sim {
+class Sim : public testing::SimConnection {
  public:
-  explicit Sim(const std::string& seed = kSeed, std::string token = "AstraCS:sim") : token_(std::move(token)) {
-    auto created = SimServer::Create(seed, ServerOptions{});
-    if (auto* error = std::get_if<std::string>(&created)) FAIL("seed: " << *error);
-    server_ = std::get<std::unique_ptr<SimServer>>(std::move(created));
-    REQUIRE(server_->Start().empty());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
+  explicit Sim(const std::string& seed = kSeed, std::string token = "AstraCS:sim")
+      : SimConnection(seed), token_(std::move(token)) {}
 
   httplib::Headers Auth(const std::string& token) const {
     return {{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
   }
   httplib::Headers Auth() const { return Auth(token_); }
-  Reply Get(const std::string& path) { return Wrap(client_->Get(path, Auth())); }
+  Reply Get(const std::string& path) { return Wrap(client().Get(path, Auth())); }
   Reply Put(const std::string& path, const std::string& body, const std::string& type = "application/json") {
-    return Wrap(client_->Put(path, Auth(), body, type.c_str()));
+    return Wrap(client().Put(path, Auth(), body, type.c_str()));
   }
-  Reply Delete(const std::string& path) { return Wrap(client_->Delete(path, Auth())); }
+  Reply Delete(const std::string& path) { return Wrap(client().Delete(path, Auth())); }
   Reply Control(const std::string& action, const json& body) {
-    return Wrap(client_->Post("/_sim/astra/" + action, body.dump(), "application/json"));
+    return Wrap(client().Post("/_sim/astra/" + action, body.dump(), "application/json"));
   }
-  json Counters() { return Wrap(client_->Get("/_sim/counters")).body["astra"]; }
+  json Counters() { return Wrap(client().Get("/_sim/counters")).body["astra"]; }
 
   json Users() {
     Reply reply = Get("/astra/v2/organizations/users");
@@ -83,8 +76,6 @@ class Sim {
     return names;
   }
 
-  httplib::Client& client() { return *client_; }
-
  private:
   static Reply Wrap(const httplib::Result& result) {
     REQUIRE(result);
@@ -94,8 +85,6 @@ class Sim {
   }
 
   std::string token_;
-  std::unique_ptr<SimServer> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 void CheckErrorBody(const Reply& reply, int status) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/server.h"
+#include "tests/sim/sim_client.h"
 
 namespace idsync::sim::houston_test {
 
@@ -39,23 +40,14 @@ inline constexpr const char* kUsers =
     "  id username fullName status emails { address primary }\n"
     "  roleBindings { role workspace { id } deployment { id } } } }";
 
-struct Reply {
-  int status = 0;
-  json body;
-};
+using testing::Reply;
 
-class Sim {
+class Sim : public testing::SimConnection {
  public:
-  explicit Sim(const std::string& seed = kSeed) {
-    auto created = SimServer::Create(seed, ServerOptions{});
-    if (auto* error = std::get_if<std::string>(&created)) FAIL("seed: " << *error);
-    server_ = std::get<std::unique_ptr<SimServer>>(std::move(created));
-    REQUIRE(server_->Start().empty());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
+  explicit Sim(const std::string& seed = kSeed) : SimConnection(seed) {}
 
   Reply Post(const std::string& path, const std::string& body, const httplib::Headers& headers) {
-    auto res = client_->Post(path, headers, body, "application/json");
+    auto res = client().Post(path, headers, body, "application/json");
     REQUIRE(res);
     json parsed = json::parse(res->body, nullptr, false);
     return {res->status, parsed};
@@ -82,13 +74,10 @@ class Sim {
 
  private:
   json Get(const std::string& path) {
-    auto res = client_->Get(path);
+    auto res = client().Get(path);
     REQUIRE(res);
     return json::parse(res->body);
   }
-
-  std::unique_ptr<SimServer> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 // The first error's extensions.code, or "".

@@ -14,6 +14,7 @@
 
 #include "sim/orgadmin/orgadmin_schema.h"
 #include "sim/server.h"
+#include "tests/sim/sim_client.h"
 
 namespace idsync::sim {
 namespace {
@@ -69,31 +70,22 @@ std::string Lower(std::string text) {
   return text;
 }
 
-struct Reply {
-  int status = 0;
-  json body;
-};
+using testing::Reply;
 
-class Sim {
+class Sim : public testing::SimConnection {
  public:
-  explicit Sim(const std::string& seed = kSeed) {
-    auto created = SimServer::Create(seed, ServerOptions{});
-    if (auto* error = std::get_if<std::string>(&created)) FAIL("seed: " << *error);
-    server_ = std::get<std::unique_ptr<SimServer>>(std::move(created));
-    REQUIRE(server_->Start().empty());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
+  explicit Sim(const std::string& seed = kSeed) : SimConnection(seed) {}
 
   Reply Graphql(const std::string& query, const json& variables = json::object(),
                 httplib::Headers headers = {{"Authorization", "Bearer sim-token"}}) {
     json body = {{"query", query}, {"variables", variables}};
-    return Wrap(client_->Post("/orgadmin/graphql", headers, body.dump(), "application/json"));
+    return testing::JsonReply(client().Post("/orgadmin/graphql", headers, body.dump(), "application/json"));
   }
   Reply Control(const std::string& action, const json& body) {
-    return Wrap(client_->Post("/_sim/orgadmin/" + action, body.dump(), "application/json"));
+    return testing::JsonReply(client().Post("/_sim/orgadmin/" + action, body.dump(), "application/json"));
   }
-  json State() { return Wrap(client_->Get("/_sim/state")).body["orgadmin"]; }
-  json Counters() { return Wrap(client_->Get("/_sim/counters")).body["orgadmin"]; }
+  json State() { return testing::JsonReply(client().Get("/_sim/state")).body["orgadmin"]; }
+  json Counters() { return testing::JsonReply(client().Get("/_sim/counters")).body["orgadmin"]; }
 
   // The MutationResult at `field`.
   json Mutate(const char* query, const char* field, json variables) {
@@ -111,17 +103,6 @@ class Sim {
       if (Lower(m["email"]) == Lower(email)) return m;
     return nullptr;
   }
-
- private:
-  static Reply Wrap(const httplib::Result& res) {
-    REQUIRE_MESSAGE(res, "HTTP error " << httplib::to_string(res.error()));
-    json body = json::parse(res->body, nullptr, false);
-    REQUIRE_MESSAGE(!body.is_discarded(), "not JSON: " << res->body);
-    return {res->status, body};
-  }
-
-  std::unique_ptr<SimServer> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 TEST_CASE("the embedded schema is orgadmin.graphql, byte for byte") {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/server.h"
+#include "tests/sim/sim_client.h"
 
 namespace idsync::sim {
 namespace {
@@ -38,15 +39,9 @@ struct Reply {
   json body;
 };
 
-class Sim {
+class Sim : public testing::SimConnection {
  public:
-  Sim() {
-    auto created = SimServer::Create(kSeed, ServerOptions{});
-    if (auto* error = std::get_if<std::string>(&created)) FAIL("seed: " << *error);
-    server_ = std::get<std::unique_ptr<SimServer>>(std::move(created));
-    REQUIRE(server_->Start().empty());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
+  Sim() : SimConnection(kSeed) {}
 
   Reply Call(const std::string& method, const std::string& path, const json& body = nullptr,
              const std::string& token = "sim-token") {
@@ -54,27 +49,23 @@ class Sim {
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
     const std::string full = "/scim/v2" + path;
     const std::string text = body.is_null() ? "" : body.dump();
-    httplib::Result res = method == "GET"      ? client_->Get(full.c_str(), headers)
-                          : method == "POST"   ? client_->Post(full.c_str(), headers, text, "application/scim+json")
-                          : method == "PATCH"  ? client_->Patch(full.c_str(), headers, text, "application/scim+json")
-                                               : client_->Delete(full.c_str(), headers);
+    httplib::Result res = method == "GET"      ? client().Get(full.c_str(), headers)
+                          : method == "POST"   ? client().Post(full.c_str(), headers, text, "application/scim+json")
+                          : method == "PATCH"  ? client().Patch(full.c_str(), headers, text, "application/scim+json")
+                                               : client().Delete(full.c_str(), headers);
     REQUIRE(res);
     Reply r{res->status, res->get_header_value("Content-Type"), nullptr};
     if (!res->body.empty()) r.body = json::parse(res->body);
     return r;
   }
 
-  json Counters() { return json::parse(client_->Get("/_sim/counters")->body)["scim"]; }
-  json State() { return json::parse(client_->Get("/_sim/state")->body)["scim"]; }
+  json Counters() { return json::parse(client().Get("/_sim/counters")->body)["scim"]; }
+  json State() { return json::parse(client().Get("/_sim/state")->body)["scim"]; }
   json Control(const std::string& action, const json& body) {
-    auto res = client_->Post(("/_sim/scim/" + action).c_str(), body.dump(), "application/json");
+    auto res = client().Post(("/_sim/scim/" + action).c_str(), body.dump(), "application/json");
     REQUIRE(res);
     return {{"status", res->status}, {"body", json::parse(res->body)}};
   }
-
- private:
-  std::unique_ptr<SimServer> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 json User(const std::string& user_name) {

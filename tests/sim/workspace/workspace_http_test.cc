@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/server.h"
+#include "tests/sim/sim_client.h"
 
 namespace idsync::sim {
 namespace {
@@ -39,31 +40,21 @@ constexpr const char* kUpdate =
     " updateUserAccountType(uid: $uid, accountType: $accountType) { ok } }";
 constexpr const char* kDisable = "mutation DisableUser($uid: String!) { disableUser(uid: $uid) { ok } }";
 
-struct Reply {
-  int status = 0;
-  json body;
-};
+using testing::Reply;
 
-class Sim {
+class Sim : public testing::SimConnection {
  public:
-  explicit Sim(const std::string& seed = kSeed) {
-    auto created = SimServer::Create(seed, ServerOptions{});
-    if (auto* error = std::get_if<std::string>(&created)) FAIL("seed: " << *error);
-    server_ = std::get<std::unique_ptr<SimServer>>(std::move(created));
-    REQUIRE(server_->Start().empty());
-    REQUIRE(server_->port() > 0);
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
+  explicit Sim(const std::string& seed = kSeed) : SimConnection(seed) {}
 
   Reply Graphql(const std::string& query, const json& variables = json::object(),
                 httplib::Headers headers = {{"X-API-KEY", "sim-key"}, {"X-API-SECRET", "sim-secret"}}) {
     json body = {{"query", query}, {"variables", variables}};
-    return Wrap(client_->Post("/workspace/graphql", headers, body.dump(), "application/json"));
+    return testing::JsonReply(client().Post("/workspace/graphql", headers, body.dump(), "application/json"));
   }
   Reply Control(const std::string& path, const json& body = json::object()) {
-    return Wrap(client_->Post(path, body.dump(), "application/json"));
+    return testing::JsonReply(client().Post(path, body.dump(), "application/json"));
   }
-  Reply Get(const std::string& path) { return Wrap(client_->Get(path)); }
+  Reply Get(const std::string& path) { return testing::JsonReply(client().Get(path)); }
 
   json Users() { return Graphql(kList).body["data"]["listUsers"]; }
   // The active user with `email`, or null.
@@ -84,17 +75,6 @@ class Sim {
   Reply Invite(const std::string& email, const std::string& type) {
     return Graphql(kInvite, {{"email", email}, {"accountType", type}});
   }
-
- private:
-  static Reply Wrap(const httplib::Result& res) {
-    REQUIRE_MESSAGE(res, "HTTP error " << httplib::to_string(res.error()));
-    json body = json::parse(res->body, nullptr, false);
-    REQUIRE_MESSAGE(!body.is_discarded(), "not JSON: " << res->body);
-    return {res->status, body};
-  }
-
-  std::unique_ptr<SimServer> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 bool IsUid(const json& uid) {
