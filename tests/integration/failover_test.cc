@@ -6,8 +6,9 @@
 //             takes over and finishes; every invitation reached the platform exactly
 //             once (the simulator's counters) and no journal row is left pending;
 //   fencing:  the leader's database session is terminated (pg_terminate_backend)
-//             mid-apply; from then on it sends nothing (a standby finishes the work,
-//             still exactly once).
+//             mid-apply, or mid-reconcile of an `idsync run` replica; from then on it
+//             sends nothing (another applier or replica finishes the work, still
+//             exactly once).
 #include <doctest/doctest.h>
 #include <signal.h>
 
@@ -50,10 +51,12 @@ struct Fixture {
   std::string state;
   std::map<std::string, std::string> env{{"WS_KEY", "sim-key"}, {"WS_SECRET", "sim-secret"}};
 
-  std::unique_ptr<DaemonProcess> Replica(const TempDir& logs, const std::string& identity) {
+  // `uri` overrides the state's URI (the same database as another role).
+  std::unique_ptr<DaemonProcess> Replica(const TempDir& logs, const std::string& identity,
+                                         const std::string& uri = "") {
     return std::make_unique<DaemonProcess>(
-        logs, std::vector<std::string>{"-f", dir.path() + "/idsync.yaml", "--state", state, "--interval", "1h",
-                                       "--identity", identity},
+        logs, std::vector<std::string>{"-f", dir.path() + "/idsync.yaml", "--state", uri.empty() ? state : uri,
+                                       "--interval", "1h", "--identity", identity},
         env);
   }
   int Invites() { return sim.Counters()["workspace"].value("inviteUser", 0); }
@@ -140,6 +143,58 @@ TEST_CASE("an applier whose database session is terminated mid-apply sends nothi
   CHECK(f.Invited() == kUsers);
   CHECK(f.Invites() == kUsers);
   f.CheckJournal();
+}
+
+TEST_CASE("a leading replica whose database session is terminated sends nothing more; a standby finishes") {
+  PostgresBackend* pg = SharedPostgres();
+  Fixture f(*pg);
+  // Replica a logs in as its own role, so that once its session is terminated it can be
+  // kept from logging in again (NOLOGIN): otherwise it could win the lock back at once,
+  // legitimately, and the test could not tell who sends what.
+  const std::string role = "fenced_replica";
+  f.pg.Query(f.state, "CREATE ROLE " + role + " LOGIN SUPERUSER");  // our own name
+  std::string a_uri = f.state;
+  const auto at = a_uri.find("postgres@");
+  REQUIRE(at != std::string::npos);
+  a_uri.replace(at, 8, role);
+  auto a = f.Replica(f.a_dir, "replica-a", a_uri);
+  REQUIRE_MESSAGE(Eventually([&] { return Fixture::Leads(*a); }), a->Stderr());
+  REQUIRE_MESSAGE(Eventually([&] { return f.Invites() >= kUsers / 3; }, milliseconds(60'000)), a->Stderr());
+
+  f.pg.Query(f.state, "ALTER ROLE " + role + " NOLOGIN");
+  const int terminated = std::stoi(f.pg.Query(
+      f.state, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = '" + role + "'"));
+  CHECK(terminated >= 1);
+  const int at_termination = f.Invites();
+  // a finds out (its next journal write is refused, or its monitor sees the lock gone),
+  // stands by, and its reconcile ends.
+  REQUIRE_MESSAGE(Eventually([&] {
+                    nlohmann::json p = a->PlatformStatus("ws");
+                    return p.is_object() && p["leader"] == false && !p["running"].get<bool>();
+                  }, milliseconds(30'000)),
+                  (a->PlatformStatus("ws").dump() + a->Stderr()));
+  CHECK(a->Running());
+  // Nothing was sent after the session ended but the (at most 2) requests already
+  // journalled and in flight.
+  const int after = f.Invites();
+  INFO("invitations at termination: " << at_termination << ", once a stood by: " << after);
+  CHECK(after <= at_termination + 2);
+  CHECK(after < kUsers);
+  CHECK(a->Stderr().find("leadership lost") != std::string::npos);
+
+  // A second replica takes the lock, closes a's pending rows, re-plans from live and
+  // finishes: every invitation exactly once.
+  auto b = f.Replica(f.b_dir, "replica-b");
+  REQUIRE_MESSAGE(Eventually([&] { return f.Invited() == kUsers; }, milliseconds(60'000)), b->Stderr());
+  REQUIRE(Eventually([&] {
+    nlohmann::json p = b->PlatformStatus("ws");
+    return p.is_object() && p["leader"] == true && p["last_result"] != "pending" && !p["running"].get<bool>();
+  }));
+  CHECK(Fixture::Leads(*a) == false);
+  CHECK(f.Invites() == kUsers);
+  CHECK(f.sim.Counters()["workspace"].value("rejected", 0) == 0);
+  f.CheckJournal();
+  f.pg.Query(f.state, "ALTER ROLE " + role + " LOGIN");
 }
 
 }  // namespace idsync::testing
