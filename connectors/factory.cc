@@ -15,9 +15,9 @@
 namespace idsync {
 
 HttpStack::HttpStack(HttpLane& lane, std::string label, RetryPolicy policy, Backoff backoff,
-                     Sleeper sleeper, WallClock clock)
+                     Sleeper sleeper, WallClock clock, SteadyClock steady_now)
     : lane_(lane),
-      logging_(lane_, std::move(label)),
+      logging_(lane_, std::move(label), nullptr, std::move(steady_now)),
       retry_(logging_, policy, std::move(backoff), std::move(sleeper), std::move(clock)) {}
 
 LaneOptions LaneOptionsFor(const PlatformConfig& config) {
@@ -37,7 +37,8 @@ std::unique_ptr<HttpStack> MakeHttpStack(const PlatformConfig& config, HttpEngin
                                          RetryClock clock) {
   return std::make_unique<HttpStack>(engine.Lane(LaneOptionsFor(config)), config.name,
                                      RetryPolicy{}, Backoff(std::move(clock.uniform)),
-                                     std::move(clock.sleep), std::move(clock.wall_now));
+                                     std::move(clock.sleep), std::move(clock.wall_now),
+                                     std::move(clock.steady_now));
 }
 
 namespace {

@@ -32,9 +32,10 @@ StatusOr<std::unique_ptr<Connector>> MakeConnector(const PlatformConfig& config,
 class HttpStack : public HttpClient {
  public:
   // REQUIRES: `lane` (its engine) outlives this stack.
-  // REQUIRES: `sleeper` and `clock` are not null (retry.h).
+  // REQUIRES: `sleeper` and `clock` are not null (retry.h). `steady_now` times each
+  // attempt in the request log (null: logging.h's default).
   HttpStack(HttpLane& lane, std::string label, RetryPolicy policy, Backoff backoff,
-            Sleeper sleeper, WallClock clock);
+            Sleeper sleeper, WallClock clock, SteadyClock steady_now = nullptr);
 
   StatusOr<HttpResponse> Send(const HttpRequest& request) override { return retry_.Send(request); }
   // Requests per HTTP status (0 = no answer) sent through this stack, for

@@ -46,9 +46,10 @@ class PosixEnv final : public Env {
 }  // namespace
 
 PlatformTransport Env::TransportFor(const PlatformConfig& platform) {
-  // The retry layer waits, reads Retry-After dates and jitters through this Env.
+  // The retry layer waits, reads Retry-After dates and jitters through this Env, and
+  // the request log times each attempt with its steady clock.
   RetryClock clock{[this](std::chrono::milliseconds d) { SleepFor(d); }, [this] { return WallNow(); },
-                   [this] { return Uniform(); }};
+                   [this] { return Uniform(); }, [this] { return SteadyNow(); }};
   std::unique_ptr<HttpStack> stack = MakeHttpStack(platform, Http(), std::move(clock));
   const RequestCounters* counters = &stack->counters();
   return PlatformTransport{std::move(stack), counters};

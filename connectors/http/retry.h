@@ -68,12 +68,15 @@ using Sleeper = std::function<void(std::chrono::milliseconds)>;
 using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
 // What the retry loop takes from the world, each REQUIRED: sleeping between sends,
-// the wall clock for Retry-After dates, and the uniform source of the jitter. The
-// daemon fills it from its Env (daemon/env.cc: SleepFor, WallNow, Uniform).
+// the wall clock for Retry-After dates, and the uniform source of the jitter; and,
+// optional, the steady clock that times each attempt in the request log (null: the
+// log's own). The daemon fills all four from its Env (daemon/env.cc: SleepFor,
+// WallNow, Uniform, SteadyNow).
 struct RetryClock {
   Sleeper sleep;
   WallClock wall_now;
   Backoff::Random uniform;
+  std::function<std::chrono::steady_clock::time_point()> steady_now = nullptr;
 };
 
 // Retry-After as a wait from `now`: delta-seconds ("120") or an HTTP-date ("Wed, 21 Oct
