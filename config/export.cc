@@ -151,15 +151,21 @@ void EmitPlatform(YAML::Emitter& out, const PlatformConfig& p) {
   out << YAML::EndMap;
 }
 
-}  // namespace
-
-std::string ExportManifest(const PlatformConfig& platform, const LiveState& live,
-                           const ExportOptions& options) {
-  const auto names_by_id = NamesById(live.catalog);
-  std::map<std::string, Grants> roles;                     // name -> binding
-  std::map<std::string, std::string> name_of;              // ToString(binding) -> name
+// What an export writes: a role per distinct binding, each exportable user with the
+// names of its roles, and a comment for each account that cannot be exported.
+struct ExportContent {
+  std::map<std::string, Grants> roles;  // name -> binding
   std::vector<std::pair<const LiveUser*, std::vector<std::string>>> users;
   std::vector<std::string> comments;
+};
+
+ExportContent CollectExport(const PlatformConfig& platform, const LiveState& live) {
+  const auto names_by_id = NamesById(live.catalog);
+  ExportContent content;
+  auto& roles = content.roles;
+  auto& users = content.users;
+  auto& comments = content.comments;
+  std::map<std::string, std::string> name_of;  // ToString(binding) -> name
   for (const auto& [email, u] : live.users) {
     if (email.rfind("userId:", 0) == 0) {
       comments.push_back("unmanaged member " + email.substr(7) + (u.name ? " (" + *u.name + ")" : "") +
@@ -187,7 +193,17 @@ std::string ExportManifest(const PlatformConfig& platform, const LiveState& live
     }
     users.push_back({&u, std::move(names)});
   }
+  return content;
+}
 
+}  // namespace
+
+std::string ExportManifest(const PlatformConfig& platform, const LiveState& live,
+                           const ExportOptions& options) {
+  const ExportContent content = CollectExport(platform, live);
+  const auto& roles = content.roles;
+  const auto& users = content.users;
+  const auto& comments = content.comments;
   YAML::Emitter out;
   out << YAML::Comment("Exported by `idsync export` from platform " + platform.name +
                        (options.generated_at.empty() ? "" : " at " + options.generated_at) +
@@ -216,9 +232,6 @@ std::string ExportManifest(const PlatformConfig& platform, const LiveState& live
   out << YAML::EndSeq;
   out << YAML::EndMap;
   std::string text = out.c_str();
-  if (users.empty()) {
-    // An empty block sequence is written as "[]" by yaml-cpp; keep it explicit.
-  }
   for (const auto& c : comments) text += "\n# " + c;
   if (!comments.empty()) text += "\n";
   if (text.empty() || text.back() != '\n') text += '\n';

@@ -238,6 +238,31 @@ std::string PlatformOutcome::result() const {
   return "ok";
 }
 
+namespace {
+
+// Records what one applied reconcile of `platform` did (status, history); a failure to
+// save is logged, never fatal: the actions themselves are already journalled.
+void SavePlatformStatus(const std::string& platform, const PlatformOutcome& out, std::size_t managed,
+                        int64_t run_id, Store& store, int64_t now) {
+  PlatformStatus st;
+  st.platform = platform;
+  st.run_id = run_id;
+  st.at = now;
+  st.result = out.result();
+  st.actions_succeeded = static_cast<int64_t>(out.succeeded);
+  st.actions_failed = static_cast<int64_t>(out.failures.size());
+  st.actions_deferred = static_cast<int64_t>(out.deferred);
+  st.actions_held = static_cast<int64_t>(out.held);
+  st.managed = static_cast<int64_t>(managed);
+  st.unmanaged = static_cast<int64_t>(out.plan.unmanaged.size());
+  st.drift = static_cast<int64_t>(out.drift);
+  if (!out.failures.empty()) st.error = out.failures.front().error.message();
+  Status saved = store.PutPlatformStatus(st);
+  if (!saved.ok()) spdlog::warn("{}: status not saved: {}", platform, saved.message());
+}
+
+}  // namespace
+
 PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUsers& desired,
                                   Connector& connector, Store& store,
                                   const ReconcileOptions& options, Env& env) {
@@ -291,21 +316,7 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   Status snap = store.PutSnapshot(config.name, SnapshotJson(*live, env.NowUnix()), env.NowUnix());
   if (!snap.ok()) spdlog::warn("{}: snapshot not saved: {}", config.name, snap.message());
 
-  PlatformStatus st;
-  st.platform = config.name;
-  st.run_id = options.run_id;
-  st.at = env.NowUnix();
-  st.result = out.result();
-  st.actions_succeeded = static_cast<int64_t>(out.succeeded);
-  st.actions_failed = static_cast<int64_t>(out.failures.size());
-  st.actions_deferred = static_cast<int64_t>(out.deferred);
-  st.actions_held = static_cast<int64_t>(out.held);
-  st.managed = static_cast<int64_t>(remaining);
-  st.unmanaged = static_cast<int64_t>(out.plan.unmanaged.size());
-  st.drift = static_cast<int64_t>(out.drift);
-  if (!out.failures.empty()) st.error = out.failures.front().error.message();
-  Status saved = store.PutPlatformStatus(st);
-  if (!saved.ok()) spdlog::warn("{}: status not saved: {}", config.name, saved.message());
+  SavePlatformStatus(config.name, out, remaining, options.run_id, store, env.NowUnix());
   return out;
 }
 

@@ -77,6 +77,9 @@ Sim::Sim(const std::string& seed_yaml) {
 }
 
 Sim::~Sim() {
+  // Hang up first: a worker waiting on this keep-alive connection would hold the
+  // simulator's shutdown for its 5 s keep-alive timeout.
+  control_.reset();
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
     int status = 0;
