@@ -43,11 +43,12 @@ TEST_CASE("grants with one single value decode alike on the quick path and the J
       {R"({"single":"caf\u00e9"})", "caf\u00e9"},  // likewise
       {R"({"single":"x","y":"z"})", "x"},           // not the written shape: read as JSON
   };
-  for (const auto& [text, single] : cases) {
+  for (const auto& c : cases) {  // no structured binding: CAPTURE is a lambda (clang 14)
+    const std::string& text = c.first;
     CAPTURE(text);
     StatusOr<Grants> g = DecodeGrants(text);
     REQUIRE(g.ok());
-    CHECK(g->single == single);
+    CHECK(g->single == c.second);
     CHECK(g->scoped.empty());
     CHECK(g->set.empty());
   }
