@@ -335,6 +335,23 @@ YamlTree YamlTree::Empty(const std::string& file) {
   return tree;
 }
 
+// Whether libfyaml may read `text`. Debian's libfyaml 0.8 loops for ever on some
+// directives holding invalid bytes (fuzz/corpus/manifest found one: "%i\377\377e..."),
+// so any text with a directive line ('%' at a line's start) or a control byte other than
+// tab, CR and LF goes to yaml-cpp alone, exactly as before libfyaml. A manifest never
+// needs either.
+static bool LibfyamlSafe(std::string_view text) {
+  char previous = '\n';
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (previous == '\n' && c == '%') return false;
+    if (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+    if (byte == 0x7f || byte >= 0xf8 || byte == 0xc0 || byte == 0xc1) return false;  // never in UTF-8
+    previous = c;
+  }
+  return true;
+}
+
 std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text,
                                   std::vector<Diagnostic>& diags) {
   YamlTree tree = YamlTree::Empty(file);
@@ -345,7 +362,8 @@ std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text
   tree.arena_.reserve(std::max<std::size_t>(64, text.size() / 2));
   tree.nodes_.reserve(text.size() / 8 + 16);
   try {
-    if (auto parsed = ParseWithLibfyaml(std::move(tree), text, diags)) return std::move(*parsed);
+    if (LibfyamlSafe(text))
+      if (auto parsed = ParseWithLibfyaml(std::move(tree), text, diags)) return std::move(*parsed);
   } catch (const std::exception& e) {  // bad_alloc and the like: never across the layer
     diags.push_back({SourceMark{file, 1, 1}, std::string("cannot parse file: ") + e.what()});
     return std::nullopt;
