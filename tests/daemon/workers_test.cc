@@ -172,16 +172,21 @@ TEST_CASE("a burst of triggers makes one reconcile per platform, at once") {
   workers.Trigger("a");
   workers.TriggerAll();
   for (int i = 0; i < 100; ++i) clock.Advance(workers, milliseconds(10), 2);  // t = 2 s
-  // At once (within one 10 ms clock step), and at most one more reconcile for the rest of
-  // the burst: right behind the one before when a trigger landed while it ran, else not
-  // sooner than 250 ms after it began (which depends on when the worker thread woke).
+  // The first reconcile when added (t = 0), then the burst's at once (within one 10 ms
+  // clock step). Each later one is right behind the one before (a trigger landed while
+  // it ran), else not sooner than 250 ms after it began; triggers that land while one is
+  // already due add nothing, so the burst never makes more reconciles than triggers
+  // ("a" had 4, "b" 2). How many land while a reconcile runs depends on when the worker
+  // thread wakes, so the count is a bound.
+  const std::map<std::string, std::size_t> triggers = {{"a", 4}, {"b", 2}};
   for (const char* p : {"a", "b"}) {
     const std::vector<milliseconds> got = calls.Of(p);
     REQUIRE(got.size() >= 2);
-    CHECK(got.size() <= 3);
+    CHECK(got.size() <= 1 + triggers.at(p));
     CHECK(got[0] == milliseconds(0));
     CHECK(got[1] <= milliseconds(1'010));
-    if (got.size() == 3) CHECK((got[2] == got[1] || got[2] >= got[1] + milliseconds(250)));
+    for (std::size_t i = 2; i < got.size(); ++i)
+      CHECK((got[i] == got[i - 1] || got[i] >= got[i - 1] + milliseconds(250)));
   }
 }
 
