@@ -12,14 +12,9 @@
 namespace idsync {
 namespace {
 
+using testing::MustOpen;
 using testing::NewStateLocation;
 using testing::TempDir;
-
-std::unique_ptr<Store> MustOpen(const std::string& location) {
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(location);
-  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
-  return std::move(*store);
-}
 
 Adoption Adopt(const std::string& platform, const std::string& email, const std::string& role) {
   Adoption a;

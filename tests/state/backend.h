@@ -4,6 +4,9 @@
 // PostgreSQL cluster, tests/support/postgres.h).
 #pragma once
 
+#include <doctest/doctest.h>
+
+#include <memory>
 #include <string>
 
 #include "state/store.h"
@@ -38,6 +41,13 @@ inline Action Invite(const std::string& platform, const std::string& email) {
   a.email = email;
   a.verb = Verb::kInvite;
   return a;
+}
+
+// Opens the store at `location` (read-write) or fails the test with the reason.
+inline std::unique_ptr<Store> MustOpen(const std::string& location) {
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(location);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  return std::move(*store);
 }
 
 }  // namespace idsync::testing
