@@ -67,6 +67,16 @@ void Swap(const TempDir& dir, const std::string& worktree, const std::string& ma
   REQUIRE(std::rename(tmp.c_str(), (dir.fs_path() / "current").c_str()) == 0);
 }
 
+// A clone or a swap by git-sync is several inotify events (the worktree, then the
+// link), and each change is reported as soon as the watcher has re-armed after it:
+// waits, change by change, until `path` is among the watched directories.
+bool AwaitWatched(Changes& changes, const ManifestWatcher& watcher, const std::string& path) {
+  for (int n = changes.count.load();; ++n) {
+    if (watcher.watched().count(path) == 1) return true;
+    if (!changes.Await(n + 1)) return false;
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the watched directories follow a symlink to its target") {
@@ -159,6 +169,7 @@ TEST_CASE("git-sync's atomic symlink swap is seen, and the new worktree is watch
 
   Swap(dir, "bbb", "version: 1\nusers: []\n");
   REQUIRE(changes.Await(1));
+  REQUIRE(AwaitWatched(changes, watcher, (root / ".worktrees/bbb/manifests").string()));
   std::set<std::string> after = watcher.watched();
   CHECK(after.count((root / ".worktrees/bbb/manifests").string()) == 1);
   CHECK(after.count((root / ".worktrees/aaa/manifests").string()) == 0);
@@ -178,7 +189,7 @@ TEST_CASE("a manifest that appears after start (git-sync's first clone) is seen"
   Swap(dir, "aaa", "version: 1\n");
   CHECK(changes.Await(1));
   fs::path root = fs::canonical(dir.path());
-  CHECK(watcher.watched().count((root / ".worktrees/aaa/manifests").string()) == 1);
+  CHECK(AwaitWatched(changes, watcher, (root / ".worktrees/aaa/manifests").string()));
 }
 
 TEST_CASE("stopping the watcher ends its thread and no change is reported after") {

@@ -100,9 +100,17 @@ std::string Sim::Unanswered(const std::string& what, const std::string& error) c
                                        : "killed by signal " + std::to_string(info.si_status);
   }
   std::string err = SlurpFile(dir_.path() + "/sim.err");
-  if (err.size() > 4000) err = "..." + err.substr(err.size() - 4000);
+  // A sanitizer report is quoted from its start (the racing accesses come first),
+  // anything else by its end.
+  std::size_t report = err.find("WARNING: ThreadSanitizer");
+  if (report == std::string::npos) report = err.find("ERROR: AddressSanitizer");
+  if (report != std::string::npos) {
+    err = err.substr(report, 16000);
+  } else if (err.size() > 4000) {
+    err = "..." + err.substr(err.size() - 4000);
+  }
   return what + ": no answer from idsync-sim (" + error + "; the simulator is " + state + ")" +
-         (err.empty() ? "" : "; its stderr ends with:\n" + err);
+         (err.empty() ? "" : "; its stderr:\n" + err);
 }
 
 nlohmann::json Sim::Get(const std::string& path) const {
