@@ -10,7 +10,6 @@
 
 #include "connectors/http/rate_control.h"
 #include "connectors/http/retry.h"
-#include "core/text.h"
 
 namespace idsync {
 
@@ -153,12 +152,15 @@ Clock::time_point HttpEngine::TakeStartable(std::vector<PendingTransfer*>& start
 }
 
 void HttpEngine::Complete(PendingTransfer& pending, StatusOr<HttpResponse> outcome) {
-  using namespace std::chrono_literals;
   std::string slowed;  // logged once mu_ is released
   {
     std::lock_guard lock(mu_);
     LaneState& lane = *pending.lane;
     --lane.in_flight;
+    const int decreases = lane.rate.decreases();
+    if (outcome.ok() && outcome->status != 429 && outcome->status != 503) {
+      lane.rate.OnAnswered(pending.sent_at);  // the server's limiter let it through
+    }
     if (outcome.ok() && (outcome->status == 429 || outcome->status == 503)) {
       std::optional<std::chrono::milliseconds> retry_after;
       if (auto header = outcome->Header("Retry-After")) {
@@ -167,20 +169,19 @@ void HttpEngine::Complete(PendingTransfer& pending, StatusOr<HttpResponse> outco
       const auto now = Clock::now();
       if (outcome->status == 429) {
         ++lane.stats.throttled;
-        const int decreases = lane.rate.decreases();
         if (lane.rate.OnThrottled(pending.sent_at, now, retry_after)) {
           ++lane.stats.throttled_after_first;
-        }
-        if (lane.rate.decreases() != decreases) {
-          lane.draining = true;
-          slowed = fmt::format("{}: HTTP 429: pausing {}, then {:.1f} requests/s (the platform's "
-                               "limit is estimated at {:.1f}/s)",
-                               lane.options.name, FormatDuration(retry_after.value_or(1000ms)),
-                               lane.rate.rate(), lane.rate.ceiling());
         }
       } else if (retry_after) {
         lane.rate.PauseFor(now, *retry_after);
       }
+    }
+    // A 429 lowered the rate, or an answer completed the first 429's estimate.
+    if (lane.rate.decreases() != decreases) {
+      lane.draining = true;
+      slowed = fmt::format("{}: HTTP 429: after the pause, {:.1f} requests/s (the platform's limit is "
+                           "estimated at {:.1f}/s)",
+                           lane.options.name, lane.rate.rate(), lane.rate.ceiling());
     }
   }
   if (!slowed.empty()) spdlog::info("{}", slowed);

@@ -119,20 +119,32 @@ TEST_CASE("a configured limit below the learnt rate is kept, and what was learnt
   CHECK(rate.rate() == doctest::Approx(0.95 * rate.ceiling()));
 }
 
-// SPEC §9 in simulated time: `total` requests, 20 ms round trip, 8 in flight, a
-// server with a token bucket of 100/s holding one second, refusing with 429 and
-// Retry-After: 1. A refused request is queued again at once (the lane holds it).
+// A lane against a simulated server, in simulated time, doing what the engine does
+// (engine.cc): at most `concurrency` in flight, each answer reported to the lane
+// (OnAnswered or OnThrottled), nothing sent after a decrease until what was in flight
+// has come back. The server limits with a token bucket of `server_rate`/s holding
+// `burst_seconds` of it (at least one token), refusing with 429 and `retry_after`. A
+// refused request is queued again at once (the lane holds it through the pause).
+struct Server {
+  double server_rate = 100.0;
+  double burst_seconds = 1.0;
+  std::chrono::milliseconds rtt{20};
+  std::size_t concurrency = 8;
+  std::chrono::milliseconds retry_after{1000};
+};
+
 struct BenchResult {
   double seconds = 0;
   int refused = 0;
   int refused_after_first = 0;
+  double ceiling = 0;
+  double rate = 0;
 };
 
-BenchResult SimulateBench(std::optional<double> limit, int total) {
+BenchResult Simulate(const Server& server, std::optional<double> limit, int total) {
   AdaptiveRate rate(limit);
-  const auto rtt = 20ms;
-  const double server_rate = 100.0;
-  double server_tokens = server_rate;
+  const double bucket = std::max(1.0, server.server_rate * server.burst_seconds);
+  double server_tokens = bucket;
   Time server_time = kStart;
   struct InFlight {
     Time sent, done;
@@ -141,49 +153,92 @@ BenchResult SimulateBench(std::optional<double> limit, int total) {
   };
   std::priority_queue<InFlight, std::vector<InFlight>, std::greater<>> flying;
   int queued = total, accepted = 0;
+  bool draining = false;
   BenchResult result;
   Time now = kStart;
-  while (accepted < total) {
-    while (queued > 0 && flying.size() < 8 && rate.NextSend(now) <= now) {
+  while (accepted < total && now < kStart + std::chrono::hours(1)) {
+    draining = draining && !flying.empty();
+    while (!draining && queued > 0 && flying.size() < server.concurrency && rate.NextSend(now) <= now) {
       rate.OnSent(now);
       --queued;
-      const Time arrives = now + rtt / 2;
-      server_tokens = std::min(server_rate, server_tokens + Seconds(server_time, arrives) * server_rate);
+      const Time arrives = now + server.rtt / 2;
+      server_tokens = std::min(bucket, server_tokens + Seconds(server_time, arrives) * server.server_rate);
       server_time = arrives;
       const bool refuse = server_tokens < 1.0;
       if (!refuse) server_tokens -= 1.0;
-      flying.push({now, now + rtt, refuse});
+      flying.push({now, now + server.rtt, refuse});
     }
     Time next = flying.empty() ? Time::max() : flying.top().done;
-    if (queued > 0 && flying.size() < 8) next = std::min(next, rate.NextSend(now));
+    if (!draining && queued > 0 && flying.size() < server.concurrency) {
+      next = std::min(next, rate.NextSend(now));
+    }
     now = std::max(now, next);
     while (!flying.empty() && flying.top().done <= now) {
       const InFlight done = flying.top();
       flying.pop();
+      const int decreases = rate.decreases();
       if (done.refused) {
         ++result.refused;
-        if (rate.OnThrottled(done.sent, done.done, 1000ms)) ++result.refused_after_first;
+        if (rate.OnThrottled(done.sent, done.done, server.retry_after)) ++result.refused_after_first;
         ++queued;
       } else {
+        rate.OnAnswered(done.sent);
         ++accepted;
       }
+      draining = draining || rate.decreases() != decreases;
     }
   }
   result.seconds = Seconds(kStart, now);
+  result.ceiling = rate.ceiling();
+  result.rate = rate.rate();
   return result;
 }
 
-TEST_CASE("2,000 invites at 100/s finish within 1.15x of 20 s, and nothing sent after the first 429 is refused") {
-  const BenchResult adaptive = SimulateBench(std::nullopt, 2000);
-  MESSAGE("adaptive: " << adaptive.seconds << " s, " << adaptive.refused << " refused");
+TEST_CASE("2,000 invites at 100/s finish within 1.03x of 20 s, and nothing sent after the first 429 is refused") {
+  // SPEC §9's benchmark (bench/run --only invites): 20 ms round trip, 8 in flight, a
+  // bucket of one second. The physical bound is 20 s; the bucket's first second and
+  // what it refills during the pause Retry-After asks for are both to be used.
+  const BenchResult adaptive = Simulate(Server{}, std::nullopt, 2000);
+  MESSAGE("adaptive: " << adaptive.seconds << " s, " << adaptive.refused << " refused, ceiling "
+                       << adaptive.ceiling);
   CHECK(adaptive.refused > 0);
   CHECK(adaptive.refused_after_first == 0);
-  CHECK(adaptive.seconds <= 23.0);
+  // In flight at the first 429: 4 refused, 4 accepted, and they count.
+  CHECK(adaptive.ceiling == doctest::Approx(100.0).epsilon(0.01));
+  CHECK(adaptive.seconds <= 20.6);
 
-  const BenchResult configured = SimulateBench(100.0, 2000);
+  const BenchResult configured = Simulate(Server{}, 100.0, 2000);
   MESSAGE("rate_limit 100/s: " << configured.seconds << " s");
   CHECK(configured.refused == 0);
-  CHECK(configured.seconds <= 23.0);
+  CHECK(configured.seconds <= 20.2);
+}
+
+TEST_CASE("against buckets of up to one second, nothing sent after the first 429 is refused") {
+  // The credit spent after the first pause and the refined estimate are safe for any
+  // bucket the model allows (one second's worth or less, of at least 20 requests, so
+  // that a window holds enough evidence), at any concurrency and round trip.
+  for (const double server_rate : {20.0, 100.0, 300.0}) {
+    for (const double burst_seconds : {0.25, 0.5, 1.0}) {
+      for (const std::size_t concurrency : {std::size_t{1}, std::size_t{8}, std::size_t{32}}) {
+        for (const auto rtt : {2ms, 20ms, 100ms}) {
+          if (server_rate * burst_seconds < 20) continue;
+          const Server server{server_rate, burst_seconds, rtt, concurrency, 1000ms};
+          const BenchResult r = Simulate(server, std::nullopt, static_cast<int>(server_rate * 10));
+          CAPTURE(server_rate);
+          CAPTURE(burst_seconds);
+          CAPTURE(concurrency);
+          CAPTURE(rtt.count());
+          CHECK(r.refused_after_first == 0);
+          if (std::isfinite(r.ceiling)) CHECK(r.ceiling <= server_rate * 1.01);  // a lower bound
+          if (burst_seconds == 1.0 && concurrency * 1000 / rtt.count() > 2 * server_rate) {
+            // Able to outrun it: the rate settles at 95% of the server's limit, less
+            // what missing one request of a full bucket takes from the estimate.
+            CHECK(r.rate >= 0.95 * (server_rate - 1.0) - 0.01);
+          }
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
