@@ -80,6 +80,7 @@ TEST_CASE("the first 429 pauses the lane for Retry-After and estimates the serve
     CHECK(rate.ceiling() == doctest::Approx(95.0).epsilon(0.02));
     CHECK(rate.rate() == doctest::Approx(0.85 * 95.0).epsilon(0.02));
     CHECK(rate.NextSend(later + 20ms) == later + 1020ms);  // no Retry-After: 1 s
+    CHECK(rate.credit() == 0);  // what the first pause refilled is not spent any more
 
     // Then it climbs by 2% of the ceiling a second, and stops at 95% of it.
     Time t = later + 1020ms;
@@ -103,6 +104,88 @@ TEST_CASE("a 429 after too few sends to estimate from only pauses") {
   CHECK(std::isinf(rate.rate()));
   CHECK(rate.throttled_before());
   CHECK(rate.NextSend(now + 20ms) == now + 1020ms);
+}
+
+// Sends from `from` as fast as the lane allows until `until`; how many went.
+int SendUntil(AdaptiveRate& rate, Time from, Time until) {
+  int sent = 0;
+  for (Time now = rate.NextSend(from); now < until; now = rate.NextSend(now)) {
+    rate.OnSent(now);
+    ++sent;
+  }
+  return sent;
+}
+
+// The bench's first 429 (see above): 133 accepted at 400/s, the next refused,
+// answered 20 ms later with Retry-After: 1. Returns when the pause ends.
+Time FirstThrottle(AdaptiveRate& rate) {
+  Time now = kStart;
+  SendAt(rate, now, 133, 400.0);
+  rate.OnSent(now);
+  rate.OnThrottled(now, now + 20ms, 1000ms);
+  return now + 1020ms;
+}
+
+TEST_CASE("the answers of the requests in flight at the first 429 refine the estimate") {
+  // 128 accepted at 400/s, then 8 at once of which the server took 4: its bucket
+  // (100/s, one second) was empty at 132 accepted in 0.32 s.
+  AdaptiveRate rate;
+  Time now = kStart;
+  SendAt(rate, now, 128, 400.0);
+  const Time batch = now;
+  for (int i = 0; i < 8; ++i) rate.OnSent(batch);
+  rate.OnThrottled(batch, batch + 20ms, 1000ms);
+  // Alone, the refusal says 128 in 0.32 s (its neighbours' fate is not known yet).
+  CHECK(rate.ceiling() == doctest::Approx(128 / 1.32).epsilon(0.005));
+  for (int i = 0; i < 3; ++i) rate.OnThrottled(batch, batch + 21ms, 1000ms);
+  for (int i = 0; i < 4; ++i) rate.OnAnswered(batch);
+  CHECK(rate.ceiling() == doctest::Approx(100.0).epsilon(0.005));
+  CHECK(rate.rate() == doctest::Approx(95.0).epsilon(0.005));
+  CHECK(rate.decreases() == 1);  // refined, not lowered again
+  CHECK(rate.NextSend(batch + 21ms) == batch + 1021ms);
+
+  SUBCASE("once the lane sends again, answers no longer change it") {
+    rate.OnSent(batch + 1021ms);
+    rate.OnAnswered(batch + 1021ms);
+    CHECK(rate.ceiling() == doctest::Approx(100.0).epsilon(0.005));
+  }
+}
+
+TEST_CASE("a gap before the burst that drained the server does not dilute the estimate") {
+  // A list request, 0.9 s of planning, then the invites at 400/s until refused.
+  AdaptiveRate rate;
+  Time now = kStart;
+  rate.OnSent(now);
+  rate.OnAnswered(now);
+  now += 900ms;
+  SendAt(rate, now, 133, 400.0);
+  rate.OnSent(now);
+  rate.OnThrottled(now, now + 20ms, 1000ms);
+  // From the list request on it would be 134 in 1.23 s: 60/s.
+  CHECK(rate.ceiling() == doctest::Approx(100.0).epsilon(0.02));
+}
+
+TEST_CASE("after the first pause the lane also spends what the pause refilled, over 2 s") {
+  AdaptiveRate rate;
+  const Time resume = FirstThrottle(rate);
+  REQUIRE(rate.ceiling() == doctest::Approx(100.0).epsilon(0.02));
+  // The server refilled min(1 s, 1.02 s) of 100/s; the lane spends 90% of it.
+  CHECK(rate.credit() == doctest::Approx(0.9 * rate.ceiling()).epsilon(0.01));
+  const int first = SendUntil(rate, resume, resume + 2s);
+  CHECK(first == doctest::Approx(2 * rate.rate() + 0.9 * rate.ceiling()).epsilon(0.02));
+  const int second = SendUntil(rate, resume + 2s, resume + 4s);
+  CHECK(second == doctest::Approx(2 * rate.rate()).epsilon(0.02));
+  CHECK(rate.credit() == 0);
+  // The server could take its full bucket and 4 s of refill: 100 + 400.
+  CHECK(first + second <= 500);
+}
+
+TEST_CASE("a configured rate_limit bounds what the pause's refill adds") {
+  AdaptiveRate rate;
+  const Time resume = FirstThrottle(rate);
+  rate.SetLimit(96.0);
+  REQUIRE(rate.rate() == doctest::Approx(95.0).epsilon(0.02));
+  CHECK(SendUntil(rate, resume, resume + 2s) <= 2 * 96 + 1);
 }
 
 TEST_CASE("a configured limit below the learnt rate is kept, and what was learnt survives a reload") {
