@@ -2,7 +2,7 @@
 // rate, pauses a server asked for (Retry-After), and AIMD on 429s. Pure: time comes in
 // as arguments, so tests drive it without a clock or a socket.
 //
-// The server is assumed to limit with a token bucket of r requests/s holding at most
+// The server is assumed to limit with a token bucket of r requests/s holding about
 // one second's worth (r tokens), refusing with 429 once it is empty. Before any 429 the
 // lane sends at its configured rate_limit, or without a rate limit (concurrency only)
 // when none is configured. On the first 429:
