@@ -7,30 +7,10 @@
 #include <set>
 
 #include "daemon/apply/execute.h"
-#include "reconcile/grants_json_value.h"
+#include "daemon/apply/snapshot.h"
 
 namespace idsync {
 namespace {
-
-// The listing as the snapshot stores it: {"taken_at":N,"complete":B,"users":[...]}.
-// Written one user at a time: a JSON tree of every user would hold a second copy of a
-// 100,000-user listing in memory.
-std::string SnapshotJson(const LiveState& live, int64_t now) {
-  std::string out = "{\"taken_at\":" + std::to_string(now) +
-                    ",\"complete\":" + (live.complete ? "true" : "false") + ",\"users\":[";
-  bool first = true;
-  for (const auto& [email, u] : live.users) {
-    if (!first) out += ',';
-    first = false;
-    out += nlohmann::ordered_json{{"email", email},
-                                  {"id", u.id},
-                                  {"status", LiveStatusName(u.status)},
-                                  {"raw_status", u.raw_status},
-                                  {"grants", GrantsToJsonValue(u.grants)}}
-               .dump();
-  }
-  return out + "]}";
-}
 
 // A process that died between a journal row and its answer left it pending. The
 // platform's live state (listed again this reconcile) says what really happened, and
