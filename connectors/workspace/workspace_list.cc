@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
+#include <tuple>
 #include <utility>
 
 #include "core/text.h"
@@ -50,14 +51,19 @@ std::string Normalized(std::string email) {
   return email;
 }
 
-LiveUser ActiveUser(Entry entry) {
-  LiveUser user;
+// Fills `user` (as constructed) with the active `entry`, its email normalised already.
+void FillActive(LiveUser& user, std::string email, Entry&& entry) {
   user.id = std::move(entry.uid);
-  user.email = Normalized(std::move(entry.email));
+  user.email = std::move(email);
   user.status = LiveStatus::kActive;
   user.raw_status = "active";
   user.grants.single = std::move(entry.account_type);
   user.name = std::move(entry.name);
+}
+
+LiveUser ActiveUser(Entry entry) {
+  LiveUser user;
+  FillActive(user, Normalized(std::move(entry.email)), std::move(entry));
   return user;
 }
 
@@ -88,15 +94,19 @@ class Collector {
   explicit Collector(LiveState* state) : state_(state) {}
 
   void Active(Entry entry) {
-    LiveUser user = ActiveUser(std::move(entry));
-    if (!user.email.empty()) {
-      const auto it = state_->users.lower_bound(user.email);
-      if (it == state_->users.end() || it->first != user.email) {
-        std::string email = user.email;
-        state_->users.emplace_hint(it, std::move(email), std::move(user));
+    std::string email = Normalized(std::move(entry.email));
+    if (!email.empty()) {
+      auto& users = state_->users;
+      // Listings sorted by email (the simulator's) are appended without a search.
+      const auto it = users.empty() || users.rbegin()->first < email ? users.end() : users.lower_bound(email);
+      if (it == users.end() || it->first != email) {
+        auto added = users.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(email), std::tuple<>());
+        FillActive(added->second, std::move(email), std::move(entry));
         return;
       }
     }
+    LiveUser user;
+    FillActive(user, std::move(email), std::move(entry));
     held_.push_back(std::move(user));
   }
   void Invited(Entry entry) { invited_.push_back(std::move(entry)); }
