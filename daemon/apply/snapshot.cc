@@ -6,20 +6,24 @@ namespace idsync {
 namespace {
 
 // Appends `text` as a JSON string, escaped as nlohmann's dump() escapes it (ensure_ascii
-// off). A text with a byte above 0x7F goes through nlohmann itself, which also judges
-// its UTF-8.
+// off): runs of plain characters are copied whole. A text with a byte above 0x7F goes
+// through nlohmann itself, which also judges its UTF-8.
 void AppendString(std::string& out, const std::string& text) {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) > 0x7F) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::size_t opened = out.size();
+  out += '"';
+  std::size_t plain = 0;  // the first character not copied yet
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte > 0x7F) {
+      out.resize(opened);
       out += nlohmann::json(text).dump();
       return;
     }
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
+    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    out.append(text, plain, i - plain);
+    plain = i + 1;
+    switch (byte) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\b': out += "\\b"; break;
@@ -28,15 +32,12 @@ void AppendString(std::string& out, const std::string& text) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (byte <= 0x1F) {
-          out += "\\u00";
-          out += kHex[byte >> 4];
-          out += kHex[byte & 0xF];
-        } else {
-          out += c;
-        }
+        out += "\\u00";
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xF];
     }
   }
+  out.append(text, plain, std::string::npos);
   out += '"';
 }
 
