@@ -79,15 +79,15 @@ StatusOr<LiveState> WorkspaceConnector::ListUsers() const {
   const std::string what = What("list users", "");
   StatusOr<HttpResponse> response = graphql_.Post(docs::kListUsers, "ListUsers", json::object(), what);
   if (!response.ok()) return response.status();
-  // The usual answer is read straight into entries (100,000 users: no DOM of them);
-  // whatever that reading declines is judged by the DOM reading below, message for
-  // message as before.
-  workspace_list::Entries entries;
+  // The usual answer is read straight into the live state (100,000 users: no DOM of
+  // them); whatever that reading declines is judged by the DOM reading below, message
+  // for message as before.
   const bool is_2xx = response->status >= 200 && response->status < 300;
-  if (is_2xx && workspace_list::ReadListUsersFast(response->body, &entries)) {
-    return workspace_list::ToLiveState(instance_, std::move(entries));
+  if (is_2xx) {
+    LiveState live;
+    if (workspace_list::ReadListUsersFast(response->body, instance_, &live)) return live;
   }
-  entries = {};
+  workspace_list::Entries entries;
   StatusOr<GraphQLResult> result = ParseGraphQLResponse(*response, what);
   if (!result.ok()) return result.status();
   try {

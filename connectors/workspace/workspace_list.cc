@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+#include <tuple>
 #include <utility>
 
 #include "core/text.h"
@@ -11,6 +13,114 @@ namespace idsync::workspace_list {
 namespace {
 
 using nlohmann::json;
+
+// Keeps the more telling of two entries for one email: an account over an invitation,
+// a pending invitation over an expired one.
+int Rank(const LiveUser& user) {
+  switch (user.status) {
+    case LiveStatus::kActive: return 3;
+    case LiveStatus::kPending: return 2;
+    case LiveStatus::kExpired: return 1;
+    case LiveStatus::kRetired: return 0;
+  }
+  return 0;
+}
+
+void Add(const std::string& instance, LiveState& state, LiveUser user) {
+  if (user.email.empty()) {
+    spdlog::warn("workspace {}: listUsers returned an entry without an email; ignored", instance);
+    return;
+  }
+  const auto it = state.users.lower_bound(user.email);
+  if (it == state.users.end() || it->first != user.email) {
+    std::string email = user.email;
+    state.users.emplace_hint(it, std::move(email), std::move(user));
+    return;
+  }
+  spdlog::warn("workspace {}: {} is listed twice ({} and {}); keeping the {} entry", instance,
+               user.email, it->second.raw_status, user.raw_status,
+               Rank(user) > Rank(it->second) ? user.raw_status : it->second.raw_status);
+  if (Rank(user) > Rank(it->second)) it->second = std::move(user);
+}
+
+// NormalizeEmail(email), reusing `email`'s buffer when only its case changes.
+std::string Normalized(std::string email) {
+  auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  if (!email.empty() && (space(email.front()) || space(email.back()))) return NormalizeEmail(email);
+  for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return email;
+}
+
+// Fills `user` (as constructed) with the active `entry`, its email normalised already.
+void FillActive(LiveUser& user, std::string email, Entry&& entry) {
+  user.id = std::move(entry.uid);
+  user.email = std::move(email);
+  user.status = LiveStatus::kActive;
+  user.raw_status = "active";
+  user.grants.single = std::move(entry.account_type);
+  user.name = std::move(entry.name);
+}
+
+LiveUser ActiveUser(Entry entry) {
+  LiveUser user;
+  FillActive(user, Normalized(std::move(entry.email)), std::move(entry));
+  return user;
+}
+
+LiveUser InvitedUser(const std::string& instance, Entry entry) {
+  LiveUser user;
+  user.email = Normalized(std::move(entry.email));
+  user.raw_status = std::move(entry.invite_status);
+  user.grants.single = std::move(entry.account_type);
+  if (user.raw_status == "EXPIRED") {
+    user.status = LiveStatus::kExpired;
+  } else {
+    user.status = LiveStatus::kPending;
+    if (user.raw_status != "ACTIVE" && user.raw_status != "SENT") {
+      spdlog::warn("workspace {}: {}: unknown inviteStatus \"{}\" treated as pending", instance,
+                   user.email, user.raw_status);
+    }
+  }
+  return user;
+}
+
+// Where the reader puts the entries it read: an active user straight into the state,
+// unless it needs a warning (no email, or listed already), which waits with the
+// invitations until the answer is accepted (Finish): then they are added as ToLiveState
+// adds them, so the state and every warning, in order, are ToLiveState's. (Actives all
+// rank alike: one that waits never displaces, nor is displaced by, one added at once.)
+class Collector {
+ public:
+  explicit Collector(LiveState* state) : state_(state) {}
+
+  void Active(Entry entry) {
+    std::string email = Normalized(std::move(entry.email));
+    if (!email.empty()) {
+      auto& users = state_->users;
+      // Listings sorted by email (the simulator's) are appended without a search.
+      const auto it = users.empty() || users.rbegin()->first < email ? users.end() : users.lower_bound(email);
+      if (it == users.end() || it->first != email) {
+        auto added = users.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(email), std::tuple<>());
+        FillActive(added->second, std::move(email), std::move(entry));
+        return;
+      }
+    }
+    LiveUser user;
+    FillActive(user, std::move(email), std::move(entry));
+    held_.push_back(std::move(user));
+  }
+  void Invited(Entry entry) { invited_.push_back(std::move(entry)); }
+
+  void Finish(const std::string& instance) {
+    for (LiveUser& user : held_) Add(instance, *state_, std::move(user));
+    for (Entry& entry : invited_) Add(instance, *state_, InvitedUser(instance, std::move(entry)));
+  }
+
+ private:
+  LiveState* state_;
+  std::vector<LiveUser> held_;
+  std::vector<Entry> invited_;
+};
 
 // Where the reader is. Each object or list it reads has one; everything else is skipped.
 enum class At { kStart, kTop, kErrors, kData, kList, kActive, kInvited, kActiveEntry, kInvitedEntry, kDone };
@@ -22,7 +132,7 @@ enum class Member { kOther, kUid, kEmail, kAccountType, kInviteStatus, kName };
 // parse and declines the answer.
 class ListUsersSax {
  public:
-  explicit ListUsersSax(Entries* out) : out_(out) {}
+  explicit ListUsersSax(Collector* out) : out_(out) {}
 
   bool done() const { return at_ == At::kDone; }
 
@@ -163,11 +273,11 @@ class ListUsersSax {
       case At::kList: return ok_ && (once_ & 12) == 12;
       case At::kActiveEntry:
         if (seen_ != 7) return false;  // a required member missing
-        out_->active.push_back(std::move(entry_));
+        out_->Active(std::move(entry_));
         return true;
       case At::kInvitedEntry:
         if (seen_ != 7) return false;
-        out_->invited.push_back(std::move(entry_));
+        out_->Invited(std::move(entry_));
         return true;
       default: return true;
     }
@@ -180,7 +290,7 @@ class ListUsersSax {
     return true;
   }
 
-  Entries* out_;
+  Collector* out_;
   At at_ = At::kStart;
   std::vector<At> stack_;
   int skip_ = 0;  // depth inside a skipped value
@@ -192,69 +302,15 @@ class ListUsersSax {
   bool ok_ = false;  // listUsers.ok: true seen
 };
 
-// Keeps the more telling of two entries for one email: an account over an invitation,
-// a pending invitation over an expired one.
-int Rank(const LiveUser& user) {
-  switch (user.status) {
-    case LiveStatus::kActive: return 3;
-    case LiveStatus::kPending: return 2;
-    case LiveStatus::kExpired: return 1;
-    case LiveStatus::kRetired: return 0;
-  }
-  return 0;
-}
-
-void Add(const std::string& instance, LiveState& state, LiveUser user) {
-  if (user.email.empty()) {
-    spdlog::warn("workspace {}: listUsers returned an entry without an email; ignored", instance);
-    return;
-  }
-  const auto it = state.users.find(user.email);
-  if (it == state.users.end()) {
-    std::string email = user.email;
-    state.users.emplace_hint(it, std::move(email), std::move(user));
-    return;
-  }
-  spdlog::warn("workspace {}: {} is listed twice ({} and {}); keeping the {} entry", instance,
-               user.email, it->second.raw_status, user.raw_status,
-               Rank(user) > Rank(it->second) ? user.raw_status : it->second.raw_status);
-  if (Rank(user) > Rank(it->second)) it->second = std::move(user);
-}
-
-LiveUser ActiveUser(Entry entry) {
-  LiveUser user;
-  user.id = std::move(entry.uid);
-  user.email = NormalizeEmail(entry.email);
-  user.status = LiveStatus::kActive;
-  user.raw_status = "active";
-  user.grants.single = std::move(entry.account_type);
-  user.name = std::move(entry.name);
-  return user;
-}
-
-LiveUser InvitedUser(const std::string& instance, Entry entry) {
-  LiveUser user;
-  user.email = NormalizeEmail(entry.email);
-  user.raw_status = std::move(entry.invite_status);
-  user.grants.single = std::move(entry.account_type);
-  if (user.raw_status == "EXPIRED") {
-    user.status = LiveStatus::kExpired;
-  } else {
-    user.status = LiveStatus::kPending;
-    if (user.raw_status != "ACTIVE" && user.raw_status != "SENT") {
-      spdlog::warn("workspace {}: {}: unknown inviteStatus \"{}\" treated as pending", instance,
-                   user.email, user.raw_status);
-    }
-  }
-  return user;
-}
-
 }  // namespace
 
-bool ReadListUsersFast(std::string_view body, Entries* out) {
-  ListUsersSax sax(out);
+bool ReadListUsersFast(std::string_view body, const std::string& instance, LiveState* out) {
+  Collector collector(out);
+  ListUsersSax sax(&collector);
   const bool read = json::sax_parse(body, &sax, json::input_format_t::json, /*strict=*/true);
-  return read && sax.done();
+  if (!read || !sax.done()) return false;
+  collector.Finish(instance);
+  return true;
 }
 
 LiveState ToLiveState(const std::string& instance, Entries entries) {

@@ -2,7 +2,8 @@
 // LiveState. Internal to the workspace connector.
 //
 // ReadListUsersFast reads the whole HTTP body with nlohmann's SAX interface, straight
-// into entries: no DOM of a listing that may hold 100,000 users. It accepts only an
+// into the live state: no DOM of a listing that may hold 100,000 users, and no list of
+// entries beside the state either. It accepts only an
 // answer the DOM reading (workspace_connector.cc) would accept with the same result —
 // a JSON object whose data.listUsers has ok: true and activeUsers / invitedUsers lists
 // of objects whose required members are strings or null, and no GraphQL error — and
@@ -31,9 +32,11 @@ struct Entries {
   std::vector<Entry> active, invited;
 };
 
-// True, with `out` filled, when `body` is a listing the DOM reading would accept;
-// false when it declines (`out` is then unspecified).
-bool ReadListUsersFast(std::string_view body, Entries* out);
+// True, with `out` filled as ToLiveState(instance, entries) would fill it from the
+// entries the DOM reading finds (the same users, the same warnings in the same order),
+// when `body` is a listing the DOM reading would accept; false when it declines (`out`
+// is then unspecified and nothing was logged). REQUIRES: `out` is empty.
+bool ReadListUsersFast(std::string_view body, const std::string& instance, LiveState* out);
 
 // The live state of `entries`: active users (kActive, id = uid, raw "active") first,
 // then invitations (EXPIRED kExpired, anything else kPending; a word other than ACTIVE

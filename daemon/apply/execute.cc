@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -65,7 +66,7 @@ class Executor {
   Executor(PlatformOutcome& out, Connector& connector, Store& store, const ManagedAccounts& managed,
            const ReconcileOptions& options, Env& env)
       : out_(out), connector_(connector), store_(store), options_(options), env_(env),
-        current_(managed) {}
+        managed_(managed) {}
 
   void set_total(std::size_t total) { total_ = total; }
 
@@ -83,9 +84,9 @@ class Executor {
     const int64_t now = env_.NowUnix();
     std::vector<Adoption> records;
     records.reserve(adopts.size());
-    for (const Action* a : adopts) {
-      auto it = current_.find(a->email);
-      records.push_back({*a, AfterSuccess(*a, it == current_.end() ? nullptr : &it->second, now)});
+    {
+      std::lock_guard lock(mu_);
+      for (const Action* a : adopts) records.push_back({*a, AfterSuccess(*a, Current(a->email), now)});
     }
     Status recorded = store_.RecordAdopts(options_.run_id, records, now);
     if (!recorded.ok()) {
@@ -97,7 +98,7 @@ class Executor {
     std::lock_guard lock(mu_);
     for (Adoption& r : records) {
       spdlog::debug("{}: adopt {}: done", r.action.platform, r.action.email);
-      current_[r.action.email] = std::move(r.account);
+      changed_[r.action.email] = std::move(r.account);
       Progress(r.action);
     }
     spdlog::info("{}: {} account(s) adopted", adopts.front()->platform, adopts.size());
@@ -161,9 +162,8 @@ class Executor {
     ManagedAccount m;
     {
       std::lock_guard lock(mu_);
-      auto it = current_.find(a.email);
-      m = AfterSuccess(a, it == current_.end() ? nullptr : &it->second, now);
-      if (a.verb == Verb::kRemove) current_.erase(a.email); else current_[a.email] = m;
+      m = AfterSuccess(a, Current(a.email), now);
+      if (a.verb == Verb::kRemove) changed_[a.email].reset(); else changed_[a.email] = m;
     }
     Status saved = a.verb == Verb::kRemove ? store_.ForgetManaged(a.platform, a.email)
                                            : store_.PutManaged(m);
@@ -204,6 +204,14 @@ class Executor {
     Progress(a);
   }
 
+  // The account as recorded now: changed by this execution, else as it was before; null
+  // when there is none (or it was removed). REQUIRES: mu_ held.
+  const ManagedAccount* Current(const std::string& email) const {
+    if (auto c = changed_.find(email); c != changed_.end()) return c->second ? &*c->second : nullptr;
+    auto m = managed_.find(email);
+    return m == managed_.end() ? nullptr : &m->second;
+  }
+
   // REQUIRES: mu_ held.
   void Progress(const Action& a) {
     ++done_;
@@ -216,7 +224,10 @@ class Executor {
   const ReconcileOptions& options_;
   Env& env_;
   std::mutex mu_;
-  ManagedAccounts current_;             // guarded by mu_
+  // The records as they were before (never copied: 100,000 of them on a large platform)
+  // and those this execution changed since (nullopt: removed), which take precedence.
+  const ManagedAccounts& managed_;
+  std::map<std::string, std::optional<ManagedAccount>> changed_;  // guarded by mu_
   std::set<std::string> failed_users_;  // guarded by mu_
   std::size_t done_ = 0, total_ = 0;    // guarded by mu_
 };

@@ -27,7 +27,8 @@
 namespace idsync {
 
 // Runs the kApply actions of out.plan and records the deferred and held ones, filling
-// out's counters and failures. `managed` is the platform's managed accounts before.
+// out's counters and failures. `managed` is the platform's managed accounts before: read,
+// never copied, so it must outlive the call unchanged.
 void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
                  const ManagedAccounts& managed, int concurrency, const ReconcileOptions& options,
                  Env& env);

@@ -7,30 +7,10 @@
 #include <set>
 
 #include "daemon/apply/execute.h"
-#include "reconcile/grants_json_value.h"
+#include "daemon/apply/snapshot.h"
 
 namespace idsync {
 namespace {
-
-// The listing as the snapshot stores it: {"taken_at":N,"complete":B,"users":[...]}.
-// Written one user at a time: a JSON tree of every user would hold a second copy of a
-// 100,000-user listing in memory.
-std::string SnapshotJson(const LiveState& live, int64_t now) {
-  std::string out = "{\"taken_at\":" + std::to_string(now) +
-                    ",\"complete\":" + (live.complete ? "true" : "false") + ",\"users\":[";
-  bool first = true;
-  for (const auto& [email, u] : live.users) {
-    if (!first) out += ',';
-    first = false;
-    out += nlohmann::ordered_json{{"email", email},
-                                  {"id", u.id},
-                                  {"status", LiveStatusName(u.status)},
-                                  {"raw_status", u.raw_status},
-                                  {"grants", GrantsToJsonValue(u.grants)}}
-               .dump();
-  }
-  return out + "]}";
-}
 
 // A process that died between a journal row and its answer left it pending. The
 // platform's live state (listed again this reconcile) says what really happened, and
@@ -275,12 +255,17 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
     out.plan.error = managed.status().WithContext("state");
     return out;
   }
-  auto live = options.listed ? StatusOr<LiveState>(*options.listed)
-                            : ListPlatform(config, desired, *managed, connector, store);
-  if (!live.ok()) {
-    out.plan.error = live.status();
-    return out;
+  // The listing given (never copied: it may hold 100,000 users), else one made now.
+  std::optional<LiveState> listed_now;
+  if (!options.listed) {
+    auto listed = ListPlatform(config, desired, *managed, connector, store);
+    if (!listed.ok()) {
+      out.plan.error = listed.status();
+      return out;
+    }
+    listed_now.emplace(std::move(*listed));
   }
+  const LiveState* live = options.listed ? options.listed : &*listed_now;
   const std::set<std::string> from_baseline =
       options.baseline ? AddBaselineManaged(*options.baseline, config.name, *live, *managed, env.NowUnix())
                        : std::set<std::string>{};
@@ -313,7 +298,10 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   const std::size_t remaining =
       now_managed.ok() ? SyncManagedWithLive(config, resolved, *live, std::move(*now_managed), store, env.NowUnix())
                        : 0;
-  Status snap = store.PutSnapshot(config.name, SnapshotJson(*live, env.NowUnix()), env.NowUnix());
+  const std::string snapshot = SnapshotJson(*live, env.NowUnix());
+  listed_now.reset();  // done with: freed before the store takes its copy of the snapshot
+  live = nullptr;
+  Status snap = store.PutSnapshot(config.name, snapshot, env.NowUnix());
   if (!snap.ok()) spdlog::warn("{}: snapshot not saved: {}", config.name, snap.message());
 
   SavePlatformStatus(config.name, out, remaining, options.run_id, store, env.NowUnix());

@@ -27,6 +27,7 @@ StatusOr<Session> OpenSession(Manifest manifest, const SessionOptions& options, 
       s.selected.push_back(&p);
   }
   s.desired = ResolveDesired(s.manifest);
+  std::vector<User>().swap(s.manifest.users);  // freed before the listings fill memory again
   auto store = env.OpenStore(options.state, options.access);
   if (!store.ok()) return store.status();
   s.store = std::move(*store);

@@ -27,6 +27,8 @@ struct SessionOptions {
 };
 
 struct Session {
+  // The manifest as loaded, but for its `users`: emptied once resolved into `desired`
+  // (nothing after needs them, and 100,000 of them would be held twice).
   Manifest manifest;
   std::vector<const PlatformConfig*> selected;  // points into manifest.platforms
   std::map<std::string, DesiredUsers> desired;  // platform -> users

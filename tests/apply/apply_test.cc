@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "config/loader.h"
@@ -118,6 +119,19 @@ TEST_CASE("plan shows what apply then does, and a second apply sends nothing") {
   CHECK(second.plan.changes() == 0);
   CHECK(w.scim.Requests("POST") == posts);
   CHECK(w.scim.Requests("PATCH") == patches);
+}
+
+TEST_CASE("a session holds the resolved users, and the manifest's own users no longer") {
+  World w;
+  Session session = w.Open(kTwoUsers);
+  CHECK(session.manifest.users.empty());  // freed once resolved
+  REQUIRE(session.desired.count("app"));
+  CHECK(session.desired.at("app").size() == 2);
+  CHECK(session.desired.at("app").at("bob@acme.io").grants.set == std::set<std::string>{"Engineering"});
+  CHECK_FALSE(session.manifest.digest.empty());  // what a run records is kept
+  CHECK(session.manifest.files.size() == 1);
+  REQUIRE(session.selected.size() == 1);
+  CHECK(session.selected.front()->name == "app");
 }
 
 TEST_CASE("an apply killed after its journal write resumes without a duplicate") {

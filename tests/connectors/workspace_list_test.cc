@@ -127,28 +127,86 @@ TEST_CASE("odd but usable listUsers answers are read as they always were") {
         "warning workspace ws: listUsers returned an entry without an email; ignored\n");
 }
 
+// Runs `read` with spdlog's default logger writing "level message" lines into the result.
+template <typename Read>
+std::string Logged(Read read) {
+  std::ostringstream out;
+  auto previous = spdlog::default_logger();
+  auto capture = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+  capture->set_pattern("%l %v");
+  spdlog::set_default_logger(capture);
+  read();
+  spdlog::set_default_logger(previous);
+  return out.str();
+}
+
 TEST_CASE("the usual and the odd answer are read without a DOM; every failure is left to the DOM reading") {
   const std::string usual = std::string(R"({"data":{"listUsers":{"ok":true,"activeUsers":[{"uid":")") + kUid +
                             R"(","email":"a@acme.io","name":"A","accountType":"ADMIN"}],)" +
                             R"("invitedUsers":[{"email":"b@acme.io","accountType":"ANALYST","inviteStatus":"SENT"}]}}})";
-  workspace_list::Entries entries;
-  REQUIRE(workspace_list::ReadListUsersFast(usual, &entries));
-  REQUIRE(entries.active.size() == 1);
-  CHECK(entries.active[0].uid == kUid);
-  CHECK(entries.active[0].name == "A");
-  REQUIRE(entries.invited.size() == 1);
-  CHECK(entries.invited[0].invite_status == "SENT");
+  LiveState live;
+  REQUIRE(workspace_list::ReadListUsersFast(usual, "ws", &live));
+  REQUIRE(live.users.size() == 2);
+  CHECK(live.users.at("a@acme.io").id == kUid);
+  CHECK(live.users.at("a@acme.io").name == "A");
+  CHECK(live.users.at("b@acme.io").raw_status == "SENT");
 
-  workspace_list::Entries odd;
-  REQUIRE(workspace_list::ReadListUsersFast(OddAnswer(), &odd));
-  CHECK(odd.active.size() == 2);
-  CHECK(odd.invited.size() == 4);
+  LiveState odd;
+  REQUIRE(workspace_list::ReadListUsersFast(OddAnswer(), "ws", &odd));
+  CHECK(odd.users.size() == 3);
 
   for (const FailureRow& row : kFailures) {
     CAPTURE(row.name);
-    workspace_list::Entries ignored;
-    CHECK_FALSE(workspace_list::ReadListUsersFast(row.body, &ignored));
+    LiveState ignored;
+    std::string log = Logged([&] { CHECK_FALSE(workspace_list::ReadListUsersFast(row.body, "ws", &ignored)); });
+    CHECK(log.empty());  // a declined answer is the DOM reading's to report
   }
+}
+
+TEST_CASE("read straight into the state, a listing gives ToLiveState's users and warnings, in order") {
+  // Actives listed twice (case aside) and without an email, before and after others;
+  // an invitation of an active user and one with an unknown status.
+  const std::string body =
+      R"({"data":{"listUsers":{"ok":true,"activeUsers":[)"
+      R"({"uid":"1","email":"a@x.io","name":"A","accountType":"ADMIN"},)"
+      R"({"uid":"2","email":" A@X.io","name":null,"accountType":"DEVELOPER"},)"
+      R"({"uid":"3","email":null,"name":"N","accountType":"ADMIN"},)"
+      R"({"uid":"4","email":"B@x.io","name":"B","accountType":"ANALYST"},)"
+      R"({"uid":"5","email":"a@x.io","name":"A2","accountType":"ANALYST"}],)"
+      R"("invitedUsers":[{"email":"b@x.io","accountType":"ADMIN","inviteStatus":"SENT"},)"
+      R"({"email":"c@x.io","accountType":"ADMIN","inviteStatus":"WEIRD"}]}}})";
+  auto entry = [](const char* uid, const char* email, std::optional<std::string> name, const char* type) {
+    workspace_list::Entry e;
+    e.uid = uid;
+    e.email = email;
+    e.name = std::move(name);
+    e.account_type = type;
+    return e;
+  };
+  workspace_list::Entries entries;
+  entries.active = {entry("1", "a@x.io", "A", "ADMIN"), entry("2", " A@X.io", std::nullopt, "DEVELOPER"),
+                    entry("3", "", "N", "ADMIN"), entry("4", "B@x.io", "B", "ANALYST"),
+                    entry("5", "a@x.io", "A2", "ANALYST")};
+  entries.invited = {entry("", "b@x.io", std::nullopt, "ADMIN"), entry("", "c@x.io", std::nullopt, "ADMIN")};
+  entries.invited[0].invite_status = "SENT";
+  entries.invited[1].invite_status = "WEIRD";
+
+  LiveState expected, fast;
+  const std::string expected_log = Logged([&] { expected = workspace_list::ToLiveState("ws", entries); });
+  std::string fast_log;
+  fast_log = Logged([&] { CHECK(workspace_list::ReadListUsersFast(body, "ws", &fast)); });
+  CHECK(fast.users == expected.users);
+  CHECK(fast.complete == expected.complete);
+  CHECK(fast_log == expected_log);
+  CHECK(fast.users.at("a@x.io").id == "1");  // the first of the actives listed thrice
+  CHECK(fast.users.at("b@x.io").status == LiveStatus::kActive);
+  CHECK(fast.users.at("c@x.io").status == LiveStatus::kPending);
+  CHECK(expected_log ==
+        "warning workspace ws: a@x.io is listed twice (active and active); keeping the active entry\n"
+        "warning workspace ws: listUsers returned an entry without an email; ignored\n"
+        "warning workspace ws: a@x.io is listed twice (active and active); keeping the active entry\n"
+        "warning workspace ws: b@x.io is listed twice (active and SENT); keeping the active entry\n"
+        "warning workspace ws: c@x.io: unknown inviteStatus \"WEIRD\" treated as pending\n");
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ struct Fixture {
     REQUIRE(r.ok());
     run = *r;
   }
-  PlatformOutcome Execute(std::vector<Action> actions, int concurrency) {
+  PlatformOutcome Execute(std::vector<Action> actions, int concurrency, const ManagedAccounts& managed = {}) {
     PlatformOutcome out;
     out.plan.platform = "app";
     out.plan.actions = std::move(actions);
@@ -98,7 +98,7 @@ struct Fixture {
     options.run_id = run;
     testing::FakeEnv env(*system);
     env.SetWallUnix(100);
-    ExecutePlan(out, connector, *store, {}, concurrency, options, env);
+    ExecutePlan(out, connector, *store, managed, concurrency, options, env);
     return out;
   }
   // Every later sync of the state's write-ahead log fails (EIO).
@@ -250,6 +250,32 @@ TEST_CASE_FIXTURE(Fixture, "adopts send nothing: recorded as succeeded before th
   CHECK(managed->at("a@x.io").grants.single == "ADMIN");  // the grant ran on the adopted record
   CHECK(managed->at("a@x.io").first_managed == 100);
   CHECK(managed->at("b@x.io").grants.single == "ADMIN");
+}
+
+TEST_CASE_FIXTURE(Fixture, "each record starts from the account as recorded before, or as changed since") {
+  connector.wait = std::chrono::milliseconds(0);
+  ManagedAccount before;
+  before.platform = "app";
+  before.email = "a@x.io";
+  before.user_id = "u-a";
+  before.grants.single = "DEVELOPER";
+  before.first_managed = 7;
+  const ManagedAccounts managed{{"a@x.io", before}};
+  Action grant = Make("a@x.io", Verb::kGrant), update = Make("a@x.io", Verb::kUpdate);
+  grant.after.single = "ADMIN";
+  Action invite = Make("b@x.io", Verb::kInvite);
+  invite.after.single = "DEVELOPER";
+  PlatformOutcome out = Execute({grant, update, invite}, 2, managed);
+  CHECK(out.succeeded == 3);
+  CHECK(managed.at("a@x.io") == before);  // the caller's records are read, never written
+  auto now = store->Managed("app");
+  REQUIRE(now.ok());
+  const ManagedAccount& a = now->at("a@x.io");
+  CHECK(a.user_id == "u-a");      // kept from the record before
+  CHECK(a.first_managed == 7);
+  CHECK(a.grants.single == "ADMIN");  // the update started from the grant's record
+  CHECK(a.last_asserted == 100);
+  CHECK(now->at("b@x.io").first_managed == 100);  // a new record
 }
 
 TEST_CASE_FIXTURE(Fixture, "adopts that cannot be recorded fail, and their users' later actions are skipped") {

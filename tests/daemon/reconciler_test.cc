@@ -8,6 +8,8 @@
 #include <mutex>
 #include <random>
 
+#include "daemon/apply/snapshot.h"
+#include "reconcile/grants_json_value.h"
 #include "state/store.h"
 #include "tests/support/fake_env.h"
 
@@ -218,6 +220,46 @@ TEST_CASE("a listing failure fails only the plan and applies nothing") {
   CHECK(out.failed());
   CHECK(out.plan.error.message().find("invalid API key") != std::string::npos);
   CHECK(ws.mutations == 0);
+}
+
+// The snapshot as it was written before it was written by hand: one ordered_json per user.
+std::string SnapshotByTree(const LiveState& live, int64_t now) {
+  std::string out = "{\"taken_at\":" + std::to_string(now) +
+                    ",\"complete\":" + (live.complete ? "true" : "false") + ",\"users\":[";
+  bool first = true;
+  for (const auto& [email, u] : live.users) {
+    if (!first) out += ',';
+    first = false;
+    out += nlohmann::ordered_json{{"email", email}, {"id", u.id}, {"status", LiveStatusName(u.status)},
+                                  {"raw_status", u.raw_status}, {"grants", GrantsToJsonValue(u.grants)}}
+               .dump();
+  }
+  return out + "]}";
+}
+
+TEST_CASE("the live snapshot is byte for byte the JSON dump of the listing") {
+  LiveState live;
+  LiveUser plain = Pending("a@x.io", Grants{});
+  plain.grants.single = "DEVELOPER";
+  LiveUser odd = Pending("q\"uote\\d@x.io", Grants{});
+  odd.id = "ctl\b\f\n\r\t\x01\x1f\x7f end";
+  odd.raw_status = "caf\xc3\xa9 \xe2\x9c\x93";  // UTF-8 passes through
+  odd.status = LiveStatus::kExpired;
+  odd.grants.scoped = {{"ws1", "EDITOR"}, {"w\"s2", "ADMIN"}};
+  odd.grants.set = {"b", "a\n"};
+  LiveUser empty = Pending("e@x.io", Grants{});
+  empty.status = LiveStatus::kRetired;
+  live.users = {{plain.email, plain}, {odd.email, odd}, {empty.email, empty}};
+  CHECK(SnapshotJson(live, 1234) == SnapshotByTree(live, 1234));
+  live.complete = false;
+  CHECK(SnapshotJson(live, 0) == SnapshotByTree(live, 0));
+  CHECK(SnapshotJson(LiveState{}, 5) == SnapshotByTree(LiveState{}, 5));
+
+  LiveState bad;  // not UTF-8: thrown as the dump throws it
+  bad.users["x@x.io"] = Pending("x@x.io", Grants{});
+  bad.users["x@x.io"].id = "\xff";
+  CHECK_THROWS_AS(SnapshotJson(bad, 1), nlohmann::json::type_error);
+  CHECK_THROWS_AS(SnapshotByTree(bad, 1), nlohmann::json::type_error);
 }
 
 }  // namespace idsync
