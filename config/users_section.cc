@@ -27,14 +27,24 @@ std::optional<std::string> OptionalString(YamlReader& r, const Mapping& map, std
 
 }  // namespace
 
-void ManifestBuilder::ParseUsers(YamlReader& r, NodeId users) {
-  auto items = r.Seq(users);
-  if (!items) return;
-  manifest_.users.reserve(manifest_.users.size() + items->size());
-  for (NodeId item : *items) ParseUser(r, item);
+ManifestBuilder::ManifestBuilder(std::vector<Diagnostic>& diags)
+    : diags_(diags), stream_(std::make_unique<UserStream>(*this)) {}
+ManifestBuilder::~ManifestBuilder() = default;
+
+SeqItemSink* ManifestBuilder::Users() {
+  stream_->Restart();
+  return stream_.get();
 }
 
-void ManifestBuilder::ParseUser(YamlReader& r, NodeId item) {
+void ManifestBuilder::ParseUsers(YamlReader& r, NodeId users, UserBatch& out) {
+  auto items = r.Seq(users);  // empty when they were streamed
+  if (!items) return;
+  for (NodeId item : *items) ParseUser(r, item, out);
+}
+
+// Everything about one user that its own item tells; names of roles and groups are
+// checked by FinishUsers, once every file is read.
+void ManifestBuilder::ParseUser(YamlReader& r, NodeId item, UserBatch& out) {
   if (r.tree().kind(item) != NodeKind::kMap) {
     r.Map(item);  // reports the mismatch (null included: a user needs an email)
     if (r.tree().kind(item) == NodeKind::kNull) r.Error(item, "missing required key \"email\"");
@@ -61,26 +71,46 @@ void ManifestBuilder::ParseUser(YamlReader& r, NodeId item) {
   user.external_id = OptionalString(r, *map, "external_id");
   if (const auto* e = map->Find("suspended")) user.suspended = r.Bool(e->value).value_or(false);
   if (const auto* e = map->Find("expires")) user.expires = ReadExpiry(r, e->value);
-  if (const auto* e = map->Find("groups")) {
-    for (auto& m : ReadMemberships(r, e->value, "group", /*allow_expiry=*/true)) {
-      if (manifest_.groups.count(m.name)) user.groups.push_back(std::move(m));
-      else r.Error(m.mark, "unknown group \"" + m.name + "\"");
-    }
+  if (const auto* e = map->Find("groups"))
+    user.groups = ReadMemberships(r, e->value, "group", /*allow_expiry=*/true, names_);
+  if (const auto* e = map->Find("roles"))
+    user.roles = ReadMemberships(r, e->value, "role", /*allow_expiry=*/true, names_);
+  (has_email ? out.users : out.rejected).push_back(std::move(user));
+}
+
+void ManifestBuilder::FinishUsers(UserBatch& batch) {
+  diags_.insert(diags_.end(), std::make_move_iterator(batch.diags.begin()),
+                std::make_move_iterator(batch.diags.end()));
+  for (User& user : batch.users) CheckReferences(user);
+  for (User& user : batch.rejected) CheckReferences(user);
+  if (manifest_.users.empty()) {
+    manifest_.users = std::move(batch.users);
+  } else {
+    manifest_.users.insert(manifest_.users.end(), std::make_move_iterator(batch.users.begin()),
+                           std::make_move_iterator(batch.users.end()));
   }
-  if (const auto* e = map->Find("roles")) {
-    for (auto& m : ReadMemberships(r, e->value, "role", /*allow_expiry=*/true)) {
-      if (manifest_.roles.count(m.name)) user.roles.push_back(std::move(m));
-      else r.Error(m.mark, "unknown role \"" + m.name + "\"");
-    }
-  }
+  batch = UserBatch();
+}
+
+// Unknown roles and groups (dropped from the user after their error), then whether an
+// orgadmin platform the user is bound to has the names it needs.
+void ManifestBuilder::CheckReferences(User& user) {
+  auto known = [this](std::vector<Membership>& list, const auto& defined, const char* what) {
+    std::erase_if(list, [&](const Membership& m) {
+      if (defined.count(m.name)) return false;
+      diags_.push_back({m.mark, std::string("unknown ") + what + " \"" + m.name.str() + "\""});
+      return true;
+    });
+  };
+  known(user.groups, manifest_.groups, "group");
+  known(user.roles, manifest_.roles, "role");
   if (auto platform = OrgadminPlatformOf(user)) {
     Profile profile = ProfileOf(user);
     if (!profile.given_name || !profile.family_name)
-      r.Error(user.mark, "user \"" + user.email_as_written + "\" is bound to orgadmin platform \"" +
-                             *platform +
-                             "\", which needs given_name and family_name, or a name with a space");
+      diags_.push_back({user.mark, "user \"" + user.email_as_written + "\" is bound to orgadmin platform \"" +
+                                       *platform +
+                                       "\", which needs given_name and family_name, or a name with a space"});
   }
-  if (has_email) manifest_.users.push_back(std::move(user));
 }
 
 std::optional<std::string> ManifestBuilder::OrgadminPlatformOf(const User& user) const {

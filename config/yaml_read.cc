@@ -62,6 +62,11 @@ std::optional<std::string> YamlReader::String(NodeId id) {
   return std::string(tree_.text(id));
 }
 
+std::optional<std::string_view> YamlReader::Text(NodeId id) {
+  if (!Expect(id, NodeKind::kScalar, "a string")) return std::nullopt;
+  return tree_.text(id);
+}
+
 std::optional<bool> YamlReader::Bool(NodeId id) {
   if (!Expect(id, NodeKind::kScalar, "true or false")) return std::nullopt;
   std::string_view text = tree_.text(id);

@@ -52,33 +52,55 @@ struct EventMark {
   long pos = 0;
 };
 
-// Appends one document's nodes in pre-order, from either parser's events.
+// Appends one document's nodes in pre-order, from either parser's events. With a sink,
+// the items of the root mapping's first sink->Key() sequence are handed to it as each
+// completes and then dropped, so the tree holds one of them at a time.
 class TreeBuilder {
  public:
-  TreeBuilder(YamlTree& tree, std::vector<Diagnostic>& diags, std::string_view text)
-      : tree_(tree), diags_(diags), text_(text) {}
+  TreeBuilder(YamlTree& tree, std::vector<Diagnostic>& diags, std::string_view text,
+              SeqItemSink* sink = nullptr)
+      : tree_(tree), diags_(diags), text_(text), sink_(sink) {
+    if (!sink_) stream_ = Stream::kDone;
+  }
 
-  void Null(const EventMark& mark) { PlaceEmpty(Leaf(mark, NodeKind::kNull), mark); }
+  void Null(const EventMark& mark) {
+    NodeId id = Leaf(mark, NodeKind::kNull);
+    PlaceEmpty(id, mark);
+    ItemDone(id);
+  }
   void Alias(const EventMark& mark) {
     NodeId id = Leaf(mark, NodeKind::kAlias);
     diags_.push_back({tree_.mark(id), "YAML aliases (*name) are not supported; write the value out"});
+    ItemDone(id);
   }
   void Scalar(const EventMark& mark, std::string_view value) {
     NodeId id = Leaf(mark, NodeKind::kScalar);
     tree_.nodes_[id].text_begin = static_cast<uint32_t>(tree_.arena_.size());
     tree_.nodes_[id].text_size = static_cast<uint32_t>(value.size());
     tree_.arena_ += value;
+    // The root mapping's first key named sink->Key(): its value may be streamed.
+    if (stream_ == Stream::kLooking && open_.size() == 1 && open_[0].id == 0 &&
+        tree_.nodes_[0].kind == NodeKind::kMap && open_[0].children % 2 == 1 && value == sink_->Key())
+      stream_ = Stream::kKeySeen;
+    ItemDone(id);
   }
   void Open(const EventMark& mark, NodeKind kind) { open_.push_back({Leaf(mark, kind), 0, 0, 0}); }
   void Close() {
     if (open_.empty()) return;
-    tree_.nodes_[open_.back().id].end = static_cast<uint32_t>(tree_.nodes_.size());
+    const NodeId id = open_.back().id;
+    tree_.nodes_[id].end = static_cast<uint32_t>(tree_.nodes_.size());
     open_.pop_back();
+    if (stream_ == Stream::kStreaming && id == seq_) stream_ = Stream::kDone;
+    ItemDone(id);
   }
 
  private:
+  enum class Stream { kLooking, kKeySeen, kStreaming, kDone };
+
   NodeId Leaf(const EventMark& mark, NodeKind kind) {
     NodeId id = static_cast<NodeId>(tree_.nodes_.size());
+    if (stream_ == Stream::kStreaming && open_.size() == 2 && open_.back().id == seq_)
+      item_arena_ = tree_.arena_.size();  // an item starts
     YamlTree::Node node;
     node.kind = kind;
     node.line = mark.line + 1;
@@ -90,8 +112,20 @@ class TreeBuilder {
       ++parent.children;
       parent.previous = parent.last;
       parent.last = id;
+      if (stream_ == Stream::kKeySeen && open_.size() == 1 && parent.children % 2 == 0) {
+        stream_ = kind == NodeKind::kSeq ? Stream::kStreaming : Stream::kDone;  // the key's value
+        seq_ = id;
+      }
     }
     return id;
+  }
+  // Node `id` is complete: if it is an item of the streamed sequence, hand it over and
+  // forget it (its nodes and text).
+  void ItemDone(NodeId id) {
+    if (stream_ != Stream::kStreaming || open_.size() != 2 || open_.back().id != seq_ || id == seq_) return;
+    sink_->Item(tree_, id);
+    tree_.nodes_.resize(id);
+    tree_.arena_.resize(item_arena_);
   }
   // yaml-cpp marks an empty value at the token after it. Point instead at what the
   // reader sees: the key of an empty map value, the '-' of an empty sequence item.
@@ -133,6 +167,10 @@ class TreeBuilder {
   };
   std::string_view text_;
   std::vector<OpenNode> open_;
+  SeqItemSink* sink_;
+  Stream stream_ = Stream::kLooking;
+  NodeId seq_ = 0;             // kStreaming: the streamed sequence
+  std::size_t item_arena_ = 0;  // the arena's size where the current item began
 };
 
 namespace {
@@ -173,13 +211,14 @@ namespace {
 // bad-manifest tests pin them), so any input libfyaml reports an error in is parsed
 // again here.
 std::optional<YamlTree> ParseWithYamlCpp(YamlTree tree, std::string_view text,
-                                         std::vector<Diagnostic>& diags) {
+                                         std::vector<Diagnostic>& diags, SeqItemSink* sink) {
   const std::string& file = tree.file();
   ViewBuf buffer(text);
   std::istream in(&buffer);
   try {
     YAML::Parser parser(in);
-    TreeBuilder builder(tree, diags, text);
+    if (sink) sink->Restart();
+    TreeBuilder builder(tree, diags, text, sink);
     YamlCppEvents events(builder);
     if (!parser.HandleNextDocument(events) || tree.empty()) {  // "---" alone: nothing in it
       diags.push_back({SourceMark{file, 1, 1}, "no YAML document in file"});
@@ -285,7 +324,8 @@ bool FeedDocument(fy_parser* parser, TreeBuilder& builder, MarkCounter& marks, b
 // any error (the caller then asks yaml-cpp); otherwise exactly what ParseWithYamlCpp
 // returns and reports.
 std::optional<std::optional<YamlTree>> ParseWithLibfyaml(YamlTree tree, std::string_view text,
-                                                         std::vector<Diagnostic>& diags) {
+                                                         std::vector<Diagnostic>& diags,
+                                                         SeqItemSink* sink) {
   // libfyaml's own error text is never shown (yaml-cpp's is): a diagnostic sink that
   // prints nothing.
   fy_diag_cfg diag_cfg;
@@ -311,7 +351,9 @@ std::optional<std::optional<YamlTree>> ParseWithLibfyaml(YamlTree tree, std::str
     if (type != FYET_DOCUMENT_START) continue;
     bool empty_root = false;
     std::vector<Diagnostic> ignored;
-    TreeBuilder builder(documents == 0 ? tree : extra, documents == 0 ? own : ignored, text);
+    if (documents == 0 && sink) sink->Restart();
+    TreeBuilder builder(documents == 0 ? tree : extra, documents == 0 ? own : ignored, text,
+                        documents == 0 ? sink : nullptr);
     if (!FeedDocument(parser.get(), builder, marks, empty_root)) return std::nullopt;
     if (documents == 0 && empty_root) return std::nullopt;  // yaml-cpp's view of "---" alone
     if (documents == 1 && !empty_root) second = true;
@@ -329,9 +371,9 @@ std::optional<std::optional<YamlTree>> ParseWithLibfyaml(YamlTree tree, std::str
 
 }  // namespace
 
-YamlTree YamlTree::Empty(const std::string& file) {
+YamlTree YamlTree::Empty(SharedString file) {
   YamlTree tree;
-  tree.file_ = file;
+  tree.file_ = std::move(file);
   return tree;
 }
 
@@ -352,8 +394,9 @@ static bool LibfyamlSafe(std::string_view text) {
   return true;
 }
 
-std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text,
-                                  std::vector<Diagnostic>& diags) {
+std::optional<YamlTree> ParseYaml(const std::string& file_name, std::string_view text,
+                                  std::vector<Diagnostic>& diags, SeqItemSink* sink) {
+  const SharedString file(file_name);  // shared by every mark of the file
   YamlTree tree = YamlTree::Empty(file);
   // At least past the small-string buffer: the tree is moved after parsing, and a
   // short arena living inside the string object itself would move with it. Room for a
@@ -363,14 +406,14 @@ std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text
   tree.nodes_.reserve(text.size() / 8 + 16);
   try {
     if (LibfyamlSafe(text))
-      if (auto parsed = ParseWithLibfyaml(std::move(tree), text, diags)) return std::move(*parsed);
+      if (auto parsed = ParseWithLibfyaml(std::move(tree), text, diags, sink)) return std::move(*parsed);
   } catch (const std::exception& e) {  // bad_alloc and the like: never across the layer
     diags.push_back({SourceMark{file, 1, 1}, std::string("cannot parse file: ") + e.what()});
     return std::nullopt;
   }
   tree = YamlTree::Empty(file);
   tree.arena_.reserve(std::max<std::size_t>(64, text.size() / 2));
-  return ParseWithYamlCpp(std::move(tree), text, diags);
+  return ParseWithYamlCpp(std::move(tree), text, diags, sink);
 }
 
 }  // namespace idsync
