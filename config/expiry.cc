@@ -96,10 +96,15 @@ std::optional<Expiry> ReadExpiry(YamlReader& r, NodeId node) {
 std::vector<Membership> ReadMemberships(YamlReader& r, NodeId list, std::string_view key,
                                         bool allow_expiry, NamePool& names) {
   std::vector<Membership> out;
-  auto items = r.Seq(list);
-  if (!items) return out;
-  out.reserve(items->size());
-  for (NodeId item : *items) {
+  if (r.tree().kind(list) != NodeKind::kSeq) {
+    r.Seq(list);  // null: no items; anything else: reports the mismatch
+    return out;
+  }
+  const YamlTree& tree = r.tree();
+  std::size_t count = 0;
+  for (NodeId item = list + 1; item < tree.end(list); item = tree.end(item)) ++count;
+  out.reserve(count);
+  for (NodeId item = list + 1; item < tree.end(list); item = tree.end(item)) {
     if (!allow_expiry || r.tree().kind(item) != NodeKind::kMap) {
       if (auto name = r.Text(item)) out.push_back({names.Intern(*name), std::nullopt, r.Mark(item)});
       continue;

@@ -120,7 +120,7 @@ LoadResult Load(Files files, std::vector<Diagnostic> diags) {
   std::string digest = Digest(files);
   ManifestBuilder builder(diags);
   for (auto& [name, text] : files) {
-    auto tree = ParseYaml(name, text, diags, builder.Users());
+    auto tree = ParseYaml(name, text, diags, builder.Users(text.size()));
     text = std::string();  // the tree holds what is needed
     if (tree) builder.Add(std::move(*tree));
   }

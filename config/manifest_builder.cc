@@ -45,7 +45,7 @@ void ForEachBody(YamlReader& r, const Mapping& section, std::map<std::string, T>
 
 void ManifestBuilder::Add(YamlTree tree) {
   FileDoc doc{std::move(tree), std::nullopt, std::nullopt, std::nullopt, std::move(stream_->batch)};
-  stream_->Restart();
+  stream_->batch = UserBatch();
   YamlReader r(doc.tree, diags_);
   auto top = r.Map(doc.tree.root());
   if (!top) return;

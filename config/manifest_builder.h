@@ -27,8 +27,10 @@ class ManifestBuilder {
   ~ManifestBuilder();
 
   // The sink for the next file's `users:` items (see SeqItemSink); what it received is
-  // kept by the next Add(), forgotten by the next parse.
-  SeqItemSink* Users();
+  // kept by the next Add(), forgotten by the next parse. `file_size` (bytes) sizes the
+  // batch: users are read one after another, and regrowing a million of them would
+  // copy them and hold twice the memory.
+  SeqItemSink* Users(std::size_t file_size);
   // Takes a parsed file (and the users streamed from it); checks its top level and
   // registers its platforms, roles and groups by name.
   void Add(YamlTree tree);
@@ -48,12 +50,16 @@ class ManifestBuilder {
    public:
     explicit UserStream(ManifestBuilder& builder) : builder_(builder) {}
     std::string_view Key() const override { return "users"; }
-    void Restart() override { batch = UserBatch(); }
+    void Restart() override {
+      batch = UserBatch();
+      batch.users.reserve(expected_users);
+    }
     void Item(const YamlTree& tree, NodeId item) override {
       YamlReader r(tree, batch.diags);
       builder_.ParseUser(r, item, batch);
     }
     UserBatch batch;
+    std::size_t expected_users = 0;
 
    private:
     ManifestBuilder& builder_;

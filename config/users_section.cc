@@ -31,7 +31,10 @@ ManifestBuilder::ManifestBuilder(std::vector<Diagnostic>& diags)
     : diags_(diags), stream_(std::make_unique<UserStream>(*this)) {}
 ManifestBuilder::~ManifestBuilder() = default;
 
-SeqItemSink* ManifestBuilder::Users() {
+SeqItemSink* ManifestBuilder::Users(std::size_t file_size) {
+  // A user takes 60 to 150 bytes of YAML (a block mapping with an email, a name and a
+  // role or group): room for one per 64 bytes, never written unless used.
+  stream_->expected_users = file_size / 64;
   stream_->Restart();
   return stream_.get();
 }
@@ -52,17 +55,18 @@ void ManifestBuilder::ParseUser(YamlReader& r, NodeId item, UserBatch& out) {
   }
   auto map = r.Map(item);
   if (!map) return;
-  r.CheckKeys(*map, {"email", "name", "given_name", "family_name", "groups", "roles",
-                     "suspended", "external_id", "expires"});
+  static const std::vector<std::string_view> kKeys{"email", "name", "given_name", "family_name", "groups",
+                                                   "roles", "suspended", "external_id", "expires"};
+  r.CheckKeys(*map, kKeys);
   User user;
   user.mark = map->mark;
   bool has_email = false;
   if (const auto* e = r.Require(*map, "email")) {
-    if (auto email = r.String(e->value)) {
+    if (auto email = r.Text(e->value)) {
       user.email_as_written = Trim(*email);
       user.email = NormalizeEmail(*email);
       has_email = LooksLikeEmail(user.email);
-      if (!has_email) r.Error(e->value, "invalid email \"" + *email + "\"");
+      if (!has_email) r.Error(e->value, "invalid email \"" + std::string(*email) + "\"");
     }
   }
   user.name = OptionalString(r, *map, "name");

@@ -251,18 +251,24 @@ class MarkCounter {
   std::string_view Text() const { return text_; }
   EventMark At(std::size_t pos) {
     pos = std::min(pos, text_.size());
-    for (; cursor_ < pos; ++cursor_)
-      if (text_[cursor_] == '\n') ++line_;
-    for (; cursor_ > pos; --cursor_)
-      if (text_[cursor_ - 1] == '\n') --line_;
-    std::size_t start = pos == 0 ? std::string_view::npos : text_.rfind('\n', pos - 1);
-    int column = static_cast<int>(start == std::string_view::npos ? pos : pos - start - 1);
-    return {line_, column, static_cast<long>(pos)};
+    for (; cursor_ < pos; ++cursor_) {
+      if (text_[cursor_] != '\n') continue;
+      ++line_;
+      line_start_ = cursor_ + 1;
+    }
+    if (cursor_ > pos) {
+      for (; cursor_ > pos; --cursor_)
+        if (text_[cursor_ - 1] == '\n') --line_;
+      const std::size_t newline = pos == 0 ? std::string_view::npos : text_.rfind('\n', pos - 1);
+      line_start_ = newline == std::string_view::npos ? 0 : newline + 1;
+    }
+    return {line_, static_cast<int>(pos - line_start_), static_cast<long>(pos)};
   }
 
  private:
   std::string_view text_;
   std::size_t cursor_ = 0;
+  std::size_t line_start_ = 0;  // where the line holding cursor_ begins
   int line_ = 0;
 };
 

@@ -65,6 +65,9 @@ class YamlTree {
 
   // Children of a map (key, value, key, value, ...) or a sequence, in order.
   std::vector<NodeId> children(NodeId id) const;
+  // Without a vector: a container's first child is id + 1 (when id + 1 < end(id)), the
+  // one after `child` is end(child).
+  NodeId end(NodeId id) const { return nodes_[id].end; }
 
   // A tree with no nodes yet, for `file`.
   static YamlTree Empty(SharedString file);
