@@ -25,6 +25,16 @@ std::optional<std::string> OptionalString(YamlReader& r, const Mapping& map, std
   return r.String(e->value);
 }
 
+// Whether two users may share an email: equal hashes (a cheap test that most manifests
+// pass; sorting the users by email is the slow part).
+bool MayRepeat(const std::vector<User>& users) {
+  std::vector<std::size_t> hashes;
+  hashes.reserve(users.size());
+  for (const User& user : users) hashes.push_back(std::hash<std::string>()(user.email));
+  std::sort(hashes.begin(), hashes.end());
+  return std::adjacent_find(hashes.begin(), hashes.end()) != hashes.end();
+}
+
 }  // namespace
 
 ManifestBuilder::ManifestBuilder(std::vector<Diagnostic>& diags)
@@ -142,6 +152,7 @@ std::optional<std::string> ManifestBuilder::OrgadminPlatformOf(const User& user)
 
 void ManifestBuilder::CheckDuplicateEmails() {
   const auto& users = manifest_.users;
+  if (!MayRepeat(users)) return;
   std::vector<uint32_t> order(users.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   // Stable: among equal emails, the earlier user (file order) comes first.

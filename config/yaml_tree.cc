@@ -272,11 +272,27 @@ class MarkCounter {
   int line_ = 0;
 };
 
-bool IsYamlCppNull(fy_event* e) {  // yaml-cpp's rule: a plain, untagged null word or nothing
-  if (e->scalar.tag != nullptr || fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN) return false;
+// A scalar's value. A plain scalar on one line is its bytes in the input, read there:
+// fy_token_get_text would copy it into a buffer of its own first. Anything else (quoted,
+// block, folded over lines) is libfyaml's text.
+std::string_view ScalarText(fy_token* token, std::string_view input) {
+  if (fy_token_scalar_style(token) == FYSS_PLAIN) {
+    const fy_mark* start = fy_token_start_mark(token);
+    const fy_mark* end = fy_token_end_mark(token);
+    if (start && end && start->input_pos <= end->input_pos && end->input_pos <= input.size()) {
+      std::string_view raw = input.substr(start->input_pos, end->input_pos - start->input_pos);
+      if (raw.find_first_of("\r\n") == std::string_view::npos) {
+        return raw;
+      }
+    }
+  }
   std::size_t size = 0;
-  const char* data = fy_token_get_text(e->scalar.value, &size);
-  std::string_view v(data ? data : "", data ? size : 0);
+  const char* data = fy_token_get_text(token, &size);
+  return std::string_view(data ? data : "", data ? size : 0);
+}
+
+bool IsYamlCppNull(fy_event* e, std::string_view v) {  // yaml-cpp's rule: a plain, untagged null word or nothing
+  if (e->scalar.tag != nullptr || fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN) return false;
   return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
 }
 
@@ -295,17 +311,12 @@ bool FeedDocument(fy_parser* parser, TreeBuilder& builder, MarkCounter& marks, b
         fy_parser_event_free(parser, e);
         return true;
       case FYET_SCALAR: {
-        if (IsYamlCppNull(e)) {
+        const std::string_view value = ScalarText(e->scalar.value, marks.Text());
+        if (IsYamlCppNull(e, value)) {
           builder.Null(mark);
-          if (depth == 0 && nodes == 0) {
-            std::size_t size = 0;
-            fy_token_get_text(e->scalar.value, &size);
-            empty_root = size == 0;
-          }
+          if (depth == 0 && nodes == 0) empty_root = value.empty();
         } else {
-          std::size_t size = 0;
-          const char* data = fy_token_get_text(e->scalar.value, &size);
-          builder.Scalar(mark, std::string_view(data ? data : "", data ? size : 0));
+          builder.Scalar(mark, value);
         }
         ++nodes;
         break;
