@@ -94,14 +94,19 @@ std::optional<Expiry> ReadExpiry(YamlReader& r, NodeId node) {
 }
 
 std::vector<Membership> ReadMemberships(YamlReader& r, NodeId list, std::string_view key,
-                                        bool allow_expiry) {
+                                        bool allow_expiry, NamePool& names) {
   std::vector<Membership> out;
-  auto items = r.Seq(list);
-  if (!items) return out;
-  out.reserve(items->size());
-  for (NodeId item : *items) {
+  if (r.tree().kind(list) != NodeKind::kSeq) {
+    r.Seq(list);  // null: no items; anything else: reports the mismatch
+    return out;
+  }
+  const YamlTree& tree = r.tree();
+  std::size_t count = 0;
+  for (NodeId item = list + 1; item < tree.end(list); item = tree.end(item)) ++count;
+  out.reserve(count);
+  for (NodeId item = list + 1; item < tree.end(list); item = tree.end(item)) {
     if (!allow_expiry || r.tree().kind(item) != NodeKind::kMap) {
-      if (auto name = r.String(item)) out.push_back({std::move(*name), std::nullopt, r.Mark(item)});
+      if (auto name = r.Text(item)) out.push_back({names.Intern(*name), std::nullopt, r.Mark(item)});
       continue;
     }
     auto map = r.Map(item);
@@ -109,9 +114,9 @@ std::vector<Membership> ReadMemberships(YamlReader& r, NodeId list, std::string_
     r.CheckKeys(*map, {key, "expires"});
     const auto* name = r.Require(*map, key);
     const auto* expires = r.Require(*map, "expires");
-    auto text = name ? r.String(name->value) : std::nullopt;
+    auto text = name ? r.Text(name->value) : std::nullopt;
     auto expiry = expires ? ReadExpiry(r, expires->value) : std::nullopt;
-    if (text && expiry) out.push_back({std::move(*text), std::move(expiry), r.Mark(name->value)});
+    if (text && expiry) out.push_back({names.Intern(*text), std::move(expiry), r.Mark(name->value)});
   }
   return out;
 }
@@ -132,9 +137,9 @@ std::vector<Diagnostic> ExpiredWarnings(const Manifest& manifest, int64_t now) {
   for (const User& user : manifest.users) {
     if (user.expires) warn(*user.expires, "user " + user.email_as_written);
     for (const auto& m : user.roles)
-      if (m.expires) warn(*m.expires, "role " + m.name + " of " + user.email_as_written);
+      if (m.expires) warn(*m.expires, "role " + m.name.str() + " of " + user.email_as_written);
     for (const auto& m : user.groups)
-      if (m.expires) warn(*m.expires, "group " + m.name + " of " + user.email_as_written);
+      if (m.expires) warn(*m.expires, "group " + m.name.str() + " of " + user.email_as_written);
   }
   return out;
 }

@@ -25,8 +25,9 @@ std::optional<Expiry> ReadExpiry(YamlReader& r, NodeId node);
 // A `roles:` or `groups:` list. Each item is a name; with `allow_expiry`, also a
 // mapping { KEY: NAME, expires: WHEN } where KEY is `key` ("role" or "group"). Bad
 // items are reported and skipped.
+// Names are interned in `names`.
 std::vector<Membership> ReadMemberships(YamlReader& r, NodeId list, std::string_view key,
-                                        bool allow_expiry);
+                                        bool allow_expiry, NamePool& names);
 
 // The names of a membership list, in order.
 std::vector<std::string> Names(const std::vector<Membership>& list);

@@ -80,7 +80,7 @@ Explanation Explain(const Manifest& manifest, const std::map<std::string, Desire
   if (user) {
     out.listed = user->mark;
     out.suspended = user->suspended;
-    out.expires = user->expires;
+    out.expires = user->expires.opt();
     sources = EffectiveRolesOf(*user, manifest.groups);
   }
   bool managed_anywhere = false, live_anywhere = false;

@@ -56,9 +56,25 @@ std::optional<std::string> ReadFile(const std::string& path, std::vector<Diagnos
     diags.push_back({SourceMark{path, 1, 1}, std::string("cannot read file: ") + std::strerror(errno)});
     return std::nullopt;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return std::move(buffer).str();
+  // One buffer of the file's size (a stream's doubling buffer would copy it and hold
+  // up to twice as much).
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), size);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad() || size < 0) {  // not seekable (a pipe): read it as a stream
+    in.clear();
+    in.seekg(0, std::ios::beg);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return std::move(buffer).str();
+  }
+  return text;
 }
 
 // The digest in `ctx` as lowercase hex; finishes it.
@@ -104,7 +120,7 @@ LoadResult Load(Files files, std::vector<Diagnostic> diags) {
   std::string digest = Digest(files);
   ManifestBuilder builder(diags);
   for (auto& [name, text] : files) {
-    auto tree = ParseYaml(name, text, diags);
+    auto tree = ParseYaml(name, text, diags, builder.Users(text.size()));
     text = std::string();  // the tree holds what is needed
     if (tree) builder.Add(std::move(*tree));
   }

@@ -10,16 +10,18 @@
 #include <string>
 #include <vector>
 
+#include "config/shared_text.h"
 #include "core/grants.h"
 #include "core/platform.h"
 
 namespace idsync {
 
-// Where something was written: for FILE:LINE:COLUMN errors (1-based).
+// Where something was written: for FILE:LINE:COLUMN errors (1-based). 16 bytes: the
+// marks of one file share its name.
 struct SourceMark {
-  std::string file;
-  int line = 1;
-  int column = 1;
+  SharedString file;
+  int32_t line = 1;
+  int32_t column = 1;
   bool operator==(const SourceMark&) const = default;
 };
 std::string ToString(const SourceMark& mark);  // "FILE:LINE:COLUMN"
@@ -93,8 +95,8 @@ struct Expiry {
 // One item of a `roles:` or `groups:` list: a name, or { role|group: NAME, expires: WHEN }
 // (the expiring form in a user's lists only).
 struct Membership {
-  std::string name;
-  std::optional<Expiry> expires;
+  SharedString name;     // one allocation per distinct name in a manifest
+  Boxed<Expiry> expires;
   SourceMark mark;  // the name
   bool operator==(const Membership&) const = default;
 };
@@ -106,18 +108,20 @@ struct Group {
   SourceMark mark;
 };
 
+// Kept small (about 210 bytes plus its strings): a manifest may hold a million users.
+// Rarely set fields are Boxed (8 bytes when unset).
 struct User {
   std::string email;             // normalised: identity
   std::string email_as_written;  // trimmed
   std::optional<std::string> name;
-  std::optional<std::string> given_name;
-  std::optional<std::string> family_name;
+  Boxed<std::string> given_name;
+  Boxed<std::string> family_name;
   std::vector<Membership> groups;
   std::vector<Membership> roles;
-  std::optional<Expiry> expires;  // the whole user
-  bool suspended = false;
-  std::optional<std::string> external_id;
+  Boxed<Expiry> expires;  // the whole user
+  Boxed<std::string> external_id;
   SourceMark mark;  // the list item
+  bool suspended = false;
 };
 
 struct Manifest {

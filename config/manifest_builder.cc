@@ -44,7 +44,8 @@ void ForEachBody(YamlReader& r, const Mapping& section, std::map<std::string, T>
 }  // namespace
 
 void ManifestBuilder::Add(YamlTree tree) {
-  FileDoc doc{std::move(tree), std::nullopt, std::nullopt, std::nullopt};
+  FileDoc doc{std::move(tree), std::nullopt, std::nullopt, std::nullopt, std::move(stream_->batch)};
+  stream_->batch = UserBatch();
   YamlReader r(doc.tree, diags_);
   auto top = r.Map(doc.tree.root());
   if (!top) return;
@@ -124,9 +125,9 @@ void ManifestBuilder::ParseGroups(YamlReader& r, const Mapping& groups) {
       }
     }
     if (const auto* groups = body.Find("groups")) {
-      for (auto& m : ReadMemberships(r, groups->value, "group", /*allow_expiry=*/false)) {
+      for (auto& m : ReadMemberships(r, groups->value, "group", /*allow_expiry=*/false, names_)) {
         if (manifest_.groups.count(m.name)) group.groups.push_back(std::move(m));
-        else r.Error(m.mark, "unknown group \"" + m.name + "\"");
+        else r.Error(m.mark, "unknown group \"" + m.name.str() + "\"");
       }
     }
   });
@@ -149,9 +150,10 @@ std::optional<Manifest> ManifestBuilder::Build(std::vector<std::string> files, s
   for (auto& doc : docs_) {
     {
       YamlReader r(doc.tree, diags_);
-      if (doc.users) ParseUsers(r, *doc.users);
+      if (doc.users) ParseUsers(r, *doc.users, doc.batch);
     }
-    doc.tree = YamlTree();  // users were the bulk: release the file's nodes
+    doc.tree = YamlTree();
+    FinishUsers(doc.batch);
   }
   CheckDuplicateEmails();
   if (!diags_.empty()) return std::nullopt;

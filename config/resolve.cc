@@ -38,7 +38,7 @@ struct Source {
 
 // The earlier of the user's own expiry and a membership's; null when neither.
 Source Limit(const User& user, std::string group, const Membership& m, const char* kind) {
-  Source s{std::move(group), m.expires ? &*m.expires : nullptr, std::string(kind) + " " + m.name};
+  Source s{std::move(group), m.expires ? &*m.expires : nullptr, std::string(kind) + " " + m.name.str()};
   if (user.expires && (!s.expires || user.expires->at <= s.expires->at)) {
     s.expires = &*user.expires;
     s.what = "user";
@@ -140,9 +140,9 @@ Profile ProfileOf(const User& user) {
   Profile p;
   p.email_as_written = user.email_as_written;
   p.name = user.name;
-  p.external_id = user.external_id;
-  p.given_name = user.given_name;
-  p.family_name = user.family_name;
+  p.external_id = user.external_id.opt();
+  p.given_name = user.given_name.opt();
+  p.family_name = user.family_name.opt();
   if (user.name) {
     std::string name = Trim(*user.name);
     size_t space = name.find_last_of(' ');

@@ -25,16 +25,39 @@ std::optional<std::string> OptionalString(YamlReader& r, const Mapping& map, std
   return r.String(e->value);
 }
 
-}  // namespace
-
-void ManifestBuilder::ParseUsers(YamlReader& r, NodeId users) {
-  auto items = r.Seq(users);
-  if (!items) return;
-  manifest_.users.reserve(manifest_.users.size() + items->size());
-  for (NodeId item : *items) ParseUser(r, item);
+// Whether two users may share an email: equal hashes (a cheap test that most manifests
+// pass; sorting the users by email is the slow part).
+bool MayRepeat(const std::vector<User>& users) {
+  std::vector<std::size_t> hashes;
+  hashes.reserve(users.size());
+  for (const User& user : users) hashes.push_back(std::hash<std::string>()(user.email));
+  std::sort(hashes.begin(), hashes.end());
+  return std::adjacent_find(hashes.begin(), hashes.end()) != hashes.end();
 }
 
-void ManifestBuilder::ParseUser(YamlReader& r, NodeId item) {
+}  // namespace
+
+ManifestBuilder::ManifestBuilder(std::vector<Diagnostic>& diags)
+    : diags_(diags), stream_(std::make_unique<UserStream>(*this)) {}
+ManifestBuilder::~ManifestBuilder() = default;
+
+SeqItemSink* ManifestBuilder::Users(std::size_t file_size) {
+  // A user takes 60 to 150 bytes of YAML (a block mapping with an email, a name and a
+  // role or group): room for one per 64 bytes, never written unless used.
+  stream_->expected_users = file_size / 64;
+  stream_->Restart();
+  return stream_.get();
+}
+
+void ManifestBuilder::ParseUsers(YamlReader& r, NodeId users, UserBatch& out) {
+  auto items = r.Seq(users);  // empty when they were streamed
+  if (!items) return;
+  for (NodeId item : *items) ParseUser(r, item, out);
+}
+
+// Everything about one user that its own item tells; names of roles and groups are
+// checked by FinishUsers, once every file is read.
+void ManifestBuilder::ParseUser(YamlReader& r, NodeId item, UserBatch& out) {
   if (r.tree().kind(item) != NodeKind::kMap) {
     r.Map(item);  // reports the mismatch (null included: a user needs an email)
     if (r.tree().kind(item) == NodeKind::kNull) r.Error(item, "missing required key \"email\"");
@@ -42,17 +65,18 @@ void ManifestBuilder::ParseUser(YamlReader& r, NodeId item) {
   }
   auto map = r.Map(item);
   if (!map) return;
-  r.CheckKeys(*map, {"email", "name", "given_name", "family_name", "groups", "roles",
-                     "suspended", "external_id", "expires"});
+  static const std::vector<std::string_view> kKeys{"email", "name", "given_name", "family_name", "groups",
+                                                   "roles", "suspended", "external_id", "expires"};
+  r.CheckKeys(*map, kKeys);
   User user;
   user.mark = map->mark;
   bool has_email = false;
   if (const auto* e = r.Require(*map, "email")) {
-    if (auto email = r.String(e->value)) {
+    if (auto email = r.Text(e->value)) {
       user.email_as_written = Trim(*email);
       user.email = NormalizeEmail(*email);
       has_email = LooksLikeEmail(user.email);
-      if (!has_email) r.Error(e->value, "invalid email \"" + *email + "\"");
+      if (!has_email) r.Error(e->value, "invalid email \"" + std::string(*email) + "\"");
     }
   }
   user.name = OptionalString(r, *map, "name");
@@ -61,26 +85,46 @@ void ManifestBuilder::ParseUser(YamlReader& r, NodeId item) {
   user.external_id = OptionalString(r, *map, "external_id");
   if (const auto* e = map->Find("suspended")) user.suspended = r.Bool(e->value).value_or(false);
   if (const auto* e = map->Find("expires")) user.expires = ReadExpiry(r, e->value);
-  if (const auto* e = map->Find("groups")) {
-    for (auto& m : ReadMemberships(r, e->value, "group", /*allow_expiry=*/true)) {
-      if (manifest_.groups.count(m.name)) user.groups.push_back(std::move(m));
-      else r.Error(m.mark, "unknown group \"" + m.name + "\"");
-    }
+  if (const auto* e = map->Find("groups"))
+    user.groups = ReadMemberships(r, e->value, "group", /*allow_expiry=*/true, names_);
+  if (const auto* e = map->Find("roles"))
+    user.roles = ReadMemberships(r, e->value, "role", /*allow_expiry=*/true, names_);
+  (has_email ? out.users : out.rejected).push_back(std::move(user));
+}
+
+void ManifestBuilder::FinishUsers(UserBatch& batch) {
+  diags_.insert(diags_.end(), std::make_move_iterator(batch.diags.begin()),
+                std::make_move_iterator(batch.diags.end()));
+  for (User& user : batch.users) CheckReferences(user);
+  for (User& user : batch.rejected) CheckReferences(user);
+  if (manifest_.users.empty()) {
+    manifest_.users = std::move(batch.users);
+  } else {
+    manifest_.users.insert(manifest_.users.end(), std::make_move_iterator(batch.users.begin()),
+                           std::make_move_iterator(batch.users.end()));
   }
-  if (const auto* e = map->Find("roles")) {
-    for (auto& m : ReadMemberships(r, e->value, "role", /*allow_expiry=*/true)) {
-      if (manifest_.roles.count(m.name)) user.roles.push_back(std::move(m));
-      else r.Error(m.mark, "unknown role \"" + m.name + "\"");
-    }
-  }
+  batch = UserBatch();
+}
+
+// Unknown roles and groups (dropped from the user after their error), then whether an
+// orgadmin platform the user is bound to has the names it needs.
+void ManifestBuilder::CheckReferences(User& user) {
+  auto known = [this](std::vector<Membership>& list, const auto& defined, const char* what) {
+    std::erase_if(list, [&](const Membership& m) {
+      if (defined.count(m.name)) return false;
+      diags_.push_back({m.mark, std::string("unknown ") + what + " \"" + m.name.str() + "\""});
+      return true;
+    });
+  };
+  known(user.groups, manifest_.groups, "group");
+  known(user.roles, manifest_.roles, "role");
   if (auto platform = OrgadminPlatformOf(user)) {
     Profile profile = ProfileOf(user);
     if (!profile.given_name || !profile.family_name)
-      r.Error(user.mark, "user \"" + user.email_as_written + "\" is bound to orgadmin platform \"" +
-                             *platform +
-                             "\", which needs given_name and family_name, or a name with a space");
+      diags_.push_back({user.mark, "user \"" + user.email_as_written + "\" is bound to orgadmin platform \"" +
+                                       *platform +
+                                       "\", which needs given_name and family_name, or a name with a space"});
   }
-  if (has_email) manifest_.users.push_back(std::move(user));
 }
 
 std::optional<std::string> ManifestBuilder::OrgadminPlatformOf(const User& user) const {
@@ -108,6 +152,7 @@ std::optional<std::string> ManifestBuilder::OrgadminPlatformOf(const User& user)
 
 void ManifestBuilder::CheckDuplicateEmails() {
   const auto& users = manifest_.users;
+  if (!MayRepeat(users)) return;
   std::vector<uint32_t> order(users.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   // Stable: among equal emails, the earlier user (file order) comes first.

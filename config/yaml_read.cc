@@ -26,13 +26,19 @@ std::optional<Mapping> YamlReader::Map(NodeId id) {
   map.mark = Mark(id);
   if (tree_.kind(id) == NodeKind::kNull) return map;
   if (!Expect(id, NodeKind::kMap, "a mapping")) return std::nullopt;
-  std::vector<NodeId> kids = tree_.children(id);
-  map.entries.reserve(kids.size() / 2);
   // Small mappings (almost all) compare linearly; large ones use an index.
   std::unordered_map<std::string_view, NodeId> index;
-  const bool indexed = kids.size() > 32;
-  for (size_t i = 0; i + 1 < kids.size(); i += 2) {
-    NodeId key = kids[i];
+  bool indexed = false;
+  const NodeId end = tree_.end(id);
+  std::size_t children = 0;
+  for (NodeId child = id + 1; child < end; child = tree_.end(child)) ++children;
+  map.entries.reserve(children / 2);
+  for (NodeId key = id + 1; key < end && tree_.end(key) < end; key = tree_.end(tree_.end(key))) {
+    const NodeId value = tree_.end(key);
+    if (!indexed && map.entries.size() == 16) {  // past 32 children: index what is there
+      indexed = true;
+      for (const auto& e : map.entries) index.emplace(e.key, e.key_node);
+    }
     if (!Expect(key, NodeKind::kScalar, "a string key")) continue;
     std::string_view name = tree_.text(key);
     std::optional<NodeId> first;
@@ -46,7 +52,7 @@ std::optional<Mapping> YamlReader::Map(NodeId id) {
       Error(key, "duplicate key \"" + std::string(name) + "\" (first at " + Where(Mark(*first)) + ")");
       continue;
     }
-    map.entries.push_back({name, key, kids[i + 1]});
+    map.entries.push_back({name, key, value});
   }
   return map;
 }
@@ -60,6 +66,11 @@ std::optional<std::vector<NodeId>> YamlReader::Seq(NodeId id) {
 std::optional<std::string> YamlReader::String(NodeId id) {
   if (!Expect(id, NodeKind::kScalar, "a string")) return std::nullopt;
   return std::string(tree_.text(id));
+}
+
+std::optional<std::string_view> YamlReader::Text(NodeId id) {
+  if (!Expect(id, NodeKind::kScalar, "a string")) return std::nullopt;
+  return tree_.text(id);
 }
 
 std::optional<bool> YamlReader::Bool(NodeId id) {

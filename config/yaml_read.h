@@ -43,7 +43,7 @@ class YamlReader {
   }
   // "FILE:LINE", for messages that point back at an earlier definition.
   static std::string Where(const SourceMark& mark) {
-    return mark.file + ":" + std::to_string(mark.line);
+    return mark.file.str() + ":" + std::to_string(mark.line);
   }
 
   // A mapping (or null as an empty one); nullopt and a diagnostic otherwise. Keys must
@@ -53,6 +53,8 @@ class YamlReader {
   std::optional<std::vector<NodeId>> Seq(NodeId id);
 
   std::optional<std::string> String(NodeId id);
+  // As String, viewing the tree's text (valid as long as the tree).
+  std::optional<std::string_view> Text(NodeId id);
   std::optional<bool> Bool(NodeId id);
   std::optional<int64_t> Integer(NodeId id);  // decimal, optionally signed
   // A sequence of strings; a bad item is reported and skipped.

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include "config/yaml_tree.h"
+#include "config/tree_builder.h"
 
 #include <cctype>
 #include <istream>
@@ -45,96 +46,6 @@ class ViewBuf : public std::streambuf {
 
 }  // namespace
 
-// Where an event starts, 0-based like yaml-cpp's YAML::Mark: lines counted by '\n',
-// columns in bytes, pos the byte offset.
-struct EventMark {
-  int line = 0, column = 0;
-  long pos = 0;
-};
-
-// Appends one document's nodes in pre-order, from either parser's events.
-class TreeBuilder {
- public:
-  TreeBuilder(YamlTree& tree, std::vector<Diagnostic>& diags, std::string_view text)
-      : tree_(tree), diags_(diags), text_(text) {}
-
-  void Null(const EventMark& mark) { PlaceEmpty(Leaf(mark, NodeKind::kNull), mark); }
-  void Alias(const EventMark& mark) {
-    NodeId id = Leaf(mark, NodeKind::kAlias);
-    diags_.push_back({tree_.mark(id), "YAML aliases (*name) are not supported; write the value out"});
-  }
-  void Scalar(const EventMark& mark, std::string_view value) {
-    NodeId id = Leaf(mark, NodeKind::kScalar);
-    tree_.nodes_[id].text_begin = static_cast<uint32_t>(tree_.arena_.size());
-    tree_.nodes_[id].text_size = static_cast<uint32_t>(value.size());
-    tree_.arena_ += value;
-  }
-  void Open(const EventMark& mark, NodeKind kind) { open_.push_back({Leaf(mark, kind), 0, 0, 0}); }
-  void Close() {
-    if (open_.empty()) return;
-    tree_.nodes_[open_.back().id].end = static_cast<uint32_t>(tree_.nodes_.size());
-    open_.pop_back();
-  }
-
- private:
-  NodeId Leaf(const EventMark& mark, NodeKind kind) {
-    NodeId id = static_cast<NodeId>(tree_.nodes_.size());
-    YamlTree::Node node;
-    node.kind = kind;
-    node.line = mark.line + 1;
-    node.column = mark.column + 1;
-    node.end = id + 1;
-    tree_.nodes_.push_back(node);
-    if (!open_.empty()) {
-      OpenNode& parent = open_.back();
-      ++parent.children;
-      parent.previous = parent.last;
-      parent.last = id;
-    }
-    return id;
-  }
-  // yaml-cpp marks an empty value at the token after it. Point instead at what the
-  // reader sees: the key of an empty map value, the '-' of an empty sequence item.
-  void PlaceEmpty(NodeId id, const EventMark& mark) {
-    YamlTree::Node& node = tree_.nodes_[id];
-    if (open_.empty()) {
-      node.line = node.column = 1;
-      return;
-    }
-    const OpenNode& parent = open_.back();
-    if (tree_.nodes_[parent.id].kind == NodeKind::kMap) {
-      if (parent.children % 2 == 0) {  // a value: its key is the previous sibling
-        node.line = tree_.nodes_[parent.previous].line;
-        node.column = tree_.nodes_[parent.previous].column;
-      }
-      return;
-    }
-    // A sequence item: scan back over whitespace to the '-' that opened it.
-    if (mark.pos < 0 || static_cast<size_t>(mark.pos) > text_.size()) return;
-    size_t pos = static_cast<size_t>(mark.pos);
-    int line = node.line;
-    while (pos > 0 && std::isspace(static_cast<unsigned char>(text_[pos - 1]))) {
-      if (text_[pos - 1] == '\n') --line;
-      --pos;
-    }
-    if (pos == 0 || text_[pos - 1] != '-') return;
-    size_t line_start = text_.rfind('\n', pos - 1);
-    node.line = line;
-    node.column = static_cast<int32_t>(pos - 1 - (line_start == std::string_view::npos ? -1 : line_start));
-  }
-
-  YamlTree& tree_;
-  std::vector<Diagnostic>& diags_;
-  // An open container: how many children so far, and the last two of them.
-  struct OpenNode {
-    NodeId id;
-    uint32_t children;
-    NodeId last, previous;
-  };
-  std::string_view text_;
-  std::vector<OpenNode> open_;
-};
-
 namespace {
 
 // yaml-cpp's events into a TreeBuilder.
@@ -173,13 +84,14 @@ namespace {
 // bad-manifest tests pin them), so any input libfyaml reports an error in is parsed
 // again here.
 std::optional<YamlTree> ParseWithYamlCpp(YamlTree tree, std::string_view text,
-                                         std::vector<Diagnostic>& diags) {
+                                         std::vector<Diagnostic>& diags, SeqItemSink* sink) {
   const std::string& file = tree.file();
   ViewBuf buffer(text);
   std::istream in(&buffer);
   try {
     YAML::Parser parser(in);
-    TreeBuilder builder(tree, diags, text);
+    if (sink) sink->Restart();
+    TreeBuilder builder(tree, diags, text, sink);
     YamlCppEvents events(builder);
     if (!parser.HandleNextDocument(events) || tree.empty()) {  // "---" alone: nothing in it
       diags.push_back({SourceMark{file, 1, 1}, "no YAML document in file"});
@@ -212,26 +124,48 @@ class MarkCounter {
   std::string_view Text() const { return text_; }
   EventMark At(std::size_t pos) {
     pos = std::min(pos, text_.size());
-    for (; cursor_ < pos; ++cursor_)
-      if (text_[cursor_] == '\n') ++line_;
-    for (; cursor_ > pos; --cursor_)
-      if (text_[cursor_ - 1] == '\n') --line_;
-    std::size_t start = pos == 0 ? std::string_view::npos : text_.rfind('\n', pos - 1);
-    int column = static_cast<int>(start == std::string_view::npos ? pos : pos - start - 1);
-    return {line_, column, static_cast<long>(pos)};
+    for (; cursor_ < pos; ++cursor_) {
+      if (text_[cursor_] != '\n') continue;
+      ++line_;
+      line_start_ = cursor_ + 1;
+    }
+    if (cursor_ > pos) {
+      for (; cursor_ > pos; --cursor_)
+        if (text_[cursor_ - 1] == '\n') --line_;
+      const std::size_t newline = pos == 0 ? std::string_view::npos : text_.rfind('\n', pos - 1);
+      line_start_ = newline == std::string_view::npos ? 0 : newline + 1;
+    }
+    return {line_, static_cast<int>(pos - line_start_), static_cast<long>(pos)};
   }
 
  private:
   std::string_view text_;
   std::size_t cursor_ = 0;
+  std::size_t line_start_ = 0;  // where the line holding cursor_ begins
   int line_ = 0;
 };
 
-bool IsYamlCppNull(fy_event* e) {  // yaml-cpp's rule: a plain, untagged null word or nothing
-  if (e->scalar.tag != nullptr || fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN) return false;
+// A scalar's value. A plain scalar on one line is its bytes in the input, read there:
+// fy_token_get_text would copy it into a buffer of its own first. Anything else (quoted,
+// block, folded over lines) is libfyaml's text.
+std::string_view ScalarText(fy_token* token, std::string_view input) {
+  if (fy_token_scalar_style(token) == FYSS_PLAIN) {
+    const fy_mark* start = fy_token_start_mark(token);
+    const fy_mark* end = fy_token_end_mark(token);
+    if (start && end && start->input_pos <= end->input_pos && end->input_pos <= input.size()) {
+      std::string_view raw = input.substr(start->input_pos, end->input_pos - start->input_pos);
+      if (raw.find_first_of("\r\n") == std::string_view::npos) {
+        return raw;
+      }
+    }
+  }
   std::size_t size = 0;
-  const char* data = fy_token_get_text(e->scalar.value, &size);
-  std::string_view v(data ? data : "", data ? size : 0);
+  const char* data = fy_token_get_text(token, &size);
+  return std::string_view(data ? data : "", data ? size : 0);
+}
+
+bool IsYamlCppNull(fy_event* e, std::string_view v) {  // yaml-cpp's rule: a plain, untagged null word or nothing
+  if (e->scalar.tag != nullptr || fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN) return false;
   return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
 }
 
@@ -250,17 +184,12 @@ bool FeedDocument(fy_parser* parser, TreeBuilder& builder, MarkCounter& marks, b
         fy_parser_event_free(parser, e);
         return true;
       case FYET_SCALAR: {
-        if (IsYamlCppNull(e)) {
+        const std::string_view value = ScalarText(e->scalar.value, marks.Text());
+        if (IsYamlCppNull(e, value)) {
           builder.Null(mark);
-          if (depth == 0 && nodes == 0) {
-            std::size_t size = 0;
-            fy_token_get_text(e->scalar.value, &size);
-            empty_root = size == 0;
-          }
+          if (depth == 0 && nodes == 0) empty_root = value.empty();
         } else {
-          std::size_t size = 0;
-          const char* data = fy_token_get_text(e->scalar.value, &size);
-          builder.Scalar(mark, std::string_view(data ? data : "", data ? size : 0));
+          builder.Scalar(mark, value);
         }
         ++nodes;
         break;
@@ -285,7 +214,8 @@ bool FeedDocument(fy_parser* parser, TreeBuilder& builder, MarkCounter& marks, b
 // any error (the caller then asks yaml-cpp); otherwise exactly what ParseWithYamlCpp
 // returns and reports.
 std::optional<std::optional<YamlTree>> ParseWithLibfyaml(YamlTree tree, std::string_view text,
-                                                         std::vector<Diagnostic>& diags) {
+                                                         std::vector<Diagnostic>& diags,
+                                                         SeqItemSink* sink) {
   // libfyaml's own error text is never shown (yaml-cpp's is): a diagnostic sink that
   // prints nothing.
   fy_diag_cfg diag_cfg;
@@ -311,7 +241,9 @@ std::optional<std::optional<YamlTree>> ParseWithLibfyaml(YamlTree tree, std::str
     if (type != FYET_DOCUMENT_START) continue;
     bool empty_root = false;
     std::vector<Diagnostic> ignored;
-    TreeBuilder builder(documents == 0 ? tree : extra, documents == 0 ? own : ignored, text);
+    if (documents == 0 && sink) sink->Restart();
+    TreeBuilder builder(documents == 0 ? tree : extra, documents == 0 ? own : ignored, text,
+                        documents == 0 ? sink : nullptr);
     if (!FeedDocument(parser.get(), builder, marks, empty_root)) return std::nullopt;
     if (documents == 0 && empty_root) return std::nullopt;  // yaml-cpp's view of "---" alone
     if (documents == 1 && !empty_root) second = true;
@@ -329,9 +261,9 @@ std::optional<std::optional<YamlTree>> ParseWithLibfyaml(YamlTree tree, std::str
 
 }  // namespace
 
-YamlTree YamlTree::Empty(const std::string& file) {
+YamlTree YamlTree::Empty(SharedString file) {
   YamlTree tree;
-  tree.file_ = file;
+  tree.file_ = std::move(file);
   return tree;
 }
 
@@ -352,8 +284,9 @@ static bool LibfyamlSafe(std::string_view text) {
   return true;
 }
 
-std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text,
-                                  std::vector<Diagnostic>& diags) {
+std::optional<YamlTree> ParseYaml(const std::string& file_name, std::string_view text,
+                                  std::vector<Diagnostic>& diags, SeqItemSink* sink) {
+  const SharedString file(file_name);  // shared by every mark of the file
   YamlTree tree = YamlTree::Empty(file);
   // At least past the small-string buffer: the tree is moved after parsing, and a
   // short arena living inside the string object itself would move with it. Room for a
@@ -363,14 +296,14 @@ std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text
   tree.nodes_.reserve(text.size() / 8 + 16);
   try {
     if (LibfyamlSafe(text))
-      if (auto parsed = ParseWithLibfyaml(std::move(tree), text, diags)) return std::move(*parsed);
+      if (auto parsed = ParseWithLibfyaml(std::move(tree), text, diags, sink)) return std::move(*parsed);
   } catch (const std::exception& e) {  // bad_alloc and the like: never across the layer
     diags.push_back({SourceMark{file, 1, 1}, std::string("cannot parse file: ") + e.what()});
     return std::nullopt;
   }
   tree = YamlTree::Empty(file);
   tree.arena_.reserve(std::max<std::size_t>(64, text.size() / 2));
-  return ParseWithYamlCpp(std::move(tree), text, diags);
+  return ParseWithYamlCpp(std::move(tree), text, diags, sink);
 }
 
 }  // namespace idsync

@@ -23,6 +23,24 @@ using NodeId = uint32_t;
 
 enum class NodeKind : uint8_t { kNull, kScalar, kMap, kSeq, kAlias };
 
+class YamlTree;
+
+// Receives, one at a time, the items of the sequence under one key of the document's
+// root mapping (its first occurrence), so that a caller can read them without the whole
+// sequence ever being in the tree (a manifest's `users:` is most of its bytes).
+class SeqItemSink {
+ public:
+  virtual ~SeqItemSink() = default;
+  // The root mapping's key whose sequence is streamed ("users").
+  virtual std::string_view Key() const = 0;
+  // A parse of the file (re)starts: forget every item received so far. Items received
+  // are only valid if ParseYaml then returns a tree.
+  virtual void Restart() = 0;
+  // One complete item, `item` and its subtree in `tree`, valid during the call only;
+  // the tree then forgets them, and the sequence ends up empty in the returned tree.
+  virtual void Item(const YamlTree& tree, NodeId item) = 0;
+};
+
 class YamlTree {
  public:
   struct Node {
@@ -43,13 +61,16 @@ class YamlTree {
   SourceMark mark(NodeId id) const {
     return SourceMark{file_, nodes_[id].line, nodes_[id].column};
   }
-  const std::string& file() const { return file_; }
+  const SharedString& file() const { return file_; }
 
   // Children of a map (key, value, key, value, ...) or a sequence, in order.
   std::vector<NodeId> children(NodeId id) const;
+  // Without a vector: a container's first child is id + 1 (when id + 1 < end(id)), the
+  // one after `child` is end(child).
+  NodeId end(NodeId id) const { return nodes_[id].end; }
 
   // A tree with no nodes yet, for `file`.
-  static YamlTree Empty(const std::string& file);
+  static YamlTree Empty(SharedString file);
 
   // "a mapping", "a sequence", "a string", "null": for "expected X, got Y" messages.
   static std::string_view KindName(NodeKind kind);
@@ -57,8 +78,8 @@ class YamlTree {
  private:
   friend class TreeBuilder;
   friend std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text,
-                                           std::vector<Diagnostic>& diags);
-  std::string file_;
+                                           std::vector<Diagnostic>& diags, SeqItemSink* sink);
+  SharedString file_;
   std::vector<Node> nodes_;
   std::string arena_;
 };
@@ -69,7 +90,9 @@ class YamlTree {
 // yaml-cpp's: "YAML syntax error: <parser message>" diagnostics at its mark; an input
 // without a document, or with more than one, is a diagnostic too. Returns nullopt when
 // the file cannot be used at all (syntax error, no document).
+// With a `sink`, the items of the root mapping's first `sink->Key()` sequence go to it
+// as they are parsed instead of staying in the tree (see SeqItemSink).
 std::optional<YamlTree> ParseYaml(const std::string& file, std::string_view text,
-                                  std::vector<Diagnostic>& diags);
+                                  std::vector<Diagnostic>& diags, SeqItemSink* sink = nullptr);
 
 }  // namespace idsync
