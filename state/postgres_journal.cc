@@ -157,9 +157,9 @@ std::pair<std::string, std::string> AdoptRows(const std::vector<Adoption>& adopt
   nlohmann::json journal = nlohmann::json::array(), managed = nlohmann::json::array();
   for (std::size_t i = begin; i < end; ++i) {
     const Adoption& a = adoptions[i];
-    journal.push_back({{"platform", a.action.platform},
-                       {"email", a.action.email},
-                       {"payload", EncodeActionPayload(a.action)}});
+    journal.push_back({{"platform", a.action->platform},
+                       {"email", a.action->email},
+                       {"payload", EncodeActionPayload(*a.action)}});
     const ManagedAccount& m = a.account;
     managed.push_back({{"platform", m.platform}, {"email", m.email}, {"user_id", m.user_id},
                        {"grants", EncodeGrants(m.grants)}, {"retired", m.retired},
@@ -174,15 +174,11 @@ std::pair<std::string, std::string> AdoptRows(const std::vector<Adoption>& adopt
 Status PostgresStore::RecordAdopts(int64_t run_id, const std::vector<Adoption>& adoptions,
                                    int64_t now) {
   if (adoptions.empty()) return OkStatus();
+  if (Status s = CheckAdoptions(adoptions, name_); !s.ok()) return s;
   std::set<std::string> platforms;
-  for (const Adoption& a : adoptions) {
-    if (a.action.verb != Verb::kAdopt)
-      return InvalidArgument(name_ + ": record adopts: " + a.action.platform + "/" +
-                             a.action.email + " is a " + StoredVerbName(a.action.verb));
-    platforms.insert(a.action.platform);
-  }
+  for (const Adoption& a : adoptions) platforms.insert(a.action->platform);
   const std::string what = "record " + Int(static_cast<int64_t>(adoptions.size())) +
-                           " adopt(s) on " + adoptions.front().action.platform;
+                           " adopt(s) on " + adoptions.front().action->platform;
   return Locked(what, [&]() -> Status {
     PgTransaction tx(*conn_);
     // Committed at the journal's synchronous_commit, like JournalBegin's row.

@@ -147,13 +147,9 @@ Status SqliteStore::JournalRecord(int64_t run_id, const Action& action, JournalS
 Status SqliteStore::RecordAdopts(int64_t run_id, const std::vector<Adoption>& adoptions,
                                  int64_t now) {
   if (adoptions.empty()) return OkStatus();
-  for (const Adoption& a : adoptions) {
-    if (a.action.verb != Verb::kAdopt)
-      return InvalidArgument("state DB " + path_ + ": record adopts: " + a.action.platform + "/" +
-                             a.action.email + " is a " + StoredVerbName(a.action.verb));
-  }
+  if (Status s = CheckAdoptions(adoptions, "state DB " + path_); !s.ok()) return s;
   const std::string what = "record " + std::to_string(adoptions.size()) + " adopt(s) on " +
-                           adoptions.front().action.platform;
+                           adoptions.front().action->platform;
   uint64_t commit = 0;
   Status recorded = Locked(what, [&]() -> Status {
     // One transaction and two statements prepared once: 100,000 adopts are one commit.
@@ -161,7 +157,7 @@ Status SqliteStore::RecordAdopts(int64_t run_id, const std::vector<Adoption>& ad
     SQLite::Statement journal(db_, kInsertJournal);
     SQLite::Statement managed(db_, kPutManaged);
     for (const Adoption& a : adoptions) {
-      BindJournal(journal, run_id, a.action, JournalStatus::kSucceeded, 0, now);
+      BindJournal(journal, run_id, *a.action, JournalStatus::kSucceeded, 0, now);
       journal.exec();
       journal.reset();
       BindManaged(managed, a.account);

@@ -53,9 +53,10 @@ struct RunRecord {
 };
 
 // One adopt to record (Store::RecordAdopts): the action and the account it makes managed.
+// The action is the plan's own, not a copy (100,000 adopts would copy 100,000 actions).
 struct Adoption {
-  Action action;           // verb kAdopt
-  ManagedAccount account;  // same platform and email as the action
+  const Action* action = nullptr;  // verb kAdopt; not owned, must outlive the call
+  ManagedAccount account;          // same platform and email as the action
 };
 
 // The last reconcile of one platform (for `status` and the daemon's /v1/status).

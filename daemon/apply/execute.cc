@@ -85,7 +85,7 @@ class Executor {
     records.reserve(adopts.size());
     for (const Action* a : adopts) {
       auto it = current_.find(a->email);
-      records.push_back({*a, AfterSuccess(*a, it == current_.end() ? nullptr : &it->second, now)});
+      records.push_back({a, AfterSuccess(*a, it == current_.end() ? nullptr : &it->second, now)});
     }
     Status recorded = store_.RecordAdopts(options_.run_id, records, now);
     if (!recorded.ok()) {
@@ -96,9 +96,9 @@ class Executor {
     }
     std::lock_guard lock(mu_);
     for (Adoption& r : records) {
-      spdlog::debug("{}: adopt {}: done", r.action.platform, r.action.email);
-      current_[r.action.email] = std::move(r.account);
-      Progress(r.action);
+      spdlog::debug("{}: adopt {}: done", r.action->platform, r.action->email);
+      current_[r.action->email] = std::move(r.account);
+      Progress(*r.action);
     }
     spdlog::info("{}: {} account(s) adopted", adopts.front()->platform, adopts.size());
     out_.succeeded += adopts.size();
