@@ -234,4 +234,16 @@ Status CheckAdoptions(const std::vector<Adoption>& adoptions, const std::string&
   return OkStatus();
 }
 
+Status CheckRecords(const std::vector<ActionRecord>& records, const std::string& name) {
+  for (const ActionRecord& r : records) {
+    if (r.action == nullptr) return InvalidArgument(name + ": journal record without an action");
+    if (r.status == JournalStatus::kPending) {
+      // A pending row means "request maybe sent"; recovery would act on it.
+      return InvalidArgument(name + ": journal record of " + r.action->platform + "/" + r.action->email +
+                             ": a record without a request cannot be pending (use JournalBegin)");
+    }
+  }
+  return OkStatus();
+}
+
 }  // namespace idsync

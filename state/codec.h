@@ -33,5 +33,8 @@ StatusOr<Action> DecodeActionPayload(const std::string& platform, const std::str
 // RecordAdopts' argument check, shared by both backends: kInvalidArgument
 // "NAME: record adopts: P/E is a VERB" for an action that is not an adopt (or missing).
 Status CheckAdoptions(const std::vector<Adoption>& adoptions, const std::string& name);
+// JournalRecord(All)'s argument check, shared by both backends: kInvalidArgument for a
+// record without an action or a pending one ("NAME: journal record of P/E: ...").
+Status CheckRecords(const std::vector<ActionRecord>& records, const std::string& name);
 
 }  // namespace idsync

@@ -111,35 +111,51 @@ Status SqliteStore::JournalFinish(int64_t entry_id, JournalStatus status,
 
 Status SqliteStore::JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                                   int64_t now) {
-  if (status == JournalStatus::kPending) {
-    // A pending row means "request maybe sent"; recovery would act on it.
-    return InvalidArgument("state DB " + path_ + ": journal record of " + action.platform +
-                           "/" + action.email + ": a record without a request cannot be "
-                           "pending (use JournalBegin)");
-  }
-  const std::string what = std::string("journal ") + JournalStatusName(status) + " " +
-                           StoredVerbName(action.verb) + " " + action.platform + "/" +
-                           action.email;
+  return JournalRecordAll(run_id, {{&action, status}}, now);
+}
+
+Status SqliteStore::JournalRecordAll(int64_t run_id, const std::vector<ActionRecord>& records,
+                                     int64_t now) {
+  if (records.empty()) return OkStatus();
+  if (Status s = CheckRecords(records, "state DB " + path_); !s.ok()) return s;
+  const ActionRecord& first = records.front();
+  const std::string what =
+      records.size() == 1
+          ? std::string("journal ") + JournalStatusName(first.status) + " " +
+                StoredVerbName(first.action->verb) + " " + first.action->platform + "/" +
+                first.action->email
+          : "journal " + std::to_string(records.size()) + " deferred or held action(s)";
   return Locked(what, [&]() -> Status {
-    // The same deferred or held action as this user's newest row on the platform is
-    // refreshed, not written again: a daemon would otherwise add a row every interval.
-    const std::string payload = EncodeActionPayload(action);
+    // One transaction, three statements prepared once. The same deferred or held action
+    // as this user's newest row on the platform is refreshed, not written again: a
+    // daemon would otherwise add a row every interval.
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement last(db_,
                            "SELECT id, action, payload, status FROM journal "
                            "WHERE platform = ? AND email = ? ORDER BY id DESC LIMIT 1");
-    last.bind(1, action.platform);
-    last.bind(2, action.email);
-    if (last.executeStep() && last.getColumn(1).getString() == StoredVerbName(action.verb) &&
-        last.getColumn(2).getString() == payload &&
-        last.getColumn(3).getString() == JournalStatusName(status)) {
-      SQLite::Statement refresh(db_, "UPDATE journal SET run_id = ?, updated_at = ? WHERE id = ?");
-      BindRunId(refresh, 1, run_id);
-      refresh.bind(2, now);
-      refresh.bind(3, last.getColumn(0).getInt64());
-      refresh.exec();
-      return OkStatus();
+    SQLite::Statement refresh(db_, "UPDATE journal SET run_id = ?, updated_at = ? WHERE id = ?");
+    SQLite::Statement insert(db_, kInsertJournal);
+    for (const ActionRecord& r : records) {
+      const Action& action = *r.action;
+      const std::string payload = EncodeActionPayload(action);
+      last.bind(1, action.platform);
+      last.bind(2, action.email);
+      if (last.executeStep() && last.getColumn(1).getString() == StoredVerbName(action.verb) &&
+          last.getColumn(2).getString() == payload &&
+          last.getColumn(3).getString() == JournalStatusName(r.status)) {
+        BindRunId(refresh, 1, run_id);
+        refresh.bind(2, now);
+        refresh.bind(3, last.getColumn(0).getInt64());
+        refresh.exec();
+        refresh.reset();
+      } else {
+        BindJournal(insert, run_id, action, r.status, 0, now);
+        insert.exec();
+        insert.reset();
+      }
+      last.reset();
     }
-    InsertJournal(run_id, action, status, 0, now);
+    tx.commit();
     return OkStatus();
   });
 }

@@ -165,6 +165,40 @@ Status SqliteStore::PutManaged(const ManagedAccount& account) {
                 });
 }
 
+Status SqliteStore::PutManagedAll(const std::vector<ManagedAccount>& accounts) {
+  if (accounts.empty()) return OkStatus();
+  return Locked("store " + std::to_string(accounts.size()) + " managed account(s)", [&]() -> Status {
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement st(db_, kPutManaged);
+    for (const ManagedAccount& account : accounts) {
+      BindManaged(st, account);
+      st.exec();
+      st.reset();
+    }
+    tx.commit();
+    return OkStatus();
+  });
+}
+
+Status SqliteStore::ForgetManagedAll(const std::string& platform,
+                                     const std::vector<std::string>& emails) {
+  if (emails.empty()) return OkStatus();
+  return Locked("forget " + std::to_string(emails.size()) + " managed account(s) of " + platform,
+                [&]() -> Status {
+                  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+                  SQLite::Statement st(
+                      db_, "DELETE FROM managed_accounts WHERE platform = ? AND email = ?");
+                  for (const std::string& email : emails) {
+                    st.bind(1, platform);
+                    st.bind(2, email);
+                    st.exec();
+                    st.reset();
+                  }
+                  tx.commit();
+                  return OkStatus();
+                });
+}
+
 Status SqliteStore::ForgetManaged(const std::string& platform, const std::string& email) {
   return Locked("forget managed account " + platform + "/" + email, [&]() -> Status {
     SQLite::Statement st(db_, "DELETE FROM managed_accounts WHERE platform = ? AND email = ?");

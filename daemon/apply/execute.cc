@@ -250,16 +250,17 @@ void GroupByUser(const std::vector<Action>& actions, std::vector<const Action*>&
 void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
                  const ManagedAccounts& managed, int concurrency, const ReconcileOptions& options,
                  Env& env) {
+  // The deferred and held actions, recorded with one Store call (one transaction).
+  std::vector<ActionRecord> records;
   for (const Action& a : out.plan.actions) {
     if (a.disposition == Disposition::kApply) continue;
     const bool held = a.disposition == Disposition::kHeld;
-    const JournalStatus status = held ? JournalStatus::kHeld : JournalStatus::kDeferred;
-    Status recorded = store.JournalRecord(options.run_id, a, status, env.NowUnix());
-    if (!recorded.ok())
-      spdlog::warn("{}: {} {} is {} but has no journal row: {}", a.platform, VerbName(a.verb), a.email,
-                   JournalStatusName(status), recorded.message());
+    records.push_back({&a, held ? JournalStatus::kHeld : JournalStatus::kDeferred});
     ++(held ? out.held : out.deferred);
   }
+  if (Status recorded = store.JournalRecordAll(options.run_id, records, env.NowUnix()); !recorded.ok())
+    spdlog::warn("{}: {} deferred or held action(s) have no journal row: {}", out.plan.platform, records.size(),
+                 recorded.message());
   std::vector<const Action*> adopts;
   std::vector<UserActions> before_offboarding, offboarding;
   GroupByUser(out.plan.actions, adopts, before_offboarding, offboarding);
