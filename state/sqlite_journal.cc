@@ -1,4 +1,6 @@
 // SqliteStore: the action journal (SPEC §3 "journal before the request").
+#include <algorithm>
+#include <optional>
 #include <utility>
 
 #include <SQLiteCpp/Statement.h>
@@ -48,6 +50,20 @@ StatusOr<std::vector<JournalEntry>> ReadJournalRows(SQLite::Statement& st,
   return entries;
 }
 
+// Rows per statement of RecordAdopts: 64 x 9 parameters stays far below SQLite's limit.
+constexpr std::size_t kRowsPerInsert = 64;
+
+// `insert` ("INSERT ... VALUES (?, ..., ?)", `columns` parameters) with `rows` rows.
+std::string MultiRow(const char* insert, int columns, std::size_t rows) {
+  std::string row = "(";
+  for (int c = 0; c < columns; ++c) row += c == 0 ? "?" : ", ?";
+  row += ")";
+  std::string sql = insert;
+  sql.resize(sql.rfind(" VALUES ") + 8);
+  for (std::size_t r = 0; r < rows; ++r) sql += (r == 0 ? "" : ", ") + row;
+  return sql;
+}
+
 }  // namespace
 
 const char* const SqliteStore::kInsertJournal =
@@ -55,16 +71,16 @@ const char* const SqliteStore::kInsertJournal =
     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 void SqliteStore::BindJournal(SQLite::Statement& st, int64_t run_id, const Action& action,
-                              JournalStatus status, int attempts, int64_t now) {
-  BindRunId(st, 1, run_id);
-  st.bind(2, action.platform);
-  st.bind(3, action.email);
-  st.bind(4, StoredVerbName(action.verb));
-  st.bind(5, EncodeActionPayload(action));
-  st.bind(6, JournalStatusName(status));
-  st.bind(7, attempts);
-  st.bind(8, now);
-  st.bind(9, now);
+                              JournalStatus status, int attempts, int64_t now, int first) {
+  BindRunId(st, first, run_id);
+  st.bind(first + 1, action.platform);
+  st.bind(first + 2, action.email);
+  st.bind(first + 3, StoredVerbName(action.verb));
+  st.bind(first + 4, EncodeActionPayload(action));
+  st.bind(first + 5, JournalStatusName(status));
+  st.bind(first + 6, attempts);
+  st.bind(first + 7, now);
+  st.bind(first + 8, now);
 }
 
 int64_t SqliteStore::InsertJournal(int64_t run_id, const Action& action,
@@ -168,17 +184,32 @@ Status SqliteStore::RecordAdopts(int64_t run_id, const std::vector<Adoption>& ad
                            adoptions.front().action->platform;
   uint64_t commit = 0;
   Status recorded = Locked(what, [&]() -> Status {
-    // One transaction and two statements prepared once: 100,000 adopts are one commit.
+    // One transaction; kRowsPerInsert rows per statement execution, so the per-statement
+    // work (the AUTOINCREMENT counter, cursors, halting) is paid once per chunk: 100,000
+    // adopts are one commit and a few thousand statement steps.
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement journal(db_, kInsertJournal);
-    SQLite::Statement managed(db_, kPutManaged);
-    for (const Adoption& a : adoptions) {
-      BindJournal(journal, run_id, *a.action, JournalStatus::kSucceeded, 0, now);
-      journal.exec();
-      journal.reset();
-      BindManaged(managed, a.account);
-      managed.exec();
-      managed.reset();
+    const std::size_t n = adoptions.size();
+    const std::size_t full = std::min<std::size_t>(n, kRowsPerInsert);
+    SQLite::Statement journal(db_, MultiRow(kInsertJournal, 9, full));
+    SQLite::Statement managed(db_, MultiRow(kPutManaged, 8, full));
+    for (std::size_t begin = 0; begin < n; begin += full) {
+      const std::size_t rows = std::min(full, n - begin);
+      std::optional<SQLite::Statement> tail_journal, tail_managed;  // the last, shorter chunk
+      if (rows < full) {
+        tail_journal.emplace(db_, MultiRow(kInsertJournal, 9, rows));
+        tail_managed.emplace(db_, MultiRow(kPutManaged, 8, rows));
+      }
+      SQLite::Statement& j = tail_journal ? *tail_journal : journal;
+      SQLite::Statement& m = tail_managed ? *tail_managed : managed;
+      for (std::size_t i = 0; i < rows; ++i) {
+        const Adoption& a = adoptions[begin + i];
+        BindJournal(j, run_id, *a.action, JournalStatus::kSucceeded, 0, now, static_cast<int>(i * 9 + 1));
+        BindManaged(m, a.account, static_cast<int>(i * 8 + 1));
+      }
+      j.exec();
+      j.reset();
+      m.exec();
+      m.reset();
     }
     tx.commit();
     commit = ++commits_;

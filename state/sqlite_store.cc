@@ -144,15 +144,15 @@ StatusOr<ManagedAccounts> SqliteStore::Managed(const std::string& platform) {
   });
 }
 
-void SqliteStore::BindManaged(SQLite::Statement& st, const ManagedAccount& account) {
-  st.bind(1, account.platform);
-  st.bind(2, account.email);
-  st.bind(3, account.user_id);
-  st.bind(4, EncodeGrants(account.grants));
-  st.bind(5, account.retired ? 1 : 0);
-  st.bind(6, account.first_managed);
-  st.bind(7, account.last_seen);
-  st.bind(8, account.last_asserted);
+void SqliteStore::BindManaged(SQLite::Statement& st, const ManagedAccount& account, int first) {
+  st.bind(first, account.platform);
+  st.bind(first + 1, account.email);
+  st.bind(first + 2, account.user_id);
+  st.bind(first + 3, EncodeGrants(account.grants));
+  st.bind(first + 4, account.retired ? 1 : 0);
+  st.bind(first + 5, account.first_managed);
+  st.bind(first + 6, account.last_seen);
+  st.bind(first + 7, account.last_asserted);
 }
 
 Status SqliteStore::PutManaged(const ManagedAccount& account) {

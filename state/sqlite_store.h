@@ -73,12 +73,14 @@ class SqliteStore final : public Store {
 
   // Insert or replace of one managed account, and its parameters bound from `account`.
   static const char* const kPutManaged;
-  static void BindManaged(SQLite::Statement& st, const ManagedAccount& account);
+  // Parameters `first` to `first` + 7 (a row of a multi-row insert starts further on).
+  static void BindManaged(SQLite::Statement& st, const ManagedAccount& account, int first = 1);
 
   // Insert of one journal row, and its parameters bound.
   static const char* const kInsertJournal;
+  // Parameters `first` to `first` + 8.
   static void BindJournal(SQLite::Statement& st, int64_t run_id, const Action& action,
-                          JournalStatus status, int attempts, int64_t now);
+                          JournalStatus status, int attempts, int64_t now, int first = 1);
   // Inserts one journal row. REQUIRES: mu_ held. Throws SQLite::Exception.
   int64_t InsertJournal(int64_t run_id, const Action& action, JournalStatus status,
                         int attempts, int64_t now);
