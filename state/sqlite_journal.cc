@@ -71,13 +71,18 @@ const char* const SqliteStore::kInsertJournal =
     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 void SqliteStore::BindJournal(SQLite::Statement& st, int64_t run_id, const Action& action,
-                              JournalStatus status, int attempts, int64_t now, int first) {
+                              JournalStatus status, int attempts, int64_t now, int first,
+                              std::vector<std::string>* keep) {
   BindRunId(st, first, run_id);
-  st.bind(first + 1, action.platform);
-  st.bind(first + 2, action.email);
-  st.bind(first + 3, StoredVerbName(action.verb));
-  st.bind(first + 4, EncodeActionPayload(action));
-  st.bind(first + 5, JournalStatusName(status));
+  BindText(st, first + 1, action.platform, keep);
+  BindText(st, first + 2, action.email, keep);
+  st.bindNoCopy(first + 3, StoredVerbName(action.verb));  // static text
+  if (keep) {
+    BindText(st, first + 4, keep->emplace_back(EncodeActionPayload(action)), keep);
+  } else {
+    st.bind(first + 4, EncodeActionPayload(action));
+  }
+  st.bindNoCopy(first + 5, JournalStatusName(status));  // static text
   st.bind(first + 6, attempts);
   st.bind(first + 7, now);
   st.bind(first + 8, now);
@@ -201,10 +206,15 @@ Status SqliteStore::RecordAdopts(int64_t run_id, const std::vector<Adoption>& ad
       }
       SQLite::Statement& j = tail_journal ? *tail_journal : journal;
       SQLite::Statement& m = tail_managed ? *tail_managed : managed;
+      // Texts bound without a copy: the adoptions outlive the chunk, and the encoded
+      // payloads and grants stay in `texts` (reserved, so never moved) until it ran.
+      std::vector<std::string> texts;
+      texts.reserve(2 * rows);
       for (std::size_t i = 0; i < rows; ++i) {
         const Adoption& a = adoptions[begin + i];
-        BindJournal(j, run_id, *a.action, JournalStatus::kSucceeded, 0, now, static_cast<int>(i * 9 + 1));
-        BindManaged(m, a.account, static_cast<int>(i * 8 + 1));
+        BindJournal(j, run_id, *a.action, JournalStatus::kSucceeded, 0, now, static_cast<int>(i * 9 + 1),
+                    &texts);
+        BindManaged(m, a.account, static_cast<int>(i * 8 + 1), &texts);
       }
       j.exec();
       j.reset();

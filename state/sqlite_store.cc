@@ -144,11 +144,25 @@ StatusOr<ManagedAccounts> SqliteStore::Managed(const std::string& platform) {
   });
 }
 
-void SqliteStore::BindManaged(SQLite::Statement& st, const ManagedAccount& account, int first) {
-  st.bind(first, account.platform);
-  st.bind(first + 1, account.email);
-  st.bind(first + 2, account.user_id);
-  st.bind(first + 3, EncodeGrants(account.grants));
+void SqliteStore::BindText(SQLite::Statement& st, int index, const std::string& text,
+                           std::vector<std::string>* keep) {
+  if (keep) {
+    st.bindNoCopy(index, text);
+  } else {
+    st.bind(index, text);
+  }
+}
+
+void SqliteStore::BindManaged(SQLite::Statement& st, const ManagedAccount& account, int first,
+                              std::vector<std::string>* keep) {
+  BindText(st, first, account.platform, keep);
+  BindText(st, first + 1, account.email, keep);
+  BindText(st, first + 2, account.user_id, keep);
+  if (keep) {
+    BindText(st, first + 3, keep->emplace_back(EncodeGrants(account.grants)), keep);
+  } else {
+    st.bind(first + 3, EncodeGrants(account.grants));
+  }
   st.bind(first + 4, account.retired ? 1 : 0);
   st.bind(first + 5, account.first_managed);
   st.bind(first + 6, account.last_seen);
