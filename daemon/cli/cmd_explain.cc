@@ -104,7 +104,8 @@ void ReadLive(const Manifest& manifest, const std::map<std::string, DesiredUsers
       continue;
     }
     if (auto u = listing->users.find(email); u != listing->users.end()) live.user = u->second;
-    ReconcileOptions options;  // plan only
+    ReconcileOptions options;  // plan only, from the listing above (one list request)
+    options.listed = &*listing;
     PlatformOutcome outcome = ReconcilePlatform(config, users, *connection->connector, store,
                                                 options, env);
     live.error = outcome.plan.error.message();

@@ -62,10 +62,13 @@ TEST_CASE("explain reads what idsync applied and the journal, and --live plans t
   CHECK(Has(bob.out, "  last applied: DEVELOPER at "));
   CHECK(Has(bob.out, "  ws  adopt  succeeded"));
 
+  sim.Post("/_sim/counters/reset");
   RunResult eve = Idsync({"explain", "eve@acme.io", "-f", manifest, "--state", state, "--live",
                           "--format", "json"}, kWsEnv);
   INFO(eve.out, eve.err);
   REQUIRE(eve.exit_code == 0);
+  CHECK(sim.Counters()["workspace"]["listUsers"] == 1);  // one listing serves the user and the plan
+  CHECK(sim.Counters()["workspace"]["mutations"] == 0);
   auto doc = nlohmann::json::parse(eve.out);
   CHECK(doc["summary"] == "not in the manifest; unmanaged");
   CHECK(doc["platforms"][0]["live"]["status"] == "active");
