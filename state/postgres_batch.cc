@@ -89,6 +89,43 @@ std::map<UserKey, NewestRow> NewestRows(PgConn& conn, const std::vector<UserKey>
   return newest;
 }
 
+// JournalRecordAll's decision, as one JournalRecord per record would make it: each
+// record is compared with the user's newest row as the records before it left it (the
+// stored newest row for a user's first record, the user's previous record after that);
+// the same action with the same status refreshes that row (its id goes to `refresh`,
+// or nothing when it is the previous record's, just written) instead of adding one
+// (its row goes to `insert`, in order).
+void SplitRecords(const std::vector<ActionRecord>& records, const std::vector<std::string>& payloads,
+                  const std::map<UserKey, NewestRow>& newest, nlohmann::json& refresh,
+                  nlohmann::json& insert) {
+  refresh = nlohmann::json::array();
+  insert = nlohmann::json::array();
+  std::map<UserKey, std::size_t> previous;  // the user's previous record in the batch
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const Action& a = *records[i].action;
+    const char* status = JournalStatusName(records[i].status);
+    const UserKey key{a.platform, a.email};
+    auto p = previous.find(key);
+    if (p != previous.end()) {
+      const ActionRecord& before = records[p->second];
+      const bool same = before.action->verb == a.verb && payloads[p->second] == payloads[i] &&
+                        before.status == records[i].status;
+      p->second = i;
+      if (same) continue;
+    } else {
+      previous.emplace(key, i);
+      auto n = newest.find(key);
+      if (n != newest.end() && n->second.action == StoredVerbName(a.verb) &&
+          n->second.payload == payloads[i] && n->second.status == status) {
+        refresh.push_back(n->second.id);
+        continue;
+      }
+    }
+    insert.push_back({{"platform", a.platform}, {"email", a.email}, {"action", StoredVerbName(a.verb)},
+                      {"payload", payloads[i]}, {"status", status}});
+  }
+}
+
 }  // namespace
 
 Status PostgresStore::RecordAdopts(int64_t run_id, const std::vector<Adoption>& adoptions,
@@ -188,36 +225,8 @@ Status PostgresStore::JournalRecordAll(int64_t run_id, const std::vector<ActionR
   }
   return Locked(what, [&]() -> Status {
     PgTransaction tx(*conn_);
-    // Each record is compared with the user's newest row as the records before it left
-    // it: the stored newest row for a user's first record, the user's previous record
-    // after that. The same action with the same status refreshes that row (run_id,
-    // updated_at) instead of adding one (see store.h).
-    const std::map<UserKey, NewestRow> newest = NewestRows(*conn_, users);
-    std::map<UserKey, std::size_t> previous;  // the user's previous record in the batch
-    nlohmann::json refresh = nlohmann::json::array(), insert = nlohmann::json::array();
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      const Action& a = *records[i].action;
-      const char* status = JournalStatusName(records[i].status);
-      const UserKey key{a.platform, a.email};
-      auto p = previous.find(key);
-      if (p != previous.end()) {
-        const ActionRecord& before = records[p->second];
-        const bool same = before.action->verb == a.verb && payloads[p->second] == payloads[i] &&
-                          before.status == records[i].status;
-        p->second = i;
-        if (same) continue;  // its row was just written with this run and time
-      } else {
-        previous.emplace(key, i);
-        auto n = newest.find(key);
-        if (n != newest.end() && n->second.action == StoredVerbName(a.verb) &&
-            n->second.payload == payloads[i] && n->second.status == status) {
-          refresh.push_back(n->second.id);
-          continue;
-        }
-      }
-      insert.push_back({{"platform", a.platform}, {"email", a.email}, {"action", StoredVerbName(a.verb)},
-                        {"payload", payloads[i]}, {"status", status}});
-    }
+    nlohmann::json refresh, insert;
+    SplitRecords(records, payloads, NewestRows(*conn_, users), refresh, insert);
     if (!refresh.empty())
       conn_->Exec("UPDATE journal SET run_id = $1, updated_at = $2 WHERE id IN "
                   "(SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
