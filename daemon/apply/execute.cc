@@ -73,7 +73,9 @@ class Executor {
   // any other action runs: one transaction and one sync instead of three commits per
   // user. An adopt is always its user's first action, so plan order holds per user.
   // When the store refuses, every adopt fails and its user's later actions are skipped.
-  void RecordAdopts(const std::vector<const Action*>& adopts) {
+  // `later`: the users with actions after their adopt, whose adopted record those build
+  // on (the others' records are not kept here: 100,000 of them for nothing).
+  void RecordAdopts(const std::vector<const Action*>& adopts, const std::set<std::string>& later) {
     if (adopts.empty()) return;
     if (options_.cancel && options_.cancel->load()) {
       std::lock_guard lock(mu_);
@@ -97,7 +99,7 @@ class Executor {
     std::lock_guard lock(mu_);
     for (Adoption& r : records) {
       spdlog::debug("{}: adopt {}: done", r.action->platform, r.action->email);
-      current_[r.action->email] = std::move(r.account);
+      if (later.count(r.action->email)) current_[r.action->email] = std::move(r.account);
       Progress(*r.action);
     }
     spdlog::info("{}: {} account(s) adopted", adopts.front()->platform, adopts.size());
@@ -270,7 +272,10 @@ void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
 
   Executor executor(out, connector, store, managed, options, env);
   executor.set_total(total);
-  executor.RecordAdopts(adopts);
+  std::set<std::string> later;  // users with actions after an adopt
+  for (const auto& g : before_offboarding) later.insert(g.front()->email);
+  for (const auto& g : offboarding) later.insert(g.front()->email);
+  executor.RecordAdopts(adopts, later);
   executor.RunAll(before_offboarding, concurrency);
   executor.RunAll(offboarding, concurrency);
 }
