@@ -9,10 +9,12 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/grants.h"
 #include "core/status.h"
 #include "reconcile/plan.h"
+#include "state/store.h"
 
 namespace idsync {
 
@@ -27,5 +29,12 @@ std::string EncodeActionPayload(const Action& action);
 // The Action a journal row recorded; platform and email come from the row.
 StatusOr<Action> DecodeActionPayload(const std::string& platform, const std::string& email,
                                      const std::string& payload);
+
+// RecordAdopts' argument check, shared by both backends: kInvalidArgument
+// "NAME: record adopts: P/E is a VERB" for an action that is not an adopt (or missing).
+Status CheckAdoptions(const std::vector<Adoption>& adoptions, const std::string& name);
+// JournalRecord(All)'s argument check, shared by both backends: kInvalidArgument for a
+// record without an action or a pending one ("NAME: journal record of P/E: ...").
+Status CheckRecords(const std::vector<ActionRecord>& records, const std::string& name);
 
 }  // namespace idsync

@@ -1,9 +1,5 @@
 // PostgresStore: the action journal, whose JournalBegin is the leadership fence.
-#include <algorithm>
-#include <set>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "state/codec.h"
 #include "state/pg_uri.h"
@@ -47,16 +43,6 @@ StatusOr<std::vector<JournalEntry>> ReadJournalRows(const PgResult& r, const std
 }
 
 }  // namespace
-
-int64_t PostgresStore::InsertJournal(int64_t run_id, const Action& action, JournalStatus status,
-                                     int attempts, int64_t now) {
-  PgResult r = conn_->Exec(
-      "INSERT INTO journal (run_id, platform, email, action, payload, status, attempts, "
-      "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-      {RunId(run_id), action.platform, action.email, StoredVerbName(action.verb),
-       EncodeActionPayload(action), JournalStatusName(status), Int(attempts), Int(now)});
-  return r.int64(0, 0);
-}
 
 StatusOr<int64_t> PostgresStore::JournalBegin(int64_t run_id, const Action& action,
                                               int64_t now) {
@@ -114,112 +100,7 @@ Status PostgresStore::JournalFinish(int64_t entry_id, JournalStatus status,
 
 Status PostgresStore::JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                                     int64_t now) {
-  if (status == JournalStatus::kPending) {
-    // A pending row means "request maybe sent"; recovery would act on it.
-    return InvalidArgument(name_ + ": journal record of " + action.platform + "/" +
-                           action.email + ": a record without a request cannot be "
-                           "pending (use JournalBegin)");
-  }
-  const std::string what = std::string("journal ") + JournalStatusName(status) + " " +
-                           StoredVerbName(action.verb) + " " + action.platform + "/" +
-                           action.email;
-  return Locked(what, [&]() -> Status {
-    // The same deferred or held action as this user's newest row on the platform is
-    // refreshed, not written again (see store.h).
-    PgTransaction tx(*conn_);
-    const std::string payload = EncodeActionPayload(action);
-    PgResult last = conn_->Exec(
-        "SELECT id, action, payload, status FROM journal WHERE platform = $1 AND email = $2 "
-        "ORDER BY id DESC LIMIT 1",
-        {action.platform, action.email});
-    if (last.rows() == 1 && last.text(0, 1) == StoredVerbName(action.verb) &&
-        last.text(0, 2) == payload && last.text(0, 3) == JournalStatusName(status)) {
-      conn_->Exec("UPDATE journal SET run_id = $1, updated_at = $2 WHERE id = $3",
-                  {RunId(run_id), Int(now), last.text(0, 0)});
-    } else {
-      InsertJournal(run_id, action, status, 0, now);
-    }
-    tx.Commit();
-    return OkStatus();
-  });
-}
-
-namespace {
-
-// Rows per statement of RecordAdopts: one JSON parameter each, so 100,000 adopts are
-// a few dozen round trips inside the one transaction.
-constexpr std::size_t kAdoptChunk = 2000;
-
-// The journal and managed_accounts rows of adoptions[begin, end) as two JSON arrays
-// (jsonb_to_recordset's input): bound as parameters, never spliced into SQL.
-std::pair<std::string, std::string> AdoptRows(const std::vector<Adoption>& adoptions,
-                                              std::size_t begin, std::size_t end) {
-  nlohmann::json journal = nlohmann::json::array(), managed = nlohmann::json::array();
-  for (std::size_t i = begin; i < end; ++i) {
-    const Adoption& a = adoptions[i];
-    journal.push_back({{"platform", a.action.platform},
-                       {"email", a.action.email},
-                       {"payload", EncodeActionPayload(a.action)}});
-    const ManagedAccount& m = a.account;
-    managed.push_back({{"platform", m.platform}, {"email", m.email}, {"user_id", m.user_id},
-                       {"grants", EncodeGrants(m.grants)}, {"retired", m.retired},
-                       {"first_managed", m.first_managed}, {"last_seen", m.last_seen},
-                       {"last_asserted", m.last_asserted}});
-  }
-  return {journal.dump(), managed.dump()};
-}
-
-}  // namespace
-
-Status PostgresStore::RecordAdopts(int64_t run_id, const std::vector<Adoption>& adoptions,
-                                   int64_t now) {
-  if (adoptions.empty()) return OkStatus();
-  std::set<std::string> platforms;
-  for (const Adoption& a : adoptions) {
-    if (a.action.verb != Verb::kAdopt)
-      return InvalidArgument(name_ + ": record adopts: " + a.action.platform + "/" +
-                             a.action.email + " is a " + StoredVerbName(a.action.verb));
-    platforms.insert(a.action.platform);
-  }
-  const std::string what = "record " + Int(static_cast<int64_t>(adoptions.size())) +
-                           " adopt(s) on " + adoptions.front().action.platform;
-  return Locked(what, [&]() -> Status {
-    PgTransaction tx(*conn_);
-    // Committed at the journal's synchronous_commit, like JournalBegin's row.
-    conn_->Exec("SELECT set_config('synchronous_commit', $1, true)", {journal_commit_});
-    for (const std::string& platform : platforms) {
-      // Fenced like JournalBegin: the advisory lock is the session's, so holding it at
-      // the start of the transaction means holding it until the commit (or the session,
-      // and with it the transaction, is gone).
-      if (fenced_.count(platform) && (held_.count(platform) == 0 || !OwnsLock(platform)))
-        return FailedPrecondition(name_ + ": " + what + ": leadership (lock) of platform " +
-                                  platform + " lost");
-    }
-    for (std::size_t begin = 0; begin < adoptions.size(); begin += kAdoptChunk) {
-      const auto rows = AdoptRows(adoptions, begin, std::min(adoptions.size(), begin + kAdoptChunk));
-      conn_->Exec(
-          "INSERT INTO journal (run_id, platform, email, action, payload, status, attempts, "
-          "created_at, updated_at) SELECT $1::bigint, x.platform, x.email, 'adopt', x.payload, "
-          "'succeeded', 0, $2::bigint, $2::bigint FROM jsonb_array_elements($3::jsonb) "
-          "WITH ORDINALITY AS e(value, n), "
-          "jsonb_to_record(e.value) AS x(platform text, email text, payload text) ORDER BY e.n",
-          {RunId(run_id), Int(now), rows.first});
-      conn_->Exec(
-          "INSERT INTO managed_accounts (platform, email, user_id, grants, retired, "
-          "first_managed, last_seen, last_asserted) SELECT x.platform, x.email, x.user_id, "
-          "x.grants, x.retired, x.first_managed, x.last_seen, x.last_asserted "
-          "FROM jsonb_to_recordset($1::jsonb) AS x(platform text, email text, user_id text, "
-          "grants text, retired boolean, first_managed bigint, last_seen bigint, "
-          "last_asserted bigint) "
-          "ON CONFLICT (platform, email) DO UPDATE SET user_id = EXCLUDED.user_id, "
-          "grants = EXCLUDED.grants, retired = EXCLUDED.retired, "
-          "first_managed = EXCLUDED.first_managed, last_seen = EXCLUDED.last_seen, "
-          "last_asserted = EXCLUDED.last_asserted",
-          {rows.second});
-    }
-    tx.Commit();
-    return OkStatus();
-  });
+  return JournalRecordAll(run_id, {{&action, status}}, now);
 }
 
 StatusOr<std::vector<JournalEntry>> PostgresStore::PendingEntries(const std::string& platform) {

@@ -98,9 +98,6 @@ class PostgresStore final : public Store {
   bool OwnsLock(const std::string& platform);
   // "IDENTITY (PostgreSQL backend pid N, client H) since T" of the holder.
   std::string Holder(const std::string& platform);  // REQUIRES: mu_ held
-  // Inserts one journal row without a fence. REQUIRES: mu_ held. Throws PgError.
-  int64_t InsertJournal(int64_t run_id, const Action& action, JournalStatus status,
-                        int attempts, int64_t now);
 
   const std::string name_;  // "state DB <redacted uri>"
   const StoreAccess access_;

@@ -1,4 +1,6 @@
 // SqliteStore: the action journal (SPEC §3 "journal before the request").
+#include <algorithm>
+#include <optional>
 #include <utility>
 
 #include <SQLiteCpp/Statement.h>
@@ -48,6 +50,20 @@ StatusOr<std::vector<JournalEntry>> ReadJournalRows(SQLite::Statement& st,
   return entries;
 }
 
+// Rows per statement of RecordAdopts: 64 x 9 parameters stays far below SQLite's limit.
+constexpr std::size_t kRowsPerInsert = 64;
+
+// `insert` ("INSERT ... VALUES (?, ..., ?)", `columns` parameters) with `rows` rows.
+std::string MultiRow(const char* insert, int columns, std::size_t rows) {
+  std::string row = "(";
+  for (int c = 0; c < columns; ++c) row += c == 0 ? "?" : ", ?";
+  row += ")";
+  std::string sql = insert;
+  sql.resize(sql.rfind(" VALUES ") + 8);
+  for (std::size_t r = 0; r < rows; ++r) sql += (r == 0 ? "" : ", ") + row;
+  return sql;
+}
+
 }  // namespace
 
 const char* const SqliteStore::kInsertJournal =
@@ -55,16 +71,21 @@ const char* const SqliteStore::kInsertJournal =
     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 void SqliteStore::BindJournal(SQLite::Statement& st, int64_t run_id, const Action& action,
-                              JournalStatus status, int attempts, int64_t now) {
-  BindRunId(st, 1, run_id);
-  st.bind(2, action.platform);
-  st.bind(3, action.email);
-  st.bind(4, StoredVerbName(action.verb));
-  st.bind(5, EncodeActionPayload(action));
-  st.bind(6, JournalStatusName(status));
-  st.bind(7, attempts);
-  st.bind(8, now);
-  st.bind(9, now);
+                              JournalStatus status, int attempts, int64_t now, int first,
+                              std::vector<std::string>* keep) {
+  BindRunId(st, first, run_id);
+  BindText(st, first + 1, action.platform, keep);
+  BindText(st, first + 2, action.email, keep);
+  st.bindNoCopy(first + 3, StoredVerbName(action.verb));  // static text
+  if (keep) {
+    BindText(st, first + 4, keep->emplace_back(EncodeActionPayload(action)), keep);
+  } else {
+    st.bind(first + 4, EncodeActionPayload(action));
+  }
+  st.bindNoCopy(first + 5, JournalStatusName(status));  // static text
+  st.bind(first + 6, attempts);
+  st.bind(first + 7, now);
+  st.bind(first + 8, now);
 }
 
 int64_t SqliteStore::InsertJournal(int64_t run_id, const Action& action,
@@ -111,35 +132,51 @@ Status SqliteStore::JournalFinish(int64_t entry_id, JournalStatus status,
 
 Status SqliteStore::JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                                   int64_t now) {
-  if (status == JournalStatus::kPending) {
-    // A pending row means "request maybe sent"; recovery would act on it.
-    return InvalidArgument("state DB " + path_ + ": journal record of " + action.platform +
-                           "/" + action.email + ": a record without a request cannot be "
-                           "pending (use JournalBegin)");
-  }
-  const std::string what = std::string("journal ") + JournalStatusName(status) + " " +
-                           StoredVerbName(action.verb) + " " + action.platform + "/" +
-                           action.email;
+  return JournalRecordAll(run_id, {{&action, status}}, now);
+}
+
+Status SqliteStore::JournalRecordAll(int64_t run_id, const std::vector<ActionRecord>& records,
+                                     int64_t now) {
+  if (records.empty()) return OkStatus();
+  if (Status s = CheckRecords(records, "state DB " + path_); !s.ok()) return s;
+  const ActionRecord& first = records.front();
+  const std::string what =
+      records.size() == 1
+          ? std::string("journal ") + JournalStatusName(first.status) + " " +
+                StoredVerbName(first.action->verb) + " " + first.action->platform + "/" +
+                first.action->email
+          : "journal " + std::to_string(records.size()) + " deferred or held action(s)";
   return Locked(what, [&]() -> Status {
-    // The same deferred or held action as this user's newest row on the platform is
-    // refreshed, not written again: a daemon would otherwise add a row every interval.
-    const std::string payload = EncodeActionPayload(action);
+    // One transaction, three statements prepared once. The same deferred or held action
+    // as this user's newest row on the platform is refreshed, not written again: a
+    // daemon would otherwise add a row every interval.
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement last(db_,
                            "SELECT id, action, payload, status FROM journal "
                            "WHERE platform = ? AND email = ? ORDER BY id DESC LIMIT 1");
-    last.bind(1, action.platform);
-    last.bind(2, action.email);
-    if (last.executeStep() && last.getColumn(1).getString() == StoredVerbName(action.verb) &&
-        last.getColumn(2).getString() == payload &&
-        last.getColumn(3).getString() == JournalStatusName(status)) {
-      SQLite::Statement refresh(db_, "UPDATE journal SET run_id = ?, updated_at = ? WHERE id = ?");
-      BindRunId(refresh, 1, run_id);
-      refresh.bind(2, now);
-      refresh.bind(3, last.getColumn(0).getInt64());
-      refresh.exec();
-      return OkStatus();
+    SQLite::Statement refresh(db_, "UPDATE journal SET run_id = ?, updated_at = ? WHERE id = ?");
+    SQLite::Statement insert(db_, kInsertJournal);
+    for (const ActionRecord& r : records) {
+      const Action& action = *r.action;
+      const std::string payload = EncodeActionPayload(action);
+      last.bind(1, action.platform);
+      last.bind(2, action.email);
+      if (last.executeStep() && last.getColumn(1).getString() == StoredVerbName(action.verb) &&
+          last.getColumn(2).getString() == payload &&
+          last.getColumn(3).getString() == JournalStatusName(r.status)) {
+        BindRunId(refresh, 1, run_id);
+        refresh.bind(2, now);
+        refresh.bind(3, last.getColumn(0).getInt64());
+        refresh.exec();
+        refresh.reset();
+      } else {
+        BindJournal(insert, run_id, action, r.status, 0, now);
+        insert.exec();
+        insert.reset();
+      }
+      last.reset();
     }
-    InsertJournal(run_id, action, status, 0, now);
+    tx.commit();
     return OkStatus();
   });
 }
@@ -147,26 +184,42 @@ Status SqliteStore::JournalRecord(int64_t run_id, const Action& action, JournalS
 Status SqliteStore::RecordAdopts(int64_t run_id, const std::vector<Adoption>& adoptions,
                                  int64_t now) {
   if (adoptions.empty()) return OkStatus();
-  for (const Adoption& a : adoptions) {
-    if (a.action.verb != Verb::kAdopt)
-      return InvalidArgument("state DB " + path_ + ": record adopts: " + a.action.platform + "/" +
-                             a.action.email + " is a " + StoredVerbName(a.action.verb));
-  }
+  if (Status s = CheckAdoptions(adoptions, "state DB " + path_); !s.ok()) return s;
   const std::string what = "record " + std::to_string(adoptions.size()) + " adopt(s) on " +
-                           adoptions.front().action.platform;
+                           adoptions.front().action->platform;
   uint64_t commit = 0;
   Status recorded = Locked(what, [&]() -> Status {
-    // One transaction and two statements prepared once: 100,000 adopts are one commit.
+    // One transaction; kRowsPerInsert rows per statement execution, so the per-statement
+    // work (the AUTOINCREMENT counter, cursors, halting) is paid once per chunk: 100,000
+    // adopts are one commit and a few thousand statement steps.
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement journal(db_, kInsertJournal);
-    SQLite::Statement managed(db_, kPutManaged);
-    for (const Adoption& a : adoptions) {
-      BindJournal(journal, run_id, a.action, JournalStatus::kSucceeded, 0, now);
-      journal.exec();
-      journal.reset();
-      BindManaged(managed, a.account);
-      managed.exec();
-      managed.reset();
+    const std::size_t n = adoptions.size();
+    const std::size_t full = std::min<std::size_t>(n, kRowsPerInsert);
+    SQLite::Statement journal(db_, MultiRow(kInsertJournal, 9, full));
+    SQLite::Statement managed(db_, MultiRow(kPutManaged, 8, full));
+    for (std::size_t begin = 0; begin < n; begin += full) {
+      const std::size_t rows = std::min(full, n - begin);
+      std::optional<SQLite::Statement> tail_journal, tail_managed;  // the last, shorter chunk
+      if (rows < full) {
+        tail_journal.emplace(db_, MultiRow(kInsertJournal, 9, rows));
+        tail_managed.emplace(db_, MultiRow(kPutManaged, 8, rows));
+      }
+      SQLite::Statement& j = tail_journal ? *tail_journal : journal;
+      SQLite::Statement& m = tail_managed ? *tail_managed : managed;
+      // Texts bound without a copy: the adoptions outlive the chunk, and the encoded
+      // payloads and grants stay in `texts` (reserved, so never moved) until it ran.
+      std::vector<std::string> texts;
+      texts.reserve(2 * rows);
+      for (std::size_t i = 0; i < rows; ++i) {
+        const Adoption& a = adoptions[begin + i];
+        BindJournal(j, run_id, *a.action, JournalStatus::kSucceeded, 0, now, static_cast<int>(i * 9 + 1),
+                    &texts);
+        BindManaged(m, a.account, static_cast<int>(i * 8 + 1), &texts);
+      }
+      j.exec();
+      j.reset();
+      m.exec();
+      m.reset();
     }
     tx.commit();
     commit = ++commits_;

@@ -144,15 +144,29 @@ StatusOr<ManagedAccounts> SqliteStore::Managed(const std::string& platform) {
   });
 }
 
-void SqliteStore::BindManaged(SQLite::Statement& st, const ManagedAccount& account) {
-  st.bind(1, account.platform);
-  st.bind(2, account.email);
-  st.bind(3, account.user_id);
-  st.bind(4, EncodeGrants(account.grants));
-  st.bind(5, account.retired ? 1 : 0);
-  st.bind(6, account.first_managed);
-  st.bind(7, account.last_seen);
-  st.bind(8, account.last_asserted);
+void SqliteStore::BindText(SQLite::Statement& st, int index, const std::string& text,
+                           std::vector<std::string>* keep) {
+  if (keep) {
+    st.bindNoCopy(index, text);
+  } else {
+    st.bind(index, text);
+  }
+}
+
+void SqliteStore::BindManaged(SQLite::Statement& st, const ManagedAccount& account, int first,
+                              std::vector<std::string>* keep) {
+  BindText(st, first, account.platform, keep);
+  BindText(st, first + 1, account.email, keep);
+  BindText(st, first + 2, account.user_id, keep);
+  if (keep) {
+    BindText(st, first + 3, keep->emplace_back(EncodeGrants(account.grants)), keep);
+  } else {
+    st.bind(first + 3, EncodeGrants(account.grants));
+  }
+  st.bind(first + 4, account.retired ? 1 : 0);
+  st.bind(first + 5, account.first_managed);
+  st.bind(first + 6, account.last_seen);
+  st.bind(first + 7, account.last_asserted);
 }
 
 Status SqliteStore::PutManaged(const ManagedAccount& account) {
@@ -161,6 +175,40 @@ Status SqliteStore::PutManaged(const ManagedAccount& account) {
                   SQLite::Statement st(db_, kPutManaged);
                   BindManaged(st, account);
                   st.exec();
+                  return OkStatus();
+                });
+}
+
+Status SqliteStore::PutManagedAll(const std::vector<ManagedAccount>& accounts) {
+  if (accounts.empty()) return OkStatus();
+  return Locked("store " + std::to_string(accounts.size()) + " managed account(s)", [&]() -> Status {
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement st(db_, kPutManaged);
+    for (const ManagedAccount& account : accounts) {
+      BindManaged(st, account);
+      st.exec();
+      st.reset();
+    }
+    tx.commit();
+    return OkStatus();
+  });
+}
+
+Status SqliteStore::ForgetManagedAll(const std::string& platform,
+                                     const std::vector<std::string>& emails) {
+  if (emails.empty()) return OkStatus();
+  return Locked("forget " + std::to_string(emails.size()) + " managed account(s) of " + platform,
+                [&]() -> Status {
+                  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+                  SQLite::Statement st(
+                      db_, "DELETE FROM managed_accounts WHERE platform = ? AND email = ?");
+                  for (const std::string& email : emails) {
+                    st.bind(1, platform);
+                    st.bind(2, email);
+                    st.exec();
+                    st.reset();
+                  }
+                  tx.commit();
                   return OkStatus();
                 });
 }

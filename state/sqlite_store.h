@@ -73,12 +73,23 @@ class SqliteStore final : public Store {
 
   // Insert or replace of one managed account, and its parameters bound from `account`.
   static const char* const kPutManaged;
-  static void BindManaged(SQLite::Statement& st, const ManagedAccount& account);
+  // Parameters `first` to `first` + 7 (a row of a multi-row insert starts further on).
+  // With `keep`, texts are bound without a copy: `account` must outlive the statement's
+  // execution, and the texts encoded here are appended to *keep, whose capacity must
+  // hold them (never reallocated while bound).
+  static void BindManaged(SQLite::Statement& st, const ManagedAccount& account, int first = 1,
+                          std::vector<std::string>* keep = nullptr);
 
   // Insert of one journal row, and its parameters bound.
   static const char* const kInsertJournal;
+  // Parameters `first` to `first` + 8; `keep` as for BindManaged (`action` must outlive
+  // the execution).
   static void BindJournal(SQLite::Statement& st, int64_t run_id, const Action& action,
-                          JournalStatus status, int attempts, int64_t now);
+                          JournalStatus status, int attempts, int64_t now, int first = 1,
+                          std::vector<std::string>* keep = nullptr);
+  // Binds `text` at `index`: copied, or without a copy when `keep` is given (see above).
+  static void BindText(SQLite::Statement& st, int index, const std::string& text,
+                       std::vector<std::string>* keep);
   // Inserts one journal row. REQUIRES: mu_ held. Throws SQLite::Exception.
   int64_t InsertJournal(int64_t run_id, const Action& action, JournalStatus status,
                         int attempts, int64_t now);

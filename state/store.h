@@ -53,9 +53,16 @@ struct RunRecord {
 };
 
 // One adopt to record (Store::RecordAdopts): the action and the account it makes managed.
+// The action is the plan's own, not a copy (100,000 adopts would copy 100,000 actions).
 struct Adoption {
-  Action action;           // verb kAdopt
-  ManagedAccount account;  // same platform and email as the action
+  const Action* action = nullptr;  // verb kAdopt; not owned, must outlive the call
+  ManagedAccount account;          // same platform and email as the action
+};
+
+// One deferred or held action to record without a request (Store::JournalRecordAll).
+struct ActionRecord {
+  const Action* action = nullptr;                   // not owned, must outlive the call
+  JournalStatus status = JournalStatus::kDeferred;  // kDeferred or kHeld
 };
 
 // The last reconcile of one platform (for `status` and the daemon's /v1/status).
@@ -148,6 +155,12 @@ class Store {
   virtual Status PutManaged(const ManagedAccount& account) = 0;  // insert or replace
   // Forgetting an account that is not managed is OK.
   virtual Status ForgetManaged(const std::string& platform, const std::string& email) = 0;
+  // PutManaged of every account, in order (a later one for the same account wins), and
+  // ForgetManaged of every email of `platform`, each call in one transaction: all or
+  // nothing, one commit. An empty list writes nothing.
+  virtual Status PutManagedAll(const std::vector<ManagedAccount>& accounts) = 0;
+  virtual Status ForgetManagedAll(const std::string& platform,
+                                  const std::vector<std::string>& emails) = 0;
 
   // Journal: Begin before the request (status pending, attempts 1), Finish after with
   // the number of HTTP sends the action took (`attempts`, stored as given).
@@ -163,6 +176,12 @@ class Store {
   // same status, that row is refreshed (run_id, updated_at) instead of a new one.
   virtual Status JournalRecord(int64_t run_id, const Action& action, JournalStatus status,
                                int64_t now) = 0;
+  // JournalRecord of every record, in order (each compared with the user's newest row
+  // as the ones before it left it), in one transaction: all or nothing, one commit. A
+  // record without an action or with kPending is kInvalidArgument and nothing is
+  // written. An empty list writes nothing.
+  virtual Status JournalRecordAll(int64_t run_id, const std::vector<ActionRecord>& records,
+                                  int64_t now) = 0;
   // Records the adopts of one reconcile (actions that send nothing: the account is
   // already on the platform as desired) in one transaction: per adoption a journal row
   // with status succeeded and attempts 0, and its managed account (insert or replace).

@@ -74,7 +74,9 @@ class Executor {
   // any other action runs: one transaction and one sync instead of three commits per
   // user. An adopt is always its user's first action, so plan order holds per user.
   // When the store refuses, every adopt fails and its user's later actions are skipped.
-  void RecordAdopts(const std::vector<const Action*>& adopts) {
+  // `later`: the users with actions after their adopt, whose adopted record those build
+  // on (the others' records are not kept here: 100,000 of them for nothing).
+  void RecordAdopts(const std::vector<const Action*>& adopts, const std::set<std::string>& later) {
     if (adopts.empty()) return;
     if (options_.cancel && options_.cancel->load()) {
       std::lock_guard lock(mu_);
@@ -86,7 +88,7 @@ class Executor {
     records.reserve(adopts.size());
     {
       std::lock_guard lock(mu_);
-      for (const Action* a : adopts) records.push_back({*a, AfterSuccess(*a, Current(a->email), now)});
+      for (const Action* a : adopts) records.push_back({a, AfterSuccess(*a, Current(a->email), now)});
     }
     Status recorded = store_.RecordAdopts(options_.run_id, records, now);
     if (!recorded.ok()) {
@@ -97,9 +99,9 @@ class Executor {
     }
     std::lock_guard lock(mu_);
     for (Adoption& r : records) {
-      spdlog::debug("{}: adopt {}: done", r.action.platform, r.action.email);
-      changed_[r.action.email] = std::move(r.account);
-      Progress(r.action);
+      spdlog::debug("{}: adopt {}: done", r.action->platform, r.action->email);
+      if (later.count(r.action->email)) changed_[r.action->email] = std::move(r.account);
+      Progress(*r.action);
     }
     spdlog::info("{}: {} account(s) adopted", adopts.front()->platform, adopts.size());
     out_.succeeded += adopts.size();
@@ -261,16 +263,17 @@ void GroupByUser(const std::vector<Action>& actions, std::vector<const Action*>&
 void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
                  const ManagedAccounts& managed, int concurrency, const ReconcileOptions& options,
                  Env& env) {
+  // The deferred and held actions, recorded with one Store call (one transaction).
+  std::vector<ActionRecord> records;
   for (const Action& a : out.plan.actions) {
     if (a.disposition == Disposition::kApply) continue;
     const bool held = a.disposition == Disposition::kHeld;
-    const JournalStatus status = held ? JournalStatus::kHeld : JournalStatus::kDeferred;
-    Status recorded = store.JournalRecord(options.run_id, a, status, env.NowUnix());
-    if (!recorded.ok())
-      spdlog::warn("{}: {} {} is {} but has no journal row: {}", a.platform, VerbName(a.verb), a.email,
-                   JournalStatusName(status), recorded.message());
+    records.push_back({&a, held ? JournalStatus::kHeld : JournalStatus::kDeferred});
     ++(held ? out.held : out.deferred);
   }
+  if (Status recorded = store.JournalRecordAll(options.run_id, records, env.NowUnix()); !recorded.ok())
+    spdlog::warn("{}: {} deferred or held action(s) have no journal row: {}", out.plan.platform, records.size(),
+                 recorded.message());
   std::vector<const Action*> adopts;
   std::vector<UserActions> before_offboarding, offboarding;
   GroupByUser(out.plan.actions, adopts, before_offboarding, offboarding);
@@ -280,7 +283,10 @@ void ExecutePlan(PlatformOutcome& out, Connector& connector, Store& store,
 
   Executor executor(out, connector, store, managed, options, env);
   executor.set_total(total);
-  executor.RecordAdopts(adopts);
+  std::set<std::string> later;  // users with actions after an adopt
+  for (const auto& g : before_offboarding) later.insert(g.front()->email);
+  for (const auto& g : offboarding) later.insert(g.front()->email);
+  executor.RecordAdopts(adopts, later);
   executor.RunAll(before_offboarding, concurrency);
   executor.RunAll(offboarding, concurrency);
 }

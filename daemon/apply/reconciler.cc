@@ -57,13 +57,16 @@ std::optional<std::set<std::string>> PreviousCompleteListing(Store& store, const
 // (retired). One listing that misses an account (paging that shifts, a flaky answer)
 // never makes a leaver unmanaged; an account whose offboarding is still due stays
 // managed until it is listed again and offboarded (or removed, which forgets it).
-// Writes only what changed. `managed` are the records as they are now; returns how
-// many remain.
+// Writes only what changed, with one Store call for the ids and one for the forgotten
+// (one transaction each). `managed` are the records as they are now; returns how many
+// remain.
 std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers& desired,
                                 const LiveState& live, ManagedAccounts managed, Store& store,
                                 int64_t now) {
   std::size_t remaining = 0;
   std::optional<std::optional<std::set<std::string>>> previous;  // read at most once
+  std::vector<ManagedAccount> ids;
+  std::vector<std::string> forget;
   for (auto& [email, m] : managed) {
     auto it = live.users.find(email);
     if (it == live.users.end()) {
@@ -74,9 +77,7 @@ std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers
         } else {
           if (!previous) previous.emplace(PreviousCompleteListing(store, config.name));
           if (*previous && !(*previous)->count(email)) {
-            if (Status s = store.ForgetManaged(config.name, email); !s.ok())
-              spdlog::warn("{}: {} is neither desired nor listed, but forgetting it failed: {}",
-                           config.name, email, s.message());
+            forget.push_back(email);
             continue;
           }
         }
@@ -84,12 +85,16 @@ std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers
     } else if (!it->second.id.empty() && it->second.id != m.user_id) {
       m.user_id = it->second.id;
       m.last_seen = now;
-      if (Status s = store.PutManaged(m); !s.ok())
-        spdlog::warn("{}: recording the platform id {} of {} failed: {}", config.name, m.user_id,
-                     email, s.message());
+      ids.push_back(std::move(m));
     }
     ++remaining;
   }
+  if (Status s = store.ForgetManagedAll(config.name, forget); !s.ok())
+    spdlog::warn("{}: {} account(s) are neither desired nor listed, but forgetting them failed: {}",
+                 config.name, forget.size(), s.message());
+  if (Status s = store.PutManagedAll(ids); !s.ok())
+    spdlog::warn("{}: recording the platform ids of {} account(s) failed: {}", config.name, ids.size(),
+                 s.message());
   return remaining;
 }
 

@@ -290,6 +290,42 @@ TEST_CASE_FIXTURE(Fixture, "adopts that cannot be recorded fail, and their users
   CHECK(out.failures[1].error.message().find("skipped") != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(Fixture, "deferred and held actions are journalled without a request, once per action across runs") {
+  connector.wait = std::chrono::milliseconds(0);
+  Action deferred = Make("a@x.io", Verb::kGrant), held = Make("b@x.io", Verb::kRemove);
+  deferred.disposition = Disposition::kDeferred;
+  held.disposition = Disposition::kHeld;
+  const std::vector<Action> plan = {deferred, held, Make("c@x.io", Verb::kInvite)};
+  for (int i = 0; i < 2; ++i) {  // the next reconcile refreshes the rows, adds none
+    CAPTURE(i);
+    PlatformOutcome out = Execute(plan, 2);
+    CHECK(out.deferred == 1);
+    CHECK(out.held == 1);
+    CHECK(out.succeeded == 1);
+  }
+  REQUIRE(connector.calls.size() == 2);  // only the invites reached the platform
+  HistoryQuery all;
+  all.limit = 0;
+  auto rows = store->History(all);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 4);  // two invites, one deferred and one held row
+  int deferred_rows = 0, held_rows = 0;
+  for (const auto& e : *rows) {
+    CAPTURE(e.email);
+    if (e.status == JournalStatus::kDeferred) {
+      ++deferred_rows;
+      CHECK(e.email == "a@x.io");
+    }
+    if (e.status == JournalStatus::kHeld) {
+      ++held_rows;
+      CHECK(e.email == "b@x.io");
+    }
+    if (e.status != JournalStatus::kSucceeded) CHECK(e.attempts == 0);
+  }
+  CHECK(deferred_rows == 1);
+  CHECK(held_rows == 1);
+}
+
 TEST_CASE_FIXTURE(Fixture, "a cancelled apply records no adopt") {
   std::atomic<bool> cancel{true};
   PlatformOutcome out;

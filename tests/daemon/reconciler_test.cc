@@ -208,6 +208,36 @@ TEST_CASE("journal rows left pending by a killed process are closed and re-plann
   CHECK(out.plan.actions[0].verb == Verb::kAdopt);
 }
 
+TEST_CASE("platform ids learnt from the listing are recorded, and confirmed leavers forgotten, after the actions") {
+  TempState st;
+  FakeWorkspace ws(st.store.get());
+  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}, {"b@x.io", Want("b@x.io", "ADMIN")}};
+  ReconcileOptions opt;
+  opt.apply = true;
+  opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
+  // A leaver idsync retired, absent from this listing and the previous complete one.
+  ManagedAccount gone;
+  gone.platform = "ws";
+  gone.email = "gone@x.io";
+  gone.retired = true;
+  REQUIRE(st.store->PutManaged(gone).ok());
+  REQUIRE(ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock()).succeeded == 2);
+  CHECK(st.store->Managed("ws")->at("a@x.io").user_id.empty());  // invited: no id yet
+  for (const char* email : {"a@x.io", "b@x.io"}) {  // both accepted: accounts with ids
+    ws.live.users[email].status = LiveStatus::kActive;
+    ws.live.users[email].id = std::string("id-") + email;
+  }
+  PlatformOutcome out = ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock());
+  CHECK(out.failures.empty());
+  auto managed = st.store->Managed("ws");
+  REQUIRE(managed.ok());
+  REQUIRE(managed->size() == 2);  // the leaver is forgotten
+  CHECK(managed->at("a@x.io").user_id == "id-a@x.io");
+  CHECK(managed->at("b@x.io").user_id == "id-b@x.io");
+  CHECK(managed->at("b@x.io").grants.single == "ADMIN");
+  CHECK(ws.mutations == 2);  // the ids cost no request
+}
+
 TEST_CASE("a listing failure fails only the plan and applies nothing") {
   TempState st;
   FakeWorkspace ws(st.store.get());

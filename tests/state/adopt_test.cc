@@ -1,5 +1,6 @@
 // Store::RecordAdopts: the adopts of one reconcile in one transaction (issue 17).
 // Part of the shared conformance suite (tests/state/backend.h): runs on both backends.
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -16,29 +17,33 @@ using testing::MustOpen;
 using testing::NewStateLocation;
 using testing::TempDir;
 
-Adoption Adopt(const std::string& platform, const std::string& email, const std::string& role) {
-  Adoption a;
-  a.action.platform = platform;
-  a.action.email = email;
-  a.action.verb = Verb::kAdopt;
-  a.action.user_id = "id-" + email;
-  a.action.before.single = role;
-  a.action.after.single = role;
-  a.action.reason = "already on " + platform + "; not yet managed by idsync";
-  a.account.platform = platform;
-  a.account.email = email;
-  a.account.user_id = "id-" + email;
-  a.account.grants.single = role;
-  a.account.first_managed = 7;
-  a.account.last_seen = 7;
-  return a;
-}
-
 struct Fixture {
   TempDir dir;
   std::string location = NewStateLocation(dir);
   std::unique_ptr<Store> store = MustOpen(location);
   int64_t run = MustBeginRun();
+  std::deque<Action> actions;  // what the adoptions point to (a plan's actions)
+
+  Adoption Adopt(const std::string& platform, const std::string& email, const std::string& role,
+                 Verb verb = Verb::kAdopt) {
+    Action& action = actions.emplace_back();
+    action.platform = platform;
+    action.email = email;
+    action.verb = verb;
+    action.user_id = "id-" + email;
+    action.before.single = role;
+    action.after.single = role;
+    action.reason = "already on " + platform + "; not yet managed by idsync";
+    Adoption a;
+    a.action = &action;
+    a.account.platform = platform;
+    a.account.email = email;
+    a.account.user_id = "id-" + email;
+    a.account.grants.single = role;
+    a.account.first_managed = 7;
+    a.account.last_seen = 7;
+    return a;
+  }
 
   int64_t MustBeginRun() {
     StatusOr<int64_t> r = store->BeginRun("apply", "d", "", 1);
@@ -80,7 +85,7 @@ TEST_CASE_FIXTURE(Fixture, "adopts are recorded at once: a succeeded row without
     StatusOr<Action> decoded = DecodeActionPayload(e.platform, e.email, e.payload);
     REQUIRE(decoded.ok());
     const auto& wanted = e.email == "a@acme.io" ? adopts[0] : e.email == "b@acme.io" ? adopts[1] : adopts[2];
-    CHECK(*decoded == wanted.action);
+    CHECK(*decoded == *wanted.action);
   }
   StatusOr<std::vector<JournalEntry>> pending = other->PendingEntries("");
   REQUIRE(pending.ok());
@@ -100,11 +105,21 @@ TEST_CASE_FIXTURE(Fixture, "adopting an account already managed replaces its rec
 }
 
 TEST_CASE_FIXTURE(Fixture, "recording adopts is all or nothing: one action that is not an adopt writes nothing") {
-  std::vector<Adoption> adopts = {Adopt("ws", "a@acme.io", "DEVELOPER"), Adopt("ws", "b@acme.io", "ADMIN")};
-  adopts[1].action.verb = Verb::kInvite;  // an invite sends a request: JournalBegin, not this
+  // An invite sends a request: JournalBegin, not this.
+  std::vector<Adoption> adopts = {Adopt("ws", "a@acme.io", "DEVELOPER"),
+                                  Adopt("ws", "b@acme.io", "ADMIN", Verb::kInvite)};
   Status s = store->RecordAdopts(run, adopts, 1);
   CHECK(s.code() == StatusCode::kInvalidArgument);
   CHECK(s.message().find("b@acme.io") != std::string::npos);
+  CHECK(MustHistory(*store).empty());
+  CHECK(MustManaged(*store, "ws").empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "an adoption without its action is refused and writes nothing") {
+  std::vector<Adoption> adopts = {Adopt("ws", "a@acme.io", "DEVELOPER"), Adopt("ws", "b@acme.io", "ADMIN")};
+  adopts[1].action = nullptr;
+  Status s = store->RecordAdopts(run, adopts, 1);
+  CHECK(s.code() == StatusCode::kInvalidArgument);
   CHECK(MustHistory(*store).empty());
   CHECK(MustManaged(*store, "ws").empty());
 }

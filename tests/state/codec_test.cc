@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include "state/codec.h"
 
@@ -113,6 +114,75 @@ TEST_CASE("a payload with an unknown verb is rejected") {
   StatusOr<Action> a = DecodeActionPayload("p", "e", R"({"verb":"explode"})");
   REQUIRE_FALSE(a.ok());
   CHECK(a.status().message().find("explode") != std::string::npos);
+}
+
+// The payload as a nlohmann::json tree dumps it: what EncodeActionPayload wrote before
+// it wrote the text directly, and must still write byte for byte.
+nlohmann::json TreeOfGrants(const Grants& g) {
+  nlohmann::json out = nlohmann::json::object();
+  if (g.single) out["single"] = *g.single;
+  if (!g.scoped.empty()) out["scoped"] = g.scoped;
+  if (!g.set.empty()) out["set"] = g.set;
+  return out;
+}
+
+std::string TreePayload(const Action& a) {
+  nlohmann::json out = {{"verb", VerbName(a.verb)}, {"user_id", a.user_id},
+                        {"before", TreeOfGrants(a.before)}, {"after", TreeOfGrants(a.after)},
+                        {"reason", a.reason}, {"disposition", DispositionName(a.disposition)},
+                        {"drift", a.drift}};
+  nlohmann::json profile = nlohmann::json::object();
+  const Profile& p = a.profile;
+  if (!p.email_as_written.empty()) profile["email_as_written"] = p.email_as_written;
+  if (p.name) profile["name"] = *p.name;
+  if (p.given_name) profile["given_name"] = *p.given_name;
+  if (p.family_name) profile["family_name"] = *p.family_name;
+  if (p.external_id) profile["external_id"] = *p.external_id;
+  if (!profile.empty()) out["profile"] = std::move(profile);
+  return out.dump();
+}
+
+TEST_CASE("payloads and grants are written byte for byte as a JSON tree dumps them") {
+  // Plain ASCII, every escape, UTF-8, DEL and the JSON specials, in every field.
+  const std::vector<std::string> texts = {"", "DEVELOPER", "quote \" and \\ back",
+                                          "tab\t nl\n cr\r bs\b ff\f nul" + std::string(1, '\0'),
+                                          "ctl \x01\x1f del \x7f", "Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x99\x82",
+                                          "</script>{\"a\":[1]}"};
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const std::string& t = texts[i];
+    const std::string& u = texts[(i + 3) % texts.size()];
+    CAPTURE(i);
+    Action a;
+    a.verb = static_cast<Verb>(i % 9);
+    a.user_id = t;
+    a.reason = u;
+    a.drift = i % 2 == 1;
+    a.disposition = i % 3 == 0 ? Disposition::kApply : Disposition::kHeld;
+    if (i % 2 == 0) a.before.single = t;
+    if (i > 1) a.before.scoped = {{t, u}, {u + "x", t}};
+    if (i % 3 != 1) a.after.set = {t, u, "z"};
+    if (i != 2) a.after.single = u;
+    if (i % 2 == 1) a.profile.email_as_written = t;
+    if (i % 3 == 0) a.profile.name = u;
+    if (i > 2) a.profile.given_name = t;
+    if (i > 3) a.profile.family_name = u;
+    if (i == 5) a.profile.external_id = t;
+    CHECK(EncodeActionPayload(a) == TreePayload(a));
+    CHECK(EncodeGrants(a.before) == TreeOfGrants(a.before).dump());
+    CHECK(EncodeGrants(a.after) == TreeOfGrants(a.after).dump());
+    StatusOr<Action> back = DecodeActionPayload("p", "e", EncodeActionPayload(a));
+    REQUIRE(back.ok());
+    a.platform = "p";
+    a.email = "e";
+    CHECK(*back == a);
+  }
+}
+
+TEST_CASE("text that is not UTF-8 is refused as a JSON tree refuses it") {
+  Action a;
+  a.reason = "bad \xff byte";
+  CHECK_THROWS_AS(TreePayload(a), nlohmann::json::exception);
+  CHECK_THROWS_AS(EncodeActionPayload(a), nlohmann::json::exception);
 }
 
 }  // namespace

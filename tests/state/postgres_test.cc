@@ -135,9 +135,10 @@ TEST_CASE("a fenced platform journals again once its lock is taken again") {
 TEST_CASE("recording adopts is fenced like a journal begin: a lost lock records none") {
   const std::string uri = PostgresCluster::Shared().NewDatabase();
   auto store = MustOpen(uri);
+  Action action = Invite("astro", "a@acme.io");
+  action.verb = Verb::kAdopt;
   Adoption adopt;
-  adopt.action = Invite("astro", "a@acme.io");
-  adopt.action.verb = Verb::kAdopt;
+  adopt.action = &action;
   adopt.account.platform = "astro";
   adopt.account.email = "a@acme.io";
   {
