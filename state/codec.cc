@@ -246,4 +246,11 @@ Status CheckRecords(const std::vector<ActionRecord>& records, const std::string&
   return OkStatus();
 }
 
+std::string DescribeRecords(const std::vector<ActionRecord>& records) {
+  const ActionRecord& first = records.front();
+  if (records.size() > 1) return "journal " + std::to_string(records.size()) + " deferred or held action(s)";
+  return std::string("journal ") + JournalStatusName(first.status) + " " + StoredVerbName(first.action->verb) +
+         " " + first.action->platform + "/" + first.action->email;
+}
+
 }  // namespace idsync

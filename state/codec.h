@@ -36,5 +36,9 @@ Status CheckAdoptions(const std::vector<Adoption>& adoptions, const std::string&
 // JournalRecord(All)'s argument check, shared by both backends: kInvalidArgument for a
 // record without an action or a pending one ("NAME: journal record of P/E: ...").
 Status CheckRecords(const std::vector<ActionRecord>& records, const std::string& name);
+// What JournalRecordAll does, for its lock and error messages: "journal deferred
+// invite P/E" for one record, "journal N deferred or held action(s)" for more.
+// REQUIRES: CheckRecords(records) passed and records is not empty.
+std::string DescribeRecords(const std::vector<ActionRecord>& records);
 
 }  // namespace idsync

@@ -208,13 +208,7 @@ Status PostgresStore::JournalRecordAll(int64_t run_id, const std::vector<ActionR
                                        int64_t now) {
   if (records.empty()) return OkStatus();
   if (Status s = CheckRecords(records, name_); !s.ok()) return s;
-  const ActionRecord& first = records.front();
-  const std::string what =
-      records.size() == 1
-          ? std::string("journal ") + JournalStatusName(first.status) + " " +
-                StoredVerbName(first.action->verb) + " " + first.action->platform + "/" +
-                first.action->email
-          : "journal " + Int(static_cast<int64_t>(records.size())) + " deferred or held action(s)";
+  const std::string what = DescribeRecords(records);
   std::vector<std::string> payloads;
   std::vector<UserKey> users;  // each once, in order of first record
   std::set<UserKey> seen;

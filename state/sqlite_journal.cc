@@ -139,13 +139,7 @@ Status SqliteStore::JournalRecordAll(int64_t run_id, const std::vector<ActionRec
                                      int64_t now) {
   if (records.empty()) return OkStatus();
   if (Status s = CheckRecords(records, "state DB " + path_); !s.ok()) return s;
-  const ActionRecord& first = records.front();
-  const std::string what =
-      records.size() == 1
-          ? std::string("journal ") + JournalStatusName(first.status) + " " +
-                StoredVerbName(first.action->verb) + " " + first.action->platform + "/" +
-                first.action->email
-          : "journal " + std::to_string(records.size()) + " deferred or held action(s)";
+  const std::string what = DescribeRecords(records);
   return Locked(what, [&]() -> Status {
     // One transaction, three statements prepared once. The same deferred or held action
     // as this user's newest row on the platform is refreshed, not written again: a
