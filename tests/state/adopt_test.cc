@@ -14,16 +14,8 @@ namespace idsync {
 namespace {
 
 using testing::MustOpen;
-using testing::NewStateLocation;
-using testing::TempDir;
 
-struct Fixture {
-  TempDir dir;
-  std::string location = NewStateLocation(dir);
-  std::unique_ptr<Store> store = MustOpen(location);
-  int64_t run = MustBeginRun();
-  std::deque<Action> actions;  // what the adoptions point to (a plan's actions)
-
+struct Fixture : testing::StoreFixture {
   Adoption Adopt(const std::string& platform, const std::string& email, const std::string& role,
                  Verb verb = Verb::kAdopt) {
     Action& action = actions.emplace_back();
@@ -45,18 +37,6 @@ struct Fixture {
     return a;
   }
 
-  int64_t MustBeginRun() {
-    StatusOr<int64_t> r = store->BeginRun("apply", "d", "", 1);
-    REQUIRE(r.ok());
-    return *r;
-  }
-  std::vector<JournalEntry> MustHistory(Store& from) {
-    HistoryQuery all;
-    all.limit = 0;
-    StatusOr<std::vector<JournalEntry>> h = from.History(all);
-    REQUIRE_MESSAGE(h.ok(), h.status().ToString());
-    return *h;
-  }
   ManagedAccounts MustManaged(Store& from, const std::string& platform) {
     StatusOr<ManagedAccounts> m = from.Managed(platform);
     REQUIRE_MESSAGE(m.ok(), m.status().ToString());

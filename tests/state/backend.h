@@ -6,8 +6,10 @@
 
 #include <doctest/doctest.h>
 
+#include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "state/store.h"
 #include "tests/support/temp_dir.h"
@@ -49,5 +51,30 @@ inline std::unique_ptr<Store> MustOpen(const std::string& location) {
   REQUIRE_MESSAGE(store.ok(), store.status().ToString());
   return std::move(*store);
 }
+
+// An open store with run 1's row begun, and the actions its rows may point to (a
+// plan's actions: batch calls take pointers into them, so they live as long as this).
+struct StoreFixture {
+  TempDir dir;
+  std::string location = NewStateLocation(dir);
+  std::unique_ptr<Store> store = MustOpen(location);
+  int64_t run = MustBeginRun(1);
+  std::deque<Action> actions;
+
+  int64_t MustBeginRun(int64_t now) {
+    StatusOr<int64_t> r = store->BeginRun("apply", "d", "", now);
+    REQUIRE(r.ok());
+    return *r;
+  }
+  // Every journal row of `from` (another handle on the location, say), newest first.
+  std::vector<JournalEntry> MustHistory(Store& from) {
+    HistoryQuery all;
+    all.limit = 0;
+    StatusOr<std::vector<JournalEntry>> h = from.History(all);
+    REQUIRE_MESSAGE(h.ok(), h.status().ToString());
+    return *h;
+  }
+  std::vector<JournalEntry> MustHistory() { return MustHistory(*store); }
+};
 
 }  // namespace idsync::testing

@@ -16,21 +16,8 @@ namespace idsync {
 namespace {
 
 using testing::MustOpen;
-using testing::NewStateLocation;
-using testing::TempDir;
 
-struct Fixture {
-  TempDir dir;
-  std::string location = NewStateLocation(dir);
-  std::unique_ptr<Store> store = MustOpen(location);
-  int64_t run = MustBeginRun(1);
-  std::deque<Action> actions;  // what the records point to (a plan's actions)
-
-  int64_t MustBeginRun(int64_t now) {
-    StatusOr<int64_t> r = store->BeginRun("apply", "d", "", now);
-    REQUIRE(r.ok());
-    return *r;
-  }
+struct Fixture : testing::StoreFixture {
   // A deferred grant (or held remove) of `email` on houston, kept alive in `actions`.
   ActionRecord Record(const std::string& email, JournalStatus status, const std::string& reason = "later") {
     Action& a = actions.emplace_back();
@@ -41,13 +28,6 @@ struct Fixture {
     a.reason = reason;
     a.disposition = status == JournalStatus::kHeld ? Disposition::kHeld : Disposition::kDeferred;
     return {&a, status};
-  }
-  std::vector<JournalEntry> MustHistory() {
-    HistoryQuery all;
-    all.limit = 0;
-    StatusOr<std::vector<JournalEntry>> h = store->History(all);
-    REQUIRE_MESSAGE(h.ok(), h.status().ToString());
-    return *h;
   }
   void MustRecord(int64_t run_id, const std::vector<ActionRecord>& records, int64_t now) {
     Status s = store->JournalRecordAll(run_id, records, now);
