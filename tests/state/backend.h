@@ -45,9 +45,10 @@ inline Action Invite(const std::string& platform, const std::string& email) {
   return a;
 }
 
-// Opens the store at `location` (read-write) or fails the test with the reason.
-inline std::unique_ptr<Store> MustOpen(const std::string& location) {
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(location);
+// Opens the store at `location` or fails the test with the reason.
+inline std::unique_ptr<Store> MustOpen(const std::string& location,
+                                       StoreAccess access = StoreAccess::kReadWrite) {
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(location, access);
   REQUIRE_MESSAGE(store.ok(), store.status().ToString());
   return std::move(*store);
 }
@@ -67,14 +68,18 @@ struct StoreFixture {
     return *r;
   }
   // Every journal row of `from` (another handle on the location, say), newest first.
-  std::vector<JournalEntry> MustHistory(Store& from) {
-    HistoryQuery all;
-    all.limit = 0;
-    StatusOr<std::vector<JournalEntry>> h = from.History(all);
+  std::vector<JournalEntry> MustHistory(Store& from, HistoryQuery query = AllRows()) {
+    StatusOr<std::vector<JournalEntry>> h = from.History(query);
     REQUIRE_MESSAGE(h.ok(), h.status().ToString());
     return *h;
   }
+  static HistoryQuery AllRows() {
+    HistoryQuery all;
+    all.limit = 0;
+    return all;
+  }
   std::vector<JournalEntry> MustHistory() { return MustHistory(*store); }
+  std::vector<JournalEntry> MustHistory(const HistoryQuery& query) { return MustHistory(*store, query); }
 };
 
 }  // namespace idsync::testing

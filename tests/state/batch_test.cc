@@ -51,18 +51,15 @@ TEST_CASE_FIXTURE(Fixture, "deferred and held actions are recorded by one call, 
                    Record("c@acme.io", JournalStatus::kDeferred)},
              7);
   auto other = MustOpen(location);  // committed
-  HistoryQuery all;
-  all.limit = 0;
-  StatusOr<std::vector<JournalEntry>> rows = other->History(all);
-  REQUIRE(rows.ok());
-  REQUIRE(rows->size() == 3);
-  CHECK((*rows)[2].email == "a@acme.io");
-  CHECK((*rows)[1].email == "b@acme.io");
-  CHECK((*rows)[1].status == JournalStatus::kHeld);
-  CHECK((*rows)[1].action == "remove");
-  CHECK((*rows)[0].email == "c@acme.io");
-  CHECK((*rows)[0].status == JournalStatus::kDeferred);
-  for (const JournalEntry& e : *rows) {
+  const std::vector<JournalEntry> rows = MustHistory(*other);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[2].email == "a@acme.io");
+  CHECK(rows[1].email == "b@acme.io");
+  CHECK(rows[1].status == JournalStatus::kHeld);
+  CHECK(rows[1].action == "remove");
+  CHECK(rows[0].email == "c@acme.io");
+  CHECK(rows[0].status == JournalStatus::kDeferred);
+  for (const JournalEntry& e : rows) {
     CHECK(e.run_id == run);
     CHECK(e.attempts == 0);
     CHECK(e.created_at == 7);

@@ -16,35 +16,13 @@
 namespace idsync {
 namespace {
 
-using testing::NewStateLocation;
-using testing::TempDir;
+using testing::MustOpen;
 
-std::unique_ptr<Store> MustOpen(const std::string& path) {
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
-  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
-  return std::move(*store);
-}
-
-struct Fixture {
-  TempDir dir;
-  std::string path = NewStateLocation(dir);
-  std::unique_ptr<Store> store = MustOpen(path);
-  int64_t run = MustBeginRun();
-
-  int64_t MustBeginRun() {
-    StatusOr<int64_t> r = store->BeginRun("apply", "d", "", 1);
-    REQUIRE(r.ok());
-    return *r;
-  }
+struct Fixture : testing::StoreFixture {
   int64_t MustBegin(const Action& a, int64_t now) {
     StatusOr<int64_t> id = store->JournalBegin(run, a, now);
     REQUIRE_MESSAGE(id.ok(), id.status().ToString());
     return *id;
-  }
-  std::vector<JournalEntry> MustHistory(const HistoryQuery& q) {
-    StatusOr<std::vector<JournalEntry>> h = store->History(q);
-    REQUIRE_MESSAGE(h.ok(), h.status().ToString());
-    return *h;
   }
 };
 
@@ -85,7 +63,7 @@ TEST_CASE_FIXTURE(Fixture, "a begun entry is pending, attempted once and already
   const int64_t id = MustBegin(invite, 500);
 
   // Another connection sees it at once: it is committed, not in an open transaction.
-  auto other = MustOpen(path);
+  auto other = MustOpen(location);
   StatusOr<std::vector<JournalEntry>> seen = other->PendingEntries("astro");
   REQUIRE(seen.ok());
   REQUIRE(seen->size() == 1);
@@ -161,7 +139,7 @@ TEST_CASE_FIXTURE(Fixture, "pending entries are filtered by platform, oldest fir
 TEST_CASE_FIXTURE(Fixture, "pending entries survive closing and reopening the database") {
   const int64_t id = MustBegin(MakeAction("astro", "a@acme.io", Verb::kInvite), 1);
   store.reset();  // the process "dies" between request and finish
-  store = MustOpen(path);
+  store = MustOpen(location);
   StatusOr<std::vector<JournalEntry>> pending = store->PendingEntries("astro");
   REQUIRE(pending.ok());
   CHECK(Ids(*pending) == std::vector<int64_t>{id});
@@ -231,7 +209,7 @@ TEST_CASE_FIXTURE(Fixture, "journal begins from many threads at once are all com
   for (const auto& v : ids) distinct.insert(v.begin(), v.end());
   CHECK(distinct.size() == kThreads * kEach);
   store.reset();  // closed and reopened: every row is there
-  store = MustOpen(path);
+  store = MustOpen(location);
   StatusOr<std::vector<JournalEntry>> pending = store->PendingEntries("ws");
   REQUIRE(pending.ok());
   CHECK(pending->size() == kThreads * kEach);
@@ -323,7 +301,7 @@ TEST_CASE_FIXTURE(Fixture, "four threads writing through one store all succeed")
 TEST_CASE_FIXTURE(Fixture, "four threads each with its own connection all succeed") {
   constexpr int kThreads = 4, kEach = 10;
   std::vector<std::unique_ptr<Store>> stores;
-  for (int t = 0; t < kThreads; ++t) stores.push_back(MustOpen(path));
+  for (int t = 0; t < kThreads; ++t) stores.push_back(MustOpen(location));
   std::vector<Status> errors;
   std::mutex mu;
   std::vector<std::thread> threads;

@@ -18,14 +18,8 @@ namespace idsync {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::MustOpen;
 using testing::PostgresCluster;
-
-std::unique_ptr<Store> MustOpen(const std::string& uri,
-                                StoreAccess access = StoreAccess::kReadWrite) {
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(uri, access);
-  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
-  return std::move(*store);
-}
 
 using testing::Invite;
 

@@ -17,21 +17,16 @@
 
 #include "state/schema.h"
 #include "state/store.h"
+#include "tests/state/backend.h"
 #include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {
 
+using testing::MustOpen;
 using testing::TempDir;
 
 constexpr uid_t kNobody = 65534;
-
-std::unique_ptr<Store> MustOpen(const std::string& path,
-                                StoreAccess access = StoreAccess::kReadWrite) {
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(path, access);
-  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
-  return std::move(*store);
-}
 
 std::set<std::string> Files(const std::filesystem::path& dir) {
   std::set<std::string> names;

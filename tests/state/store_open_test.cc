@@ -10,23 +10,19 @@
 
 #include "state/schema.h"
 #include "state/store.h"
+#include "tests/state/backend.h"
 #include "tests/support/temp_dir.h"
 
 namespace idsync {
 namespace {
 
+using testing::MustOpen;
 using testing::TempDir;
 
 mode_t FileMode(const std::string& path) {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return st.st_mode & 0777;
-}
-
-std::unique_ptr<Store> MustOpen(const std::string& path) {
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
-  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
-  return std::move(*store);
 }
 
 TEST_CASE("a new database file is created with mode 0600 whatever the umask") {
