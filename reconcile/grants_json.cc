@@ -20,7 +20,81 @@ nlohmann::ordered_json GrantsToJsonValue(const Grants& grants) {
   return out;
 }
 
-std::string GrantsToJson(const Grants& grants) { return GrantsToJsonValue(grants).dump(); }
+std::string GrantsToJson(const Grants& grants) {
+  std::string out;
+  AppendGrantsJson(out, grants);
+  return out;
+}
+
+void AppendJsonString(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::size_t opened = out.size();
+  out += '"';
+  std::size_t plain = 0;  // the first character not copied yet
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte > 0x7F) {
+      out.resize(opened);
+      out += nlohmann::json(std::string(text)).dump();
+      return;
+    }
+    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    out.append(text, plain, i - plain);
+    plain = i + 1;
+    switch (byte) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xF];
+    }
+  }
+  out.append(text, plain, std::string::npos);
+  out += '"';
+}
+
+void AppendGrantsJson(std::string& out, const Grants& grants) {
+  out += '{';
+  bool first = true;
+  auto member = [&](const char* key) {
+    if (!first) out += ',';
+    first = false;
+    out += key;
+  };
+  if (grants.single) {
+    member("\"single\":");
+    AppendJsonString(out, *grants.single);
+  }
+  if (!grants.scoped.empty()) {
+    member("\"scoped\":{");
+    bool first_scope = true;
+    for (const auto& [scope, role] : grants.scoped) {
+      if (!first_scope) out += ',';
+      first_scope = false;
+      AppendJsonString(out, scope);
+      out += ':';
+      AppendJsonString(out, role);
+    }
+    out += '}';
+  }
+  if (!grants.set.empty()) {
+    member("\"set\":[");
+    bool first_item = true;
+    for (const auto& item : grants.set) {
+      if (!first_item) out += ',';
+      first_item = false;
+      AppendJsonString(out, item);
+    }
+    out += ']';
+  }
+  out += '}';
+}
 
 namespace {
 

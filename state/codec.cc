@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reconcile/grants_json.h"
 #include "state/store.h"
 
 namespace idsync {
@@ -42,26 +43,6 @@ Profile ProfileFromValue(const json& in) {
   return p;
 }
 
-// Appends `s` as a JSON string exactly as nlohmann::json::dump() writes it: printable
-// ASCII as it is, anything else (escapes, UTF-8, which dump() checks and throws on when
-// invalid) through dump() itself.
-void AppendString(std::string& out, std::string_view s) {
-  bool plain = true;
-  for (char c : s) {
-    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-      plain = false;
-      break;
-    }
-  }
-  if (!plain) {
-    out += json(std::string(s)).dump();
-    return;
-  }
-  out += '"';
-  out += s;
-  out += '"';
-}
-
 // Grants as {"scoped":{...},"set":[...],"single":"..."}, empty parts omitted
 // (keys in the order a nlohmann::json object sorts them).
 void AppendGrants(std::string& out, const Grants& grants) {
@@ -74,9 +55,9 @@ void AppendGrants(std::string& out, const Grants& grants) {
     for (const auto& [key, value] : grants.scoped) {
       out += inner;
       inner = ',';
-      AppendString(out, key);
+      AppendJsonString(out, key);
       out += ':';
-      AppendString(out, value);
+      AppendJsonString(out, value);
     }
     out += '}';
   }
@@ -88,7 +69,7 @@ void AppendGrants(std::string& out, const Grants& grants) {
     for (const std::string& value : grants.set) {
       out += inner;
       inner = ',';
-      AppendString(out, value);
+      AppendJsonString(out, value);
     }
     out += ']';
   }
@@ -96,7 +77,7 @@ void AppendGrants(std::string& out, const Grants& grants) {
     out += sep;
     sep = ',';
     out += "\"single\":";
-    AppendString(out, *grants.single);
+    AppendJsonString(out, *grants.single);
   }
   out += sep == '{' ? "{}" : "}";
 }
@@ -164,7 +145,7 @@ std::string EncodeActionPayload(const Action& a) {
   out += ",\"before\":";
   AppendGrants(out, a.before);
   out += ",\"disposition\":";
-  AppendString(out, DispositionName(a.disposition));
+  AppendJsonString(out, DispositionName(a.disposition));
   out += ",\"drift\":";
   out += a.drift ? "true" : "false";
   const Profile& p = a.profile;
@@ -174,9 +155,9 @@ std::string EncodeActionPayload(const Action& a) {
     auto field = [&](const char* key, const std::string& value) {
       out += sep;
       sep = ',';
-      AppendString(out, key);
+      AppendJsonString(out, key);
       out += ':';
-      AppendString(out, value);
+      AppendJsonString(out, value);
     };
     if (!p.email_as_written.empty()) field("email_as_written", p.email_as_written);
     if (p.external_id) field("external_id", *p.external_id);
@@ -186,11 +167,11 @@ std::string EncodeActionPayload(const Action& a) {
     out += '}';
   }
   out += ",\"reason\":";
-  AppendString(out, a.reason);
+  AppendJsonString(out, a.reason);
   out += ",\"user_id\":";
-  AppendString(out, a.user_id);
+  AppendJsonString(out, a.user_id);
   out += ",\"verb\":";
-  AppendString(out, VerbName(a.verb));
+  AppendJsonString(out, VerbName(a.verb));
   out += '}';
   return out;
 }
