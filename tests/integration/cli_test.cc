@@ -109,3 +109,27 @@ TEST_CASE("bad flags are errors with exit code 1") {
 }
 
 }  // namespace idsync::testing
+
+namespace idsync::testing {
+
+#ifdef IDSYNC_JEMALLOC
+// daemon/allocator.cc: the binary allocates through jemalloc, which reads the settings
+// compiled in (huge pages, one arena) without a complaint, and the environment's after.
+TEST_CASE("the binary runs on jemalloc with its huge-page settings, and MALLOC_CONF still tunes it") {
+  RunResult r = Idsync({"version"}, {{"MALLOC_CONF", "confirm_conf:true"}});
+  CHECK(r.exit_code == 0);
+  CHECK(Has(r.err, "global variable malloc_conf): \"thp:always,metadata_thp:always,narenas:1\""));
+  for (const char* set : {"Set conf value: thp:always", "Set conf value: metadata_thp:always",
+                          "Set conf value: narenas:1", "Set conf value: confirm_conf:true"}) {
+    CAPTURE(set);
+    CHECK(Has(r.err, set));
+  }
+  CHECK_FALSE(Has(r.err, "Invalid conf"));
+  // Without the environment's request, jemalloc says nothing at all.
+  RunResult quiet = Idsync({"version"});
+  CHECK(quiet.exit_code == 0);
+  CHECK_FALSE(Has(quiet.err, "<jemalloc>"));
+}
+#endif
+
+}  // namespace idsync::testing
