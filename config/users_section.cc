@@ -25,6 +25,20 @@ std::optional<std::string> OptionalString(YamlReader& r, const Mapping& map, std
   return r.String(e->value);
 }
 
+// NormalizeEmail's lowercasing of an already trimmed address.
+std::string LowerCase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Whether every email comes after the one before it: then none repeats (manifests
+// written or generated in order pass this in one pass).
+bool Ascending(const std::vector<User>& users) {
+  for (std::size_t i = 1; i < users.size(); ++i)
+    if (!(users[i - 1].email < users[i].email)) return false;
+  return true;
+}
+
 // Whether two users may share an email: equal hashes (a cheap test that most manifests
 // pass; sorting the users by email is the slow part).
 bool MayRepeat(const std::vector<User>& users) {
@@ -68,17 +82,21 @@ void ManifestBuilder::ParseUser(YamlReader& r, NodeId item, UserBatch& out) {
   static const std::vector<std::string_view> kKeys{"email", "name", "given_name", "family_name", "groups",
                                                    "roles", "suspended", "external_id", "expires"};
   r.CheckKeys(*map, kKeys);
-  User user;
-  user.mark = map->mark;
+  std::string email, as_written;
   bool has_email = false;
   if (const auto* e = r.Require(*map, "email")) {
-    if (auto email = r.Text(e->value)) {
-      user.email_as_written = Trim(*email);
-      user.email = NormalizeEmail(*email);
-      has_email = LooksLikeEmail(user.email);
-      if (!has_email) r.Error(e->value, "invalid email \"" + std::string(*email) + "\"");
+    if (auto text = r.Text(e->value)) {
+      as_written = Trim(*text);
+      email = LowerCase(as_written);  // NormalizeEmail: trimmed, then lowercased
+      has_email = LooksLikeEmail(email);
+      if (!has_email) r.Error(e->value, "invalid email \"" + std::string(*text) + "\"");
     }
   }
+  // Built where it is kept: a User is ~200 bytes and a manifest may hold a million.
+  User& user = (has_email ? out.users : out.rejected).emplace_back();
+  user.mark = map->mark;
+  user.email = std::move(email);
+  user.email_as_written = std::move(as_written);
   user.name = OptionalString(r, *map, "name");
   user.given_name = OptionalString(r, *map, "given_name");
   user.family_name = OptionalString(r, *map, "family_name");
@@ -89,7 +107,6 @@ void ManifestBuilder::ParseUser(YamlReader& r, NodeId item, UserBatch& out) {
     user.groups = ReadMemberships(r, e->value, "group", /*allow_expiry=*/true, names_);
   if (const auto* e = map->Find("roles"))
     user.roles = ReadMemberships(r, e->value, "role", /*allow_expiry=*/true, names_);
-  (has_email ? out.users : out.rejected).push_back(std::move(user));
 }
 
 void ManifestBuilder::FinishUsers(UserBatch& batch) {
@@ -152,7 +169,7 @@ std::optional<std::string> ManifestBuilder::OrgadminPlatformOf(const User& user)
 
 void ManifestBuilder::CheckDuplicateEmails() {
   const auto& users = manifest_.users;
-  if (!MayRepeat(users)) return;
+  if (Ascending(users) || !MayRepeat(users)) return;
   std::vector<uint32_t> order(users.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   // Stable: among equal emails, the earlier user (file order) comes first.

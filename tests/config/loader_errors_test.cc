@@ -161,6 +161,9 @@ TEST_CASE("groups and users are checked against the roles and groups defined") {
                       "  - email: a@ACME.io\n",
        {"m.yaml:15:5: duplicate user \"a@acme.io\" (first at m.yaml:13)",
         "m.yaml:16:5: duplicate user \"a@acme.io\" (first at m.yaml:13)"}},
+      {"a repeat among users written in email order is found too",
+       kUsersPrefix + "  - email: a@acme.io\n  - email: b@acme.io\n  - email: B@acme.io\n  - email: c@acme.io\n",
+       {"m.yaml:15:5: duplicate user \"b@acme.io\" (first at m.yaml:14)"}},
       {"a role with no bindings and a user with no roles are valid",
        std::string(testing::kWorkspacePlatform) +
            "roles:\n  idle: {}\nusers:\n  - email: a@acme.io\n  - email: b@acme.io\n    roles: [idle]\n",
