@@ -126,16 +126,16 @@ void ManifestBuilder::FinishUsers(UserBatch& batch) {
 // Unknown roles and groups (dropped from the user after their error), then whether an
 // orgadmin platform the user is bound to has the names it needs.
 void ManifestBuilder::CheckReferences(User& user) {
-  auto known = [this](std::vector<Membership>& list, const auto& defined, const char* what) {
+  auto known = [this](std::vector<Membership>& list, auto facts, const char* what) {
     std::erase_if(list, [&](const Membership& m) {
-      if (defined.count(m.name)) return false;
+      if ((this->*facts)(m.name).defined) return false;
       diags_.push_back({m.mark, std::string("unknown ") + what + " \"" + m.name.str() + "\""});
       return true;
     });
   };
-  known(user.groups, manifest_.groups, "group");
-  known(user.roles, manifest_.roles, "role");
-  if (auto platform = OrgadminPlatformOf(user)) {
+  known(user.groups, &ManifestBuilder::GroupFacts, "group");
+  known(user.roles, &ManifestBuilder::RoleFacts, "role");
+  if (const std::string* platform = OrgadminPlatformOf(user)) {
     Profile profile = ProfileOf(user);
     if (!profile.given_name || !profile.family_name)
       diags_.push_back({user.mark, "user \"" + user.email_as_written + "\" is bound to orgadmin platform \"" +
@@ -144,27 +144,42 @@ void ManifestBuilder::CheckReferences(User& user) {
   }
 }
 
-std::optional<std::string> ManifestBuilder::OrgadminPlatformOf(const User& user) const {
-  auto check_role = [this](const std::string& role_name) -> std::optional<std::string> {
-    auto role = manifest_.roles.find(role_name);
-    if (role == manifest_.roles.end()) return std::nullopt;
-    for (const auto& [platform, grants] : role->second.bindings) {
-      auto p = manifest_.platforms.find(platform);
-      if (p != manifest_.platforms.end() && p->second.type == PlatformType::kOrgadmin &&
-          !untyped_platforms_.count(platform))
-        return platform;
-    }
-    return std::nullopt;
-  };
-  for (const auto& role : user.roles)
-    if (auto p = check_role(role.name)) return p;
-  for (const auto& group : user.groups) {
-    const auto* roles = group_roles_ ? group_roles_->Of(group.name) : nullptr;
-    if (!roles) continue;
-    for (const auto& entry : *roles)
-      if (auto p = check_role(entry.first)) return p;
+// The orgadmin platform (typed) that `role` binds first, by platform name; nullptr if none.
+const std::string* ManifestBuilder::OrgadminPlatformOfRole(const std::string& role_name) const {
+  auto role = manifest_.roles.find(role_name);
+  if (role == manifest_.roles.end()) return nullptr;
+  for (const auto& [platform, grants] : role->second.bindings) {
+    auto p = manifest_.platforms.find(platform);
+    if (p != manifest_.platforms.end() && p->second.type == PlatformType::kOrgadmin &&
+        !untyped_platforms_.count(platform))
+      return &p->first;
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+const ManifestBuilder::NameFacts& ManifestBuilder::RoleFacts(const SharedString& name) {
+  auto [it, inserted] = role_facts_.try_emplace(&name.str());
+  if (inserted) it->second = {manifest_.roles.count(name) > 0, OrgadminPlatformOfRole(name)};
+  return it->second;
+}
+
+const ManifestBuilder::NameFacts& ManifestBuilder::GroupFacts(const SharedString& name) {
+  auto [it, inserted] = group_facts_.try_emplace(&name.str());
+  if (!inserted) return it->second;
+  it->second.defined = manifest_.groups.count(name) > 0;
+  if (const auto* roles = group_roles_ ? group_roles_->Of(name) : nullptr) {
+    for (const auto& entry : *roles)
+      if ((it->second.orgadmin = OrgadminPlatformOfRole(entry.first))) break;
+  }
+  return it->second;
+}
+
+const std::string* ManifestBuilder::OrgadminPlatformOf(const User& user) {
+  for (const auto& role : user.roles)
+    if (const auto* p = RoleFacts(role.name).orgadmin) return p;
+  for (const auto& group : user.groups)
+    if (const auto* p = GroupFacts(group.name).orgadmin) return p;
+  return nullptr;
 }
 
 void ManifestBuilder::CheckDuplicateEmails() {

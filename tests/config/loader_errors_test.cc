@@ -208,6 +208,26 @@ TEST_CASE("a user bound to an orgadmin platform needs a given and a family name"
   });
 }
 
+TEST_CASE("what a listed name means is looked up per kind: a role and a group may share a name") {
+  // `staff` is a role binding nothing and a group binding orgadmin; `team` only a group.
+  const std::string text = kOrgadmin + R"(  - { email: a@acme.io, roles: [staff] }
+  - { email: b@acme.io, groups: [staff] }
+  - { email: c@acme.io, roles: [staff], groups: [staff] }
+  - { email: d@acme.io, roles: [team] }
+  - { email: e@acme.io, name: Ed Fu, groups: [staff] }
+  - { email: f@acme.io, roles: [member] }
+)";
+  std::string manifest = text;
+  manifest.replace(manifest.find("  nothing: {}\n"), 0, "  staff: {}\n");
+  manifest.replace(manifest.find("groups:\n") + 8, 0, "  team: { roles: [nothing] }\n");
+  const std::string kNeeds = "\", which needs given_name and family_name, or a name with a space";
+  CHECK(Errors(manifest) == std::vector<std::string>{
+                                "m.yaml:18:5: user \"b@acme.io\" is bound to orgadmin platform \"flux" + kNeeds,
+                                "m.yaml:19:5: user \"c@acme.io\" is bound to orgadmin platform \"flux" + kNeeds,
+                                "m.yaml:20:33: unknown role \"team\"",
+                                "m.yaml:22:5: user \"f@acme.io\" is bound to orgadmin platform \"flux" + kNeeds});
+}
+
 TEST_CASE("sections merge across files and names defined twice name both places") {
   const std::string a = std::string(testing::kWorkspacePlatform) +
                         "roles:\n  dev:\n    ws: DEVELOPER\ngroups:\n  team: { roles: [dev] }\n"
