@@ -57,15 +57,16 @@ std::optional<std::string> ReadFile(const std::string& path, std::vector<Diagnos
     return std::nullopt;
   }
   // One buffer of the file's size (a stream's doubling buffer would copy it and hold
-  // up to twice as much).
+  // up to twice as much), filled from a small one: resize() would first write zeros
+  // over all of it.
   std::string text;
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
   in.seekg(0, std::ios::beg);
   if (size > 0) {
-    text.resize(static_cast<std::size_t>(size));
-    in.read(text.data(), size);
-    text.resize(static_cast<std::size_t>(in.gcount()));
+    text.reserve(static_cast<std::size_t>(size));
+    char chunk[1 << 15];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad() || size < 0) {  // not seekable (a pipe): read it as a stream
     in.clear();

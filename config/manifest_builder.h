@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "config/groups.h"
@@ -84,7 +85,17 @@ class ManifestBuilder {
   void CheckGroupCycles();
   void CheckDuplicateEmails();
   // The orgadmin platform a user's effective roles bind, if any (for the name check).
-  std::optional<std::string> OrgadminPlatformOf(const User& user) const;
+  const std::string* OrgadminPlatformOf(const User& user);
+  const std::string* OrgadminPlatformOfRole(const std::string& role) const;
+  // What CheckReferences needs of a role or group name a user lists, worked out once
+  // per name: user memberships are interned in names_, so the text's address is the
+  // name (roles and groups apart: a role and a group may share a name).
+  struct NameFacts {
+    bool defined = false;
+    const std::string* orgadmin = nullptr;  // the orgadmin platform it binds first
+  };
+  const NameFacts& RoleFacts(const SharedString& name);
+  const NameFacts& GroupFacts(const SharedString& name);
 
   std::vector<Diagnostic>& diags_;
   std::vector<FileDoc> docs_;
@@ -92,6 +103,7 @@ class ManifestBuilder {
   std::set<std::string> untyped_platforms_;
   std::optional<GroupRoles> group_roles_;  // once groups are parsed  // `type` missing/invalid: bindings unchecked
   NamePool names_;                          // role and group names, one copy each
+  std::unordered_map<const std::string*, NameFacts> role_facts_, group_facts_;  // see NameFacts
   std::unique_ptr<UserStream> stream_;
 };
 

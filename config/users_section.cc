@@ -25,6 +25,20 @@ std::optional<std::string> OptionalString(YamlReader& r, const Mapping& map, std
   return r.String(e->value);
 }
 
+// NormalizeEmail's lowercasing of an already trimmed address.
+std::string LowerCase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Whether every email comes after the one before it: then none repeats (manifests
+// written or generated in order pass this in one pass).
+bool Ascending(const std::vector<User>& users) {
+  for (std::size_t i = 1; i < users.size(); ++i)
+    if (!(users[i - 1].email < users[i].email)) return false;
+  return true;
+}
+
 // Whether two users may share an email: equal hashes (a cheap test that most manifests
 // pass; sorting the users by email is the slow part).
 bool MayRepeat(const std::vector<User>& users) {
@@ -68,17 +82,21 @@ void ManifestBuilder::ParseUser(YamlReader& r, NodeId item, UserBatch& out) {
   static const std::vector<std::string_view> kKeys{"email", "name", "given_name", "family_name", "groups",
                                                    "roles", "suspended", "external_id", "expires"};
   r.CheckKeys(*map, kKeys);
-  User user;
-  user.mark = map->mark;
+  std::string email, as_written;
   bool has_email = false;
   if (const auto* e = r.Require(*map, "email")) {
-    if (auto email = r.Text(e->value)) {
-      user.email_as_written = Trim(*email);
-      user.email = NormalizeEmail(*email);
-      has_email = LooksLikeEmail(user.email);
-      if (!has_email) r.Error(e->value, "invalid email \"" + std::string(*email) + "\"");
+    if (auto text = r.Text(e->value)) {
+      as_written = Trim(*text);
+      email = LowerCase(as_written);  // NormalizeEmail: trimmed, then lowercased
+      has_email = LooksLikeEmail(email);
+      if (!has_email) r.Error(e->value, "invalid email \"" + std::string(*text) + "\"");
     }
   }
+  // Built where it is kept: a User is ~200 bytes and a manifest may hold a million.
+  User& user = (has_email ? out.users : out.rejected).emplace_back();
+  user.mark = map->mark;
+  user.email = std::move(email);
+  user.email_as_written = std::move(as_written);
   user.name = OptionalString(r, *map, "name");
   user.given_name = OptionalString(r, *map, "given_name");
   user.family_name = OptionalString(r, *map, "family_name");
@@ -89,7 +107,6 @@ void ManifestBuilder::ParseUser(YamlReader& r, NodeId item, UserBatch& out) {
     user.groups = ReadMemberships(r, e->value, "group", /*allow_expiry=*/true, names_);
   if (const auto* e = map->Find("roles"))
     user.roles = ReadMemberships(r, e->value, "role", /*allow_expiry=*/true, names_);
-  (has_email ? out.users : out.rejected).push_back(std::move(user));
 }
 
 void ManifestBuilder::FinishUsers(UserBatch& batch) {
@@ -109,16 +126,16 @@ void ManifestBuilder::FinishUsers(UserBatch& batch) {
 // Unknown roles and groups (dropped from the user after their error), then whether an
 // orgadmin platform the user is bound to has the names it needs.
 void ManifestBuilder::CheckReferences(User& user) {
-  auto known = [this](std::vector<Membership>& list, const auto& defined, const char* what) {
+  auto known = [this](std::vector<Membership>& list, auto facts, const char* what) {
     std::erase_if(list, [&](const Membership& m) {
-      if (defined.count(m.name)) return false;
+      if ((this->*facts)(m.name).defined) return false;
       diags_.push_back({m.mark, std::string("unknown ") + what + " \"" + m.name.str() + "\""});
       return true;
     });
   };
-  known(user.groups, manifest_.groups, "group");
-  known(user.roles, manifest_.roles, "role");
-  if (auto platform = OrgadminPlatformOf(user)) {
+  known(user.groups, &ManifestBuilder::GroupFacts, "group");
+  known(user.roles, &ManifestBuilder::RoleFacts, "role");
+  if (const std::string* platform = OrgadminPlatformOf(user)) {
     Profile profile = ProfileOf(user);
     if (!profile.given_name || !profile.family_name)
       diags_.push_back({user.mark, "user \"" + user.email_as_written + "\" is bound to orgadmin platform \"" +
@@ -127,32 +144,47 @@ void ManifestBuilder::CheckReferences(User& user) {
   }
 }
 
-std::optional<std::string> ManifestBuilder::OrgadminPlatformOf(const User& user) const {
-  auto check_role = [this](const std::string& role_name) -> std::optional<std::string> {
-    auto role = manifest_.roles.find(role_name);
-    if (role == manifest_.roles.end()) return std::nullopt;
-    for (const auto& [platform, grants] : role->second.bindings) {
-      auto p = manifest_.platforms.find(platform);
-      if (p != manifest_.platforms.end() && p->second.type == PlatformType::kOrgadmin &&
-          !untyped_platforms_.count(platform))
-        return platform;
-    }
-    return std::nullopt;
-  };
-  for (const auto& role : user.roles)
-    if (auto p = check_role(role.name)) return p;
-  for (const auto& group : user.groups) {
-    const auto* roles = group_roles_ ? group_roles_->Of(group.name) : nullptr;
-    if (!roles) continue;
-    for (const auto& entry : *roles)
-      if (auto p = check_role(entry.first)) return p;
+// The orgadmin platform (typed) that `role` binds first, by platform name; nullptr if none.
+const std::string* ManifestBuilder::OrgadminPlatformOfRole(const std::string& role_name) const {
+  auto role = manifest_.roles.find(role_name);
+  if (role == manifest_.roles.end()) return nullptr;
+  for (const auto& [platform, grants] : role->second.bindings) {
+    auto p = manifest_.platforms.find(platform);
+    if (p != manifest_.platforms.end() && p->second.type == PlatformType::kOrgadmin &&
+        !untyped_platforms_.count(platform))
+      return &p->first;
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+const ManifestBuilder::NameFacts& ManifestBuilder::RoleFacts(const SharedString& name) {
+  auto [it, inserted] = role_facts_.try_emplace(&name.str());
+  if (inserted) it->second = {manifest_.roles.count(name) > 0, OrgadminPlatformOfRole(name)};
+  return it->second;
+}
+
+const ManifestBuilder::NameFacts& ManifestBuilder::GroupFacts(const SharedString& name) {
+  auto [it, inserted] = group_facts_.try_emplace(&name.str());
+  if (!inserted) return it->second;
+  it->second.defined = manifest_.groups.count(name) > 0;
+  if (const auto* roles = group_roles_ ? group_roles_->Of(name) : nullptr) {
+    for (const auto& entry : *roles)
+      if ((it->second.orgadmin = OrgadminPlatformOfRole(entry.first))) break;
+  }
+  return it->second;
+}
+
+const std::string* ManifestBuilder::OrgadminPlatformOf(const User& user) {
+  for (const auto& role : user.roles)
+    if (const auto* p = RoleFacts(role.name).orgadmin) return p;
+  for (const auto& group : user.groups)
+    if (const auto* p = GroupFacts(group.name).orgadmin) return p;
+  return nullptr;
 }
 
 void ManifestBuilder::CheckDuplicateEmails() {
   const auto& users = manifest_.users;
-  if (!MayRepeat(users)) return;
+  if (Ascending(users) || !MayRepeat(users)) return;
   std::vector<uint32_t> order(users.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   // Stable: among equal emails, the earlier user (file order) comes first.

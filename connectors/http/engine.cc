@@ -8,6 +8,8 @@
 #include <condition_variable>
 #include <deque>
 
+#include "connectors/http/body_stream.h"
+#include "connectors/http/logging.h"
 #include "connectors/http/rate_control.h"
 #include "connectors/http/retry.h"
 
@@ -29,6 +31,7 @@ struct LaneState {
 struct PendingTransfer {
   LaneState* lane = nullptr;
   std::unique_ptr<CurlTransfer> transfer;
+  BodyStream* stream = nullptr;  // set when the request has a BodyReader
   Clock::time_point sent_at;
   std::mutex mu;
   std::condition_variable cv;
@@ -36,6 +39,7 @@ struct PendingTransfer {
 
   // Hands the outcome to the waiting thread. After this returns, `this` may be gone.
   void Deliver(StatusOr<HttpResponse> result) {
+    if (stream != nullptr) stream->End();  // a reader waiting for bytes stops waiting
     std::lock_guard lock(mu);
     outcome.emplace(std::move(result));
     cv.notify_one();  // under the lock: the waiter cannot return (and free us) before
@@ -116,6 +120,12 @@ StatusOr<HttpResponse> HttpEngine::Submit(LaneState& lane, const HttpRequest& re
   PendingTransfer pending;
   pending.lane = &lane;
   pending.transfer = std::move(transfer).value();
+  std::optional<BodyStream> stream;
+  if (request.reader != nullptr) {
+    stream.emplace(CredentialValues(request), [this] { curl_multi_wakeup(multi_); });
+    pending.stream = &*stream;
+    pending.transfer->StreamTo(pending.stream);
+  }
   curl_easy_setopt(pending.transfer->easy(), CURLOPT_PRIVATE, &pending);
   {
     std::lock_guard lock(mu_);
@@ -123,7 +133,36 @@ StatusOr<HttpResponse> HttpEngine::Submit(LaneState& lane, const HttpRequest& re
     lane.queue.push_back(&pending);
   }
   curl_multi_wakeup(multi_);
-  return pending.Wait();
+  if (!stream) return pending.Wait();
+  return AwaitRead(pending, *stream, *request.reader);
+}
+
+StatusOr<HttpResponse> HttpEngine::AwaitRead(PendingTransfer& pending, BodyStream& stream,
+                                             BodyReader& reader) {
+  const bool begun = stream.WaitBegin();
+  bool read = false;
+  if (begun) {
+    read = reader.Read(stream) && !stream.Cut();
+    stream.Drain();  // the engine may not finish a transfer whose bytes nobody takes
+  }
+  StatusOr<HttpResponse> outcome = pending.Wait();
+  if (!begun) return outcome;
+  const BodyStream::Stats stats = stream.stats();
+  {
+    std::lock_guard lock(mu_);
+    ++pending.lane->stats.streamed;
+    pending.lane->stats.max_body_held = std::max(pending.lane->stats.max_body_held, stats.max_held);
+  }
+  if (!outcome.ok()) return outcome;
+  outcome->body_bytes = stats.bytes;
+  if (read) {
+    outcome->body_read = true;
+  } else if (std::optional<std::string> body = stream.TakeBody()) {
+    outcome->body = std::move(*body);
+  } else {
+    outcome->body_dropped = true;
+  }
+  return outcome;
 }
 
 Clock::time_point HttpEngine::TakeStartable(std::vector<PendingTransfer*>& start) {
@@ -211,6 +250,13 @@ void HttpEngine::Run() {
       }
     }
     start.clear();
+    // A reader made room in a paused body: continue it (libcurl may call the write
+    // callback from in here).
+    for (PendingTransfer* pending : active) {
+      if (pending->stream != nullptr && pending->stream->TakeResume()) {
+        curl_easy_pause(pending->transfer->easy(), CURLPAUSE_CONT);
+      }
+    }
 
     int running = 0;
     curl_multi_perform(multi, &running);

@@ -12,6 +12,11 @@
 // not from when it was queued. Errors follow http_client.h and transfer.h exactly;
 // Send never retries (RetryingHttpClient does, on top).
 //
+// A request with a BodyReader has its 2xx body read on the thread in Send while it
+// arrives (body_stream.h): the engine thread hands over a few chunks at a time and
+// pauses the transfer while the reader is behind, so the transfer's timeout also
+// counts the reader's time.
+//
 // Thread-safety: HttpEngine and HttpLane are safe to use from any number of threads
 // at once. Lanes are owned by their engine and live as long as it does.
 #pragma once
@@ -48,11 +53,14 @@ struct LaneStats {
   int max_in_flight = 0;        // the most transfers in flight at once
   double rate = 0;              // requests/s now (infinity: no limit yet)
   double ceiling = 0;           // the refusal rate learnt (infinity: none yet)
+  std::uint64_t streamed = 0;   // 2xx bodies handed to a BodyReader as they arrived
+  std::size_t max_body_held = 0;  // the most bytes of one such body held at once
 };
 
 class HttpEngine;
 struct LaneState;        // engine.cc: one lane's queue, rate and counters
 struct PendingTransfer;  // engine.cc: one Send waiting for its transfer
+class BodyStream;
 
 class HttpLane : public HttpClient {
  public:
@@ -92,6 +100,8 @@ class HttpEngine {
   friend class HttpLane;
 
   StatusOr<HttpResponse> Submit(LaneState& lane, const HttpRequest& request);
+  // Runs `reader` over the body as it arrives, then waits for the outcome.
+  StatusOr<HttpResponse> AwaitRead(PendingTransfer& pending, BodyStream& stream, BodyReader& reader);
   LaneStats StatsOf(const LaneState& lane) const;
   void Run();
   // REQUIRES mu_: moves what may start now from the lanes' queues into `start`;

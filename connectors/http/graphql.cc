@@ -88,14 +88,7 @@ StatusOr<std::string> BuildGraphQLBody(std::string_view query, std::string_view 
 
 StatusOr<GraphQLResult> ParseGraphQLResponse(const HttpResponse& response, std::string_view what) {
   json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
-    const std::string snippet = BodySnippet(response.body);
-    const std::string message = std::string(what) + ": HTTP " + std::to_string(response.status) +
-                                ", answer is not a JSON object: " +
-                                (snippet.empty() ? "(empty body)" : snippet);
-    if (Is2xx(response.status)) return Internal(message);
-    return Status(MapHttpCodeToStatus(response.status), message);
-  }
+  if (body.is_discarded() || !body.is_object()) return NotAJsonObject(response.status, response.body, what);
   GraphQLResult result;
   result.http_status = response.status;
   if (const auto it = body.find("errors"); it != body.end() && it->is_array()) {
@@ -106,6 +99,15 @@ StatusOr<GraphQLResult> ParseGraphQLResponse(const HttpResponse& response, std::
   // hostile answer nested 100k deep overflowed the stack here (fuzz/README.md).
   if (const auto it = body.find("data"); it != body.end()) result.data = std::move(*it);
   return result;
+}
+
+Status NotAJsonObject(int status, std::string_view head, std::string_view what) {
+  const std::string snippet = BodySnippet(head);
+  const std::string message = std::string(what) + ": HTTP " + std::to_string(status) +
+                              ", answer is not a JSON object: " +
+                              (snippet.empty() ? "(empty body)" : snippet);
+  if (Is2xx(status)) return Internal(message);
+  return Status(MapHttpCodeToStatus(status), message);
 }
 
 Status ErrorsAsStatus(const GraphQLResult& result, std::string_view what) {
@@ -130,7 +132,8 @@ GraphQLClient::GraphQLClient(HttpClient& http, std::string url, HttpHeaders head
     : http_(http), url_(std::move(url)), headers_(std::move(headers)) {}
 
 StatusOr<HttpResponse> GraphQLClient::Post(std::string_view query, std::string_view operation_name,
-                                           const nlohmann::json& variables, std::string_view what) const {
+                                           const nlohmann::json& variables, std::string_view what,
+                                           BodyReader* reader) const {
   StatusOr<std::string> body = BuildGraphQLBody(query, operation_name, variables);
   if (!body.ok()) return body.status().WithContext(std::string(what));
   HttpRequest request;
@@ -140,6 +143,7 @@ StatusOr<HttpResponse> GraphQLClient::Post(std::string_view query, std::string_v
   request.headers.insert(request.headers.end(), headers_.begin(), headers_.end());
   request.body = std::move(body).value();
   request.transient = HasTransientGraphQLError;
+  request.reader = reader;
   StatusOr<HttpResponse> response = http_.Send(request);
   if (!response.ok()) return response.status().WithContext(std::string(what));
   return response;

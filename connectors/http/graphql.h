@@ -52,6 +52,10 @@ bool HasTransientGraphQLError(const HttpResponse& response);
 StatusOr<GraphQLResult> ParseGraphQLResponse(const HttpResponse& response,
                                              std::string_view what);
 
+// ParseGraphQLResponse's failure for an answer of HTTP `status` whose body is not a
+// JSON object, `head` being at least the body's first bytes that BodySnippet quotes.
+Status NotAJsonObject(int status, std::string_view head, std::string_view what);
+
 // OK when `result` has no errors. Otherwise a Status from the first error: its code by
 // MapGraphQLCode, else by the HTTP status when that is not 2xx, else kFailedPrecondition;
 // message "<what>: <message> (<CODE or HTTP n>)" plus " (and N more errors)".
@@ -64,10 +68,11 @@ class GraphQLClient {
   GraphQLClient(HttpClient& http, std::string url, HttpHeaders headers);
 
   // One POST, the answer unread: for a caller that reads a large answer its own way
-  // (ParseGraphQLResponse reads it as Execute does). Transport failures are a Status
-  // prefixed `what`.
+  // (ParseGraphQLResponse reads it as Execute does), as it arrives when `reader` is set
+  // (HttpRequest::reader). Transport failures are a Status prefixed `what`.
   StatusOr<HttpResponse> Post(std::string_view query, std::string_view operation_name,
-                              const nlohmann::json& variables, std::string_view what) const;
+                              const nlohmann::json& variables, std::string_view what,
+                              BodyReader* reader = nullptr) const;
 
   // Post, then ParseGraphQLResponse. Transport failures and unreadable answers are a
   // Status prefixed `what`; GraphQL errors are in the result, for the caller to judge.

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -33,6 +34,34 @@ struct HttpResponse;
 // understands the body (graphql.h); the retry loop asks it (retry.h IsRetryable).
 using TransientAnswer = std::function<bool(const HttpResponse&)>;
 
+// One answer's body as it arrives, for a BodyReader.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // The next bytes of the body, valid until the next call; empty at its end, and from
+  // then on. Blocks until bytes arrive or the transfer is over.
+  virtual std::string_view Next() = 0;
+  // True when Next ended the body early because it echoed a credential of the request:
+  // the reader must then decline it, so that it is scrubbed (logging.h). (A transfer
+  // that fails midway also just ends the body; Send returns the failure.)
+  virtual bool Cut() const = 0;
+};
+
+// Reads a 2xx answer's body as it arrives, so that nobody holds all of it (a listing
+// of a million users): set on HttpRequest::reader.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  // Called on Send's thread, before Send returns, once per transfer whose answer is
+  // 2xx: again, from nothing, for each transfer of a retried request. True when it
+  // took the body; false to decline it (it may stop reading anywhere): Send then
+  // returns the body as without a reader when it was at most kMaxBodyGivenBack bytes,
+  // else marks it dropped (HttpResponse::body_dropped).
+  virtual bool Read(BodySource& body) = 0;
+};
+
+inline constexpr std::size_t kMaxBodyGivenBack = std::size_t{1} << 20;
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
@@ -42,12 +71,24 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{0};
   // Null: the HTTP status alone decides whether an answer is retried.
   TransientAnswer transient;
+  // Null: the answer's body is held whole in HttpResponse::body. Set: a 2xx body is
+  // handed to it as it arrives (BodyReader). A client that cannot stream (a test's
+  // fake) ignores it and holds the body; the caller must accept both. Not owned; used
+  // only during Send.
+  BodyReader* reader = nullptr;
 };
 
 struct HttpResponse {
   int status = 0;
   HttpHeaders headers;
   std::string body;
+  // The request's reader took the body: `body` is empty.
+  bool body_read = false;
+  // The request's reader declined a body too large to give back after reading part of
+  // it: `body` is empty, not the answer's. Send again without a reader to see it.
+  bool body_dropped = false;
+  // The body's size in bytes when it was read or dropped (else body.size() says it).
+  std::uint64_t body_bytes = 0;
 
   // The value of the first header named `name` (case-insensitive), or nullopt.
   std::optional<std::string> Header(std::string_view name) const;

@@ -61,17 +61,22 @@ LoggingHttpClient::LoggingHttpClient(HttpClient& inner, std::string label,
       clock_(clock ? std::move(clock)
                    : SteadyClock([] { return std::chrono::steady_clock::now(); })) {}
 
-void ScrubEchoedCredentials(const HttpRequest& request, HttpResponse& response) {
+std::vector<std::string> CredentialValues(const HttpRequest& request) {
   std::vector<std::string> values;
   for (const auto& [name, value] : request.headers) {
     if (!IsCredentialHeader(name)) continue;
     values.push_back(value);
     if (auto space = value.find(' '); space != std::string::npos) values.push_back(value.substr(space + 1));
   }
+  std::erase_if(values, [](const std::string& v) { return v.size() < kMinScrubbedSecret; });
   // Longest first, so a whole "Bearer <token>" goes before its token alone.
   std::sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-  for (const std::string& secret : values) {
-    if (secret.size() < kMinScrubbedSecret) continue;
+  return values;
+}
+
+void ScrubEchoedCredentials(const HttpRequest& request, HttpResponse& response) {
+  if (response.body.empty()) return;
+  for (const std::string& secret : CredentialValues(request)) {
     constexpr std::string_view kRedacted = "(redacted)";
     for (auto at = response.body.find(secret); at != std::string::npos;
          at = response.body.find(secret, at + kRedacted.size())) {
@@ -95,7 +100,9 @@ StatusOr<HttpResponse> LoggingHttpClient::Send(const HttpRequest& request) {
   if (outcome.ok()) {
     log.debug("{}: {} {} -> {} in {} (request {} bytes, response {} bytes; headers: {})",
               label_, request.method, url, outcome->status, FormatDuration(elapsed),
-              request.body.size(), outcome->body.size(), headers);
+              request.body.size(),
+              outcome->body_read || outcome->body_dropped ? outcome->body_bytes : outcome->body.size(),
+              headers);
   } else {
     // Transport messages carry the URL and curl's words, never headers or bodies.
     log.debug("{}: {} {} -> failed in {}: {} (request {} bytes; headers: {})", label_,

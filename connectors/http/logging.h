@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "connectors/http/http_client.h"
 
@@ -33,6 +34,11 @@ bool IsCredentialHeader(std::string_view name);
 
 // "Name: value, Name: (redacted)" for a log line.
 std::string FormatHeadersForLog(const HttpHeaders& headers);
+
+// The credentials `request` carries, longest first: each credential header's value and,
+// after an auth scheme such as "Bearer ", its token; values shorter than
+// kMinScrubbedSecret are left out.
+std::vector<std::string> CredentialValues(const HttpRequest& request);
 
 // Replaces in response.body every credential `request` carried (each credential
 // header's value and, after an auth scheme such as "Bearer ", its token) by

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "connectors/http/body_stream.h"
 #include "connectors/http/trust.h"
 #include "core/url.h"
 #include "core/text.h"
@@ -16,11 +17,6 @@ static_assert(CURL_ERROR_SIZE == 256, "CurlTransfer::errbuf_ must hold CURL_ERRO
 
 namespace idsync {
 namespace {
-
-size_t OnBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
 
 // One header line per call: "Name: value\r\n". A status line starts a new response
 // (after a 100 Continue or an HTTP/1 upgrade), so it clears what came before.
@@ -134,12 +130,39 @@ StatusOr<std::unique_ptr<CurlTransfer>> CurlTransfer::Prepare(const HttpRequest&
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer->response_.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, transfer.get());
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer->response_.headers);
 
   SetMethod(curl, request);
   return transfer;
+}
+
+size_t CurlTransfer::OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<CurlTransfer*>(user);
+  const size_t n = size * count;
+  if (transfer->body_mode_ == BodyMode::kUndecided) {
+    long status = 0;
+    curl_easy_getinfo(transfer->easy_, CURLINFO_RESPONSE_CODE, &status);
+    if (transfer->stream_ != nullptr && status >= 200 && status < 300) {
+      transfer->body_mode_ = BodyMode::kStreamed;
+      transfer->stream_->Begin();
+    } else {
+      transfer->body_mode_ = BodyMode::kHeld;
+      // One allocation for a body of announced size, not a doubling per megabyte (a
+      // hostile length is not trusted beyond 64 MB).
+      curl_off_t length = -1;
+      curl_easy_getinfo(transfer->easy_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+      if (length > 0) {
+        transfer->response_.body.reserve(static_cast<size_t>(std::min<curl_off_t>(length, 64 << 20)));
+      }
+    }
+  }
+  if (transfer->body_mode_ == BodyMode::kStreamed) {
+    return transfer->stream_->Offer(std::string_view(data, n)) ? n : CURL_WRITEFUNC_PAUSE;
+  }
+  transfer->response_.body.append(data, n);
+  return n;
 }
 
 CurlTransfer::CurlTransfer(const HttpRequest& request, const TransferOptions& options)

@@ -25,6 +25,8 @@
 
 namespace idsync {
 
+class BodyStream;
+
 // "idsync/<version>".
 std::string DefaultUserAgent();
 
@@ -53,6 +55,12 @@ class CurlTransfer {
   // The CURL* to add to a multi handle. Owned by this object.
   void* easy() const { return easy_; }
 
+  // Hands a 2xx answer's body to `stream` (body_stream.h) instead of holding it: the
+  // write callback then returns CURL_WRITEFUNC_PAUSE while the stream is full. Any
+  // other answer's body is held as usual. REQUIRES: before the transfer starts;
+  // `stream` outlives the transfer.
+  void StreamTo(BodyStream* stream) { stream_ = stream; }
+
   // The outcome once libcurl reports the transfer done with `code` (a CURLcode):
   // the response for any HTTP answer, else the mapped transport Status.
   // REQUIRES: called once, after the handle left the multi handle.
@@ -60,6 +68,8 @@ class CurlTransfer {
 
  private:
   CurlTransfer(const HttpRequest& request, const TransferOptions& options);
+  // libcurl's write callback (`user` is the CurlTransfer).
+  static size_t OnBody(char* data, size_t size, size_t count, void* user);
 
   void* easy_ = nullptr;
   void* header_list_ = nullptr;  // curl_slist*
@@ -67,6 +77,8 @@ class CurlTransfer {
   std::chrono::milliseconds timeout_;
   std::optional<std::string> ca_file_;
   HttpResponse response_;
+  BodyStream* stream_ = nullptr;
+  enum class BodyMode { kUndecided, kHeld, kStreamed } body_mode_ = BodyMode::kUndecided;
   char errbuf_[256] = {0};       // CURL_ERROR_SIZE
 };
 

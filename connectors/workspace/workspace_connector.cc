@@ -77,18 +77,30 @@ StatusOr<LiveState> WorkspaceConnector::List(const ListContext& context) {
 
 StatusOr<LiveState> WorkspaceConnector::ListUsers() const {
   const std::string what = What("list users", "");
-  StatusOr<HttpResponse> response = graphql_.Post(docs::kListUsers, "ListUsers", json::object(), what);
+  // The usual answer is read as it arrives, straight into the live state (100,000
+  // users: neither the body nor a DOM of it held); whatever that reading declines is
+  // judged by the DOM reading (ReadHeld), message for message as before.
+  workspace_list::ListUsersReader reader(instance_);
+  StatusOr<HttpResponse> response = graphql_.Post(docs::kListUsers, "ListUsers", json::object(), what, &reader);
   if (!response.ok()) return response.status();
-  // The usual answer is read straight into the live state (100,000 users: no DOM of
-  // them); whatever that reading declines is judged by the DOM reading below, message
-  // for message as before.
-  const bool is_2xx = response->status >= 200 && response->status < 300;
+  if (response->body_read) return reader.Finish();
+  if (response->body_dropped) {
+    if (reader.syntax_error()) return NotAJsonObject(response->status, reader.head(), what);
+    // A large answer of another shape, declined midway: ask again and hold it whole.
+    response = graphql_.Post(docs::kListUsers, "ListUsers", json::object(), what);
+    if (!response.ok()) return response.status();
+  }
+  return ReadHeld(*response, what);
+}
+
+StatusOr<LiveState> WorkspaceConnector::ReadHeld(const HttpResponse& response, const std::string& what) const {
+  const bool is_2xx = response.status >= 200 && response.status < 300;
   if (is_2xx) {
     LiveState live;
-    if (workspace_list::ReadListUsersFast(response->body, instance_, &live)) return live;
+    if (workspace_list::ReadListUsersFast(response.body, instance_, &live)) return live;
   }
   workspace_list::Entries entries;
-  StatusOr<GraphQLResult> result = ParseGraphQLResponse(*response, what);
+  StatusOr<GraphQLResult> result = ParseGraphQLResponse(response, what);
   if (!result.ok()) return result.status();
   try {
     const json& data = result->data;

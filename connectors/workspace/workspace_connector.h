@@ -61,6 +61,9 @@ class WorkspaceConnector : public Connector {
 
  private:
   StatusOr<LiveState> ListUsers() const;
+  // A listUsers answer held whole: read as ReadListUsersFast does, else judged by the
+  // DOM reading, which says what is wrong with it.
+  StatusOr<LiveState> ReadHeld(const HttpResponse& response, const std::string& what) const;
   // Runs a mutation returning OkResult at `field`; returns whether ok was true, or the
   // failure. `refusal` receives the server's message for ok: false ("" if none).
   StatusOr<bool> Mutate(const char* document, const char* operation, const char* field,

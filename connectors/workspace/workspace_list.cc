@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
+#include <iterator>
 #include <tuple>
 #include <utility>
 
@@ -84,6 +85,8 @@ LiveUser InvitedUser(const std::string& instance, Entry entry) {
   return user;
 }
 
+}  // namespace
+
 // Where the reader puts the entries it read: an active user straight into the state,
 // unless it needs a warning (no email, or listed already), which waits with the
 // invitations until the answer is accepted (Finish): then they are added as ToLiveState
@@ -122,6 +125,8 @@ class Collector {
   std::vector<Entry> invited_;
 };
 
+namespace {
+
 // Where the reader is. Each object or list it reads has one; everything else is skipped.
 enum class At { kStart, kTop, kErrors, kData, kList, kActive, kInvited, kActiveEntry, kInvitedEntry, kDone };
 
@@ -145,10 +150,12 @@ class ListUsersSax {
   bool string(json::string_t& value) {
     if (skip_ > 0) return true;
     if (at_ != At::kActiveEntry && at_ != At::kInvitedEntry) return Scalar(Kind::kOther);
+    // Copied, not moved: the copy is one allocation of the exact size, while a move
+    // would leave the lexer to grow a new buffer for the next string.
     if (member_ == Member::kName) {
-      entry_.name = std::move(value);
+      entry_.name = value;
     } else if (std::string* field = Field()) {
-      *field = std::move(value);
+      *field = value;
     }
     return true;
   }
@@ -168,7 +175,12 @@ class ListUsersSax {
     return true;
   }
 
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    syntax_error_ = true;
+    return false;
+  }
+  // The parse stopped at a syntax error, not at an answer of another shape.
+  bool syntax_error() const { return syntax_error_; }
 
  private:
   Member EntryMember(const std::string& key) const {
@@ -300,6 +312,51 @@ class ListUsersSax {
   int seen_ = 0;       // required members of entry_ seen (bits)
   int once_ = 0;       // data, listUsers, activeUsers, invitedUsers seen (bits)
   bool ok_ = false;  // listUsers.ok: true seen
+  bool syntax_error_ = false;
+};
+
+// The bytes of a BodySource one at a time, for nlohmann's iterator input; equal to the
+// default-constructed end once the source ends. Keeps the body's head (ListUsersReader).
+class SourceIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  SourceIterator() = default;
+  SourceIterator(BodySource* source, std::string* head) : source_(source), head_(head) { Fill(); }
+
+  reference operator*() const { return *at_; }
+  SourceIterator& operator++() {
+    if (++at_ == end_) Fill();
+    return *this;
+  }
+  SourceIterator operator++(int) {
+    SourceIterator before = *this;
+    ++*this;
+    return before;
+  }
+  bool operator==(const SourceIterator& other) const { return at_ == other.at_; }
+
+ private:
+  void Fill() {
+    const std::string_view chunk = source_->Next();
+    at_ = chunk.empty() ? nullptr : chunk.data();
+    end_ = chunk.empty() ? nullptr : chunk.data() + chunk.size();
+    // BodySnippet quotes at most 200 characters that are not white space.
+    for (std::size_t i = 0; i < chunk.size() && head_nonspace_ < 200; ++i) {
+      head_->push_back(chunk[i]);
+      if (!std::isspace(static_cast<unsigned char>(chunk[i]))) ++head_nonspace_;
+    }
+  }
+
+  BodySource* source_ = nullptr;
+  std::string* head_ = nullptr;
+  std::size_t head_nonspace_ = 0;
+  const char* at_ = nullptr;
+  const char* end_ = nullptr;
 };
 
 }  // namespace
@@ -311,6 +368,29 @@ bool ReadListUsersFast(std::string_view body, const std::string& instance, LiveS
   if (!read || !sax.done()) return false;
   collector.Finish(instance);
   return true;
+}
+
+ListUsersReader::ListUsersReader(std::string instance) : instance_(std::move(instance)) {}
+ListUsersReader::~ListUsersReader() = default;
+
+bool ListUsersReader::Read(BodySource& body) {
+  live_ = LiveState();
+  head_.clear();
+  collector_ = std::make_unique<Collector>(&live_);
+  ListUsersSax sax(collector_.get());
+  const bool read = json::sax_parse(SourceIterator(&body, &head_), SourceIterator(), &sax,
+                                    json::input_format_t::json, /*strict=*/true);
+  syntax_error_ = sax.syntax_error() && !body.Cut();
+  if (read && sax.done()) return true;
+  live_ = LiveState();  // declined: nothing half read stays
+  collector_.reset();
+  return false;
+}
+
+LiveState ListUsersReader::Finish() {
+  if (collector_) collector_->Finish(instance_);
+  collector_.reset();
+  return std::move(live_);
 }
 
 LiveState ToLiveState(const std::string& instance, Entries entries) {

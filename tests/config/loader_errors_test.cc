@@ -161,6 +161,9 @@ TEST_CASE("groups and users are checked against the roles and groups defined") {
                       "  - email: a@ACME.io\n",
        {"m.yaml:15:5: duplicate user \"a@acme.io\" (first at m.yaml:13)",
         "m.yaml:16:5: duplicate user \"a@acme.io\" (first at m.yaml:13)"}},
+      {"a repeat among users written in email order is found too",
+       kUsersPrefix + "  - email: a@acme.io\n  - email: b@acme.io\n  - email: B@acme.io\n  - email: c@acme.io\n",
+       {"m.yaml:15:5: duplicate user \"b@acme.io\" (first at m.yaml:14)"}},
       {"a role with no bindings and a user with no roles are valid",
        std::string(testing::kWorkspacePlatform) +
            "roles:\n  idle: {}\nusers:\n  - email: a@acme.io\n  - email: b@acme.io\n    roles: [idle]\n",
@@ -203,6 +206,26 @@ TEST_CASE("a user bound to an orgadmin platform needs a given and a family name"
       {"a user not bound to orgadmin needs no name",
        kOrgadmin + "  - email: ann@acme.io\n    roles: [nothing]\n", {}},
   });
+}
+
+TEST_CASE("what a listed name means is looked up per kind: a role and a group may share a name") {
+  // `staff` is a role binding nothing and a group binding orgadmin; `team` only a group.
+  const std::string text = kOrgadmin + R"(  - { email: a@acme.io, roles: [staff] }
+  - { email: b@acme.io, groups: [staff] }
+  - { email: c@acme.io, roles: [staff], groups: [staff] }
+  - { email: d@acme.io, roles: [team] }
+  - { email: e@acme.io, name: Ed Fu, groups: [staff] }
+  - { email: f@acme.io, roles: [member] }
+)";
+  std::string manifest = text;
+  manifest.replace(manifest.find("  nothing: {}\n"), 0, "  staff: {}\n");
+  manifest.replace(manifest.find("groups:\n") + 8, 0, "  team: { roles: [nothing] }\n");
+  const std::string kNeeds = "\", which needs given_name and family_name, or a name with a space";
+  CHECK(Errors(manifest) == std::vector<std::string>{
+                                "m.yaml:18:5: user \"b@acme.io\" is bound to orgadmin platform \"flux" + kNeeds,
+                                "m.yaml:19:5: user \"c@acme.io\" is bound to orgadmin platform \"flux" + kNeeds,
+                                "m.yaml:20:33: unknown role \"team\"",
+                                "m.yaml:22:5: user \"f@acme.io\" is bound to orgadmin platform \"flux" + kNeeds});
 }
 
 TEST_CASE("sections merge across files and names defined twice name both places") {
