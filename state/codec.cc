@@ -2,7 +2,6 @@
 
 #include <optional>
 #include <stdexcept>
-#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -111,27 +110,6 @@ std::string EncodeGrants(const Grants& grants) {
   std::string out;
   AppendGrants(out, grants);
   return out;
-}
-
-StatusOr<Grants> DecodeGrants(const std::string& text) {
-  // The two shapes nearly every managed account has, read without a JSON tree: a
-  // no-op reconcile decodes every managed account of the platform.
-  if (text == "{}") return Grants{};
-  static constexpr std::string_view kSingle = "{\"single\":\"";
-  if (text.size() > kSingle.size() + 2 && text.compare(0, kSingle.size(), kSingle) == 0 &&
-      text.compare(text.size() - 2, 2, "\"}") == 0) {
-    const std::string_view value(text.data() + kSingle.size(), text.size() - kSingle.size() - 2);
-    if (value.find_first_of("\"\\") == std::string_view::npos) {
-      Grants grants;
-      grants.single = std::string(value);
-      return grants;
-    }
-  }
-  try {
-    return GrantsFromValue(json::parse(text));
-  } catch (const std::exception& e) {
-    return InvalidArgument(std::string("stored grants: ") + e.what());
-  }
 }
 
 // Written straight into the text, byte for byte what dumping the same object as a

@@ -16,6 +16,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,8 +54,12 @@ class PgResult {
   int rows() const { return PQntuples(result_); }
   bool null(int row, int col) const { return PQgetisnull(result_, row, col) != 0; }
   std::string text(int row, int col) const { return PQgetvalue(result_, row, col); }
+  // The value in place: valid while this result lives. NULL reads as "".
+  std::string_view view(int row, int col) const {
+    return {PQgetvalue(result_, row, col), static_cast<std::size_t>(PQgetlength(result_, row, col))};
+  }
   int64_t int64(int row, int col) const;  // NULL reads as 0
-  bool boolean(int row, int col) const { return text(row, col) == "t"; }
+  bool boolean(int row, int col) const { return view(row, col) == "t"; }
   int64_t affected() const;               // rows an INSERT/UPDATE/DELETE touched
 
  private:

@@ -58,6 +58,53 @@ TEST_CASE_FIXTURE(Fixture, "managed accounts round-trip with every grant part an
   CHECK(none->empty());
 }
 
+TEST_CASE_FIXTURE(Fixture, "many managed accounts are read back in full, whatever order they were put in") {
+  ManagedAccounts want;
+  for (int i = 0; i < 300; ++i) {
+    const std::string email = "u" + std::to_string((i * 7919) % 300) + "@acme.io";
+    ManagedAccount a = Account("ws", email);
+    if (i % 3 == 0) a.grants.single = "DEVELOPER";
+    if (i % 3 == 1) a.grants.set = {"g" + std::to_string(i), "h\"u\""};
+    if (i % 5 == 0) a.grants.scoped = {{"w" + std::to_string(i), "EDITOR"}};
+    a.retired = i % 2 == 0;
+    a.last_seen = i;
+    want[email] = a;
+  }
+  std::vector<ManagedAccount> all;
+  for (const auto& entry : want) all.insert(all.begin(), entry.second);  // not in email order
+  REQUIRE(store->PutManagedAll(all).ok());
+  StatusOr<ManagedAccounts> got = store->Managed("ws");
+  REQUIRE(got.ok());
+  CHECK(*got == want);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a managed row whose grants are not the stored shape fails the read, naming it") {
+  REQUIRE(store->PutManaged(Account("ws", "a@acme.io")).ok());
+  struct Case {
+    const char* grants;
+    const char* error;
+  };
+  const Case cases[] = {
+      {R"({"single":7})", "[json.exception.type_error.302] type must be string, but is number"},
+      {R"({"set":["a",null]})", "[json.exception.type_error.302] type must be string, but is null"},
+      {"[]", "grants are not a JSON object"},
+      {R"({"single":"x")",
+       "[json.exception.parse_error.101] parse error at line 1, column 14: syntax error while parsing "
+       "object - unexpected end of input; expected '}'"},
+  };
+  for (const Case& c : cases) {
+    const std::string grants = c.grants;
+    CAPTURE(grants);
+    testing::ExecRaw(path, std::string("DELETE FROM managed_accounts WHERE email = 'bad@acme.io'; ") +
+                               "INSERT INTO managed_accounts (platform, email, grants) VALUES ('ws', 'bad@acme.io', '" +
+                               c.grants + "')");
+    StatusOr<ManagedAccounts> got = store->Managed("ws");
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.status().code() == StatusCode::kInvalidArgument);
+    CHECK(got.status().message() == "state DB " + path + ": managed account ws/bad@acme.io: stored grants: " + c.error);
+  }
+}
+
 TEST_CASE_FIXTURE(Fixture, "putting a managed account again replaces it") {
   ManagedAccount a = Account("astro", "alice@acme.io");
   a.grants.single = "DEVELOPER";
