@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -82,6 +83,26 @@ void AppendGrants(std::string& out, const Grants& grants) {
 }
 
 }  // namespace
+
+const char* const kSelectSnapshot =
+    "SELECT s.taken_at, l.json FROM snapshots s JOIN snapshot_listings l ON l.platform = s.platform "
+    "WHERE s.platform = $1";
+
+std::string SnapshotWithTime(int64_t taken_at, std::string_view listing) {
+  static constexpr std::string_view kHead = "{\"taken_at\":";
+  if (listing.empty() || listing.front() != '{') return std::string(listing);  // not an object
+  const std::string time = std::to_string(taken_at);
+  const std::string_view members = listing.substr(1);  // after the '{'
+  const std::size_t first = members.find_first_not_of(" \t\r\n");
+  const bool empty = first != std::string_view::npos && members[first] == '}';
+  std::string out;
+  out.reserve(kHead.size() + time.size() + 1 + members.size());
+  out += kHead;
+  out += time;
+  if (!empty) out += ',';
+  out += members;
+  return out;
+}
 
 // The stored words are VerbName's and DispositionName's (reconcile/plan.cc), one list.
 // tests/state/codec_test.cc pins every stored word, so renaming a display name fails a

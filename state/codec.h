@@ -42,6 +42,12 @@ struct ManagedColumns {
 // email order cost no search (each goes at the end of the map).
 Status AddManagedRow(const std::string& platform, const ManagedColumns& row, ManagedAccounts& accounts);
 
+// A snapshot's time and listing text (parameter 1: the platform), the same SQL on both
+// backends; and the text Store::Snapshot makes of them: the listing (a JSON object) with
+// "taken_at":N as its first member, built in one string.
+extern const char* const kSelectSnapshot;
+std::string SnapshotWithTime(int64_t taken_at, std::string_view listing);
+
 // The verb as the journal's `action` column stores it ("invite", ...).
 const char* StoredVerbName(Verb verb);
 

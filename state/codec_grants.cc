@@ -206,10 +206,11 @@ Status AddManagedRow(const std::string& platform, const ManagedColumns& row, Man
     accounts.erase(it);
     return s;
   }
-  // Every ManagedAccount field a stored row sets, for both backends.
+  // Every ManagedAccount field a stored row sets, for both backends. Texts are built
+  // at their size and moved in (assigning to an empty string reserves at least 30).
   a.platform = platform;
-  a.email = it->first;
-  a.user_id = row.user_id;
+  a.email = std::string(it->first);
+  a.user_id = std::string(row.user_id);
   a.retired = row.retired;
   a.first_managed = row.first_managed;
   a.last_seen = row.last_seen;

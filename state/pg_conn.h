@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -82,6 +83,9 @@ class PgConn {
 
   // One statement with bound text parameters. Throws PgError.
   PgResult Exec(const std::string& sql, const std::vector<PgParam>& params = {});
+  // The same with the parameters borrowed, not copied (a whole listing); each must
+  // outlive the call, null is SQL NULL. Throws PgError.
+  PgResult ExecBorrowed(const std::string& sql, std::initializer_list<const std::string*> params);
   // Several statements without parameters (migrations). Throws PgError.
   void ExecScript(const std::string& sql);
   bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }

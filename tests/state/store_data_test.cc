@@ -198,12 +198,51 @@ TEST_CASE_FIXTURE(Fixture, "the latest snapshot of a platform replaces the previ
   StatusOr<std::optional<std::string>> missing = store->Snapshot("astro");
   REQUIRE(missing.ok());
   CHECK_FALSE(missing->has_value());
-  REQUIRE(store->PutSnapshot("astro", R"({"v":1})", 10).ok());
-  REQUIRE(store->PutSnapshot("astro", R"({"v":2})", 20).ok());
-  REQUIRE(store->PutSnapshot("houston", R"({"v":3})", 20).ok());
+  REQUIRE(store->PutSnapshot("astro", R"({"v":1})", "d1", 10).ok());
+  REQUIRE(store->PutSnapshot("astro", R"({"complete":true,"users":[]})", "d2", 20).ok());
+  REQUIRE(store->PutSnapshot("houston", "{}", "d3", 30).ok());
   StatusOr<std::optional<std::string>> astro = store->Snapshot("astro");
   REQUIRE(astro.ok());
-  CHECK(*astro == std::optional<std::string>(R"({"v":2})"));
+  // The time in front, as when the snapshot was stored whole.
+  CHECK(*astro == std::optional<std::string>(R"({"taken_at":20,"complete":true,"users":[]})"));
+  StatusOr<std::optional<std::string>> houston = store->Snapshot("houston");
+  REQUIRE(houston.ok());
+  CHECK(*houston == std::optional<std::string>(R"({"taken_at":30})"));
+}
+
+TEST_CASE_FIXTURE(Fixture, "an unchanged snapshot only moves its time; any other is left for a put") {
+  const std::string listing = R"({"complete":true,"users":[{"email":"a@acme.io"}]})";
+  StatusOr<bool> none = store->TouchSnapshot("astro", "d1", 5);
+  REQUIRE(none.ok());
+  CHECK_FALSE(*none);  // nothing stored yet: nothing written
+  CHECK_FALSE(store->Snapshot("astro")->has_value());
+  REQUIRE(store->PutSnapshot("astro", listing, "d1", 10).ok());
+  REQUIRE(store->PutSnapshot("houston", "{}", "", 10).ok());  // no digest: matches nothing
+
+  StatusOr<bool> same = store->TouchSnapshot("astro", "d1", 20);
+  REQUIRE(same.ok());
+  CHECK(*same);
+  CHECK(*store->Snapshot("astro") == R"({"taken_at":20,"complete":true,"users":[{"email":"a@acme.io"}]})");
+  StatusOr<bool> other = store->TouchSnapshot("astro", "d2", 30);
+  REQUIRE(other.ok());
+  CHECK_FALSE(*other);
+  CHECK(*store->Snapshot("astro") == R"({"taken_at":20,"complete":true,"users":[{"email":"a@acme.io"}]})");
+  StatusOr<bool> empty = store->TouchSnapshot("houston", "", 30);
+  REQUIRE(empty.ok());
+  CHECK_FALSE(*empty);
+  CHECK(*store->Snapshot("houston") == R"({"taken_at":10})");
+}
+
+TEST_CASE_FIXTURE(Fixture, "a large snapshot is stored and read back whole") {
+  std::string listing = R"({"complete":false,"users":[)";
+  for (int i = 0; i < 20000; ++i) {
+    listing += (i ? "," : "") + std::string(R"({"email":"u)") + std::to_string(i) + R"(@acme.io","id":"x"})";
+  }
+  listing += "]}";
+  REQUIRE(store->PutSnapshot("ws", listing, "big", 7).ok());
+  StatusOr<std::optional<std::string>> got = store->Snapshot("ws");
+  REQUIRE(got.ok());
+  CHECK(**got == R"({"taken_at":7,)" + listing.substr(1));
 }
 
 TEST_CASE_FIXTURE(Fixture, "user ids are cached per platform and email") {
