@@ -194,9 +194,11 @@ class Resolver {
   // Adds `user` to every platform instance an effective role binds.
   void Add(const User& user) {
     PerPlatform own;
-    const PerPlatform* per = &own;
-    if (Expires(user) || cache_.size() >= kMaxCached) own = Resolve(user);
-    else per = &Cached(user);
+    const PerPlatform* per = Expires(user) ? nullptr : Cached(user);
+    if (!per) {
+      own = Resolve(user);
+      per = &own;
+    }
     if (per->empty()) return;
     Profile profile = ProfileOf(user);
     for (std::size_t i = 0; i < per->size(); ++i) {
@@ -249,8 +251,9 @@ class Resolver {
   }
 
   // Resolve(user) for a user no `expires:` limits: it depends only on the names of their
-  // roles and groups, in order, so users with the same lists share one result.
-  const PerPlatform& Cached(const User& user) {
+  // roles and groups, in order, so users with the same lists share one result. nullptr
+  // when the lists are new and kMaxCached others are remembered already.
+  const PerPlatform* Cached(const User& user) {
     key_.clear();
     auto append = [this](const std::vector<Membership>& list) {
       for (const auto& m : list) {  // length-prefixed: no name can fake a boundary
@@ -263,8 +266,11 @@ class Resolver {
     append(user.roles);
     append(user.groups);
     auto it = cache_.find(key_);
-    if (it == cache_.end()) it = cache_.emplace(key_, Resolve(user)).first;
-    return it->second;
+    if (it == cache_.end()) {
+      if (cache_.size() >= kMaxCached) return nullptr;
+      it = cache_.emplace(key_, Resolve(user)).first;
+    }
+    return &it->second;
   }
 
   PerPlatform Resolve(const User& user) {

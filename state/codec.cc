@@ -84,6 +84,26 @@ void AppendGrants(std::string& out, const Grants& grants) {
 
 }  // namespace
 
+const char* const kSelectSnapshot =
+    "SELECT s.taken_at, l.json FROM snapshots s JOIN snapshot_listings l ON l.platform = s.platform "
+    "WHERE s.platform = $1";
+
+std::string SnapshotWithTime(int64_t taken_at, std::string_view listing) {
+  static constexpr std::string_view kHead = "{\"taken_at\":";
+  if (listing.empty() || listing.front() != '{') return std::string(listing);  // not an object
+  const std::string time = std::to_string(taken_at);
+  const std::string_view members = listing.substr(1);  // after the '{'
+  const std::size_t first = members.find_first_not_of(" \t\r\n");
+  const bool empty = first != std::string_view::npos && members[first] == '}';
+  std::string out;
+  out.reserve(kHead.size() + time.size() + 1 + members.size());
+  out += kHead;
+  out += time;
+  if (!empty) out += ',';
+  out += members;
+  return out;
+}
+
 // The stored words are VerbName's and DispositionName's (reconcile/plan.cc), one list.
 // tests/state/codec_test.cc pins every stored word, so renaming a display name fails a
 // test instead of silently changing what is on disk.
@@ -111,27 +131,6 @@ std::string EncodeGrants(const Grants& grants) {
   std::string out;
   AppendGrants(out, grants);
   return out;
-}
-
-StatusOr<Grants> DecodeGrants(const std::string& text) {
-  // The two shapes nearly every managed account has, read without a JSON tree: a
-  // no-op reconcile decodes every managed account of the platform.
-  if (text == "{}") return Grants{};
-  static constexpr std::string_view kSingle = "{\"single\":\"";
-  if (text.size() > kSingle.size() + 2 && text.compare(0, kSingle.size(), kSingle) == 0 &&
-      text.compare(text.size() - 2, 2, "\"}") == 0) {
-    const std::string_view value(text.data() + kSingle.size(), text.size() - kSingle.size() - 2);
-    if (value.find_first_of("\"\\") == std::string_view::npos) {
-      Grants grants;
-      grants.single = std::string(value);
-      return grants;
-    }
-  }
-  try {
-    return GrantsFromValue(json::parse(text));
-  } catch (const std::exception& e) {
-    return InvalidArgument(std::string("stored grants: ") + e.what());
-  }
 }
 
 // Written straight into the text, byte for byte what dumping the same object as a

@@ -8,19 +8,45 @@
 // Actions carry no secret, so neither does the payload. Functions are pure; no throw.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/grants.h"
 #include "core/status.h"
+#include "core/users.h"
 #include "reconcile/plan.h"
 #include "state/store.h"
 
 namespace idsync {
 
 std::string EncodeGrants(const Grants& grants);
-// kInvalidArgument naming what is wrong when `json` is not that shape.
-StatusOr<Grants> DecodeGrants(const std::string& json);
+// kInvalidArgument naming what is wrong when `json` is not that shape ("stored grants:
+// " and nlohmann's message). Read without a JSON tree (codec_grants.cc). Unknown keys
+// are ignored; a repeated key counts as its last occurrence.
+StatusOr<Grants> DecodeGrants(std::string_view json);
+// The same into `grants`, which is left as it was on an error.
+Status DecodeGrantsInto(std::string_view json, Grants& grants);
+
+// The columns of one managed_accounts row as a backend reads them. The texts are borrowed from the
+// backend's result: valid only until its next row.
+struct ManagedColumns {
+  std::string_view email, user_id, grants;
+  bool retired = false;
+  int64_t first_managed = 0, last_seen = 0, last_asserted = 0;
+};
+// Adds the account a row of `platform` stores to `accounts`: the one place a
+// ManagedAccount is filled from stored columns, for both backends. Its grants'
+// DecodeGrants error (nothing added) when they are not the stored shape. Rows given in
+// email order cost no search (each goes at the end of the map).
+Status AddManagedRow(const std::string& platform, const ManagedColumns& row, ManagedAccounts& accounts);
+
+// A snapshot's time and listing text (parameter 1: the platform), the same SQL on both
+// backends; and the text Store::Snapshot makes of them: the listing (a JSON object) with
+// "taken_at":N as its first member, built in one string.
+extern const char* const kSelectSnapshot;
+std::string SnapshotWithTime(int64_t taken_at, std::string_view listing);
 
 // The verb as the journal's `action` column stores it ("invite", ...).
 const char* StoredVerbName(Verb verb);

@@ -62,6 +62,14 @@ PgResult PgConn::Exec(const std::string& sql, const std::vector<PgParam>& params
                             values.data(), nullptr, nullptr, /*resultFormat=*/0));
 }
 
+PgResult PgConn::ExecBorrowed(const std::string& sql, std::initializer_list<const std::string*> params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const std::string* p : params) values.push_back(p ? p->c_str() : nullptr);
+  return Check(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                            values.data(), nullptr, nullptr, /*resultFormat=*/0));
+}
+
 void PgConn::ExecScript(const std::string& sql) { Check(PQexec(conn_, sql.c_str())); }
 
 bool PgConn::Reset() {

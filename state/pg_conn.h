@@ -12,10 +12,12 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,8 +55,12 @@ class PgResult {
   int rows() const { return PQntuples(result_); }
   bool null(int row, int col) const { return PQgetisnull(result_, row, col) != 0; }
   std::string text(int row, int col) const { return PQgetvalue(result_, row, col); }
+  // The value in place: valid while this result lives. NULL reads as "".
+  std::string_view view(int row, int col) const {
+    return {PQgetvalue(result_, row, col), static_cast<std::size_t>(PQgetlength(result_, row, col))};
+  }
   int64_t int64(int row, int col) const;  // NULL reads as 0
-  bool boolean(int row, int col) const { return text(row, col) == "t"; }
+  bool boolean(int row, int col) const { return view(row, col) == "t"; }
   int64_t affected() const;               // rows an INSERT/UPDATE/DELETE touched
 
  private:
@@ -77,6 +83,9 @@ class PgConn {
 
   // One statement with bound text parameters. Throws PgError.
   PgResult Exec(const std::string& sql, const std::vector<PgParam>& params = {});
+  // The same with the parameters borrowed, not copied (a whole listing); each must
+  // outlive the call, null is SQL NULL. Throws PgError.
+  PgResult ExecBorrowed(const std::string& sql, std::initializer_list<const std::string*> params);
   // Several statements without parameters (migrations). Throws PgError.
   void ExecScript(const std::string& sql);
   bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }

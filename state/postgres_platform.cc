@@ -1,6 +1,7 @@
 // PostgresStore: per-platform rows (last reconcile status, snapshot, user id cache).
 #include <utility>
 
+#include "state/codec.h"
 #include "state/postgres_store.h"
 
 namespace idsync {
@@ -56,23 +57,38 @@ StatusOr<std::vector<PlatformStatus>> PostgresStore::PlatformStatuses() {
   });
 }
 
-Status PostgresStore::PutSnapshot(const std::string& platform, const std::string& json,
-                                  int64_t now) {
+Status PostgresStore::PutSnapshot(const std::string& platform, const std::string& listing,
+                                  const std::string& digest, int64_t now) {
   return Locked("store snapshot of " + platform, [&]() -> Status {
+    PgTransaction tx(*conn_);
     conn_->Exec(
-        "INSERT INTO snapshots (platform, taken_at, json) VALUES ($1, $2, $3) "
-        "ON CONFLICT (platform) DO UPDATE SET taken_at = EXCLUDED.taken_at, "
-        "json = EXCLUDED.json",
-        {platform, Int(now), json});
+        "INSERT INTO snapshots (platform, taken_at, digest) VALUES ($1, $2, $3) "
+        "ON CONFLICT (platform) DO UPDATE SET taken_at = EXCLUDED.taken_at, digest = EXCLUDED.digest",
+        {platform, Int(now), digest});
+    conn_->ExecBorrowed(
+        "INSERT INTO snapshot_listings (platform, json) VALUES ($1, $2) "
+        "ON CONFLICT (platform) DO UPDATE SET json = EXCLUDED.json",
+        {&platform, &listing});
+    tx.Commit();
     return OkStatus();
+  });
+}
+
+StatusOr<bool> PostgresStore::TouchSnapshot(const std::string& platform, const std::string& digest,
+                                            int64_t now) {
+  return Locked("store snapshot time of " + platform, [&]() -> StatusOr<bool> {
+    PgResult r = conn_->Exec(
+        "UPDATE snapshots SET taken_at = $1 WHERE platform = $2 AND digest = $3 AND digest <> ''",
+        {Int(now), platform, digest});
+    return r.affected() > 0;
   });
 }
 
 StatusOr<std::optional<std::string>> PostgresStore::Snapshot(const std::string& platform) {
   return Locked("snapshot of " + platform, [&]() -> StatusOr<std::optional<std::string>> {
-    PgResult r = conn_->Exec("SELECT json FROM snapshots WHERE platform = $1", {platform});
+    PgResult r = conn_->Exec(kSelectSnapshot, {platform});
     if (r.rows() == 0) return std::optional<std::string>();
-    return std::optional<std::string>(r.text(0, 0));
+    return std::optional<std::string>(SnapshotWithTime(r.int64(0, 0), r.view(0, 1)));
   });
 }
 

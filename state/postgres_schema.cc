@@ -72,6 +72,22 @@ CREATE TABLE user_ids (
   PRIMARY KEY (platform, email)
 );
 )sql",
+      // 2 (SQLite's 3; PostgreSQL never had SQLite's journal rebuild): a snapshot is
+      // split into its listing text (snapshot_listings) and its time and digest
+      // (snapshots), as on SQLite (state/schema.cc, migration 3, says why and what is
+      // dropped).
+      R"sql(
+DELETE FROM snapshots WHERE json !~ '^\{"taken_at":-?[0-9]+,';
+CREATE TABLE snapshot_listings (
+  platform TEXT PRIMARY KEY,
+  json     TEXT NOT NULL
+);
+INSERT INTO snapshot_listings (platform, json)
+  SELECT platform, '{' || substring(json FROM strpos(json, ',') + 1) FROM snapshots;
+UPDATE snapshots SET taken_at = substring(json FROM '^\{"taken_at":(-?[0-9]+),')::bigint;
+ALTER TABLE snapshots DROP COLUMN json;
+ALTER TABLE snapshots ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

@@ -135,22 +135,17 @@ StatusOr<ManagedAccounts> PostgresStore::Managed(const std::string& platform) {
         {platform});
     ManagedAccounts accounts;
     for (int i = 0; i < r.rows(); ++i) {
-      ManagedAccount a;
-      a.platform = platform;
-      a.email = r.text(i, 0);
-      a.user_id = r.text(i, 1);
-      StatusOr<Grants> grants = DecodeGrants(r.text(i, 2));
-      if (!grants.ok()) {
-        return grants.status().WithContext(name_ + ": managed account " + platform + "/" +
-                                           a.email);
+      ManagedColumns row;
+      row.email = r.view(i, 0);
+      row.user_id = r.view(i, 1);
+      row.grants = r.view(i, 2);
+      row.retired = r.boolean(i, 3);
+      row.first_managed = r.int64(i, 4);
+      row.last_seen = r.int64(i, 5);
+      row.last_asserted = r.int64(i, 6);
+      if (Status s = AddManagedRow(platform, row, accounts); !s.ok()) {
+        return s.WithContext(name_ + ": managed account " + platform + "/" + std::string(row.email));
       }
-      a.grants = std::move(*grants);
-      a.retired = r.boolean(i, 3);
-      a.first_managed = r.int64(i, 4);
-      a.last_seen = r.int64(i, 5);
-      a.last_asserted = r.int64(i, 6);
-      std::string email = a.email;
-      accounts.emplace(std::move(email), std::move(a));
     }
     return accounts;
   });

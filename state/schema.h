@@ -17,7 +17,8 @@ const std::vector<std::string>& SchemaMigrations();
 
 // Applies the migrations `db` has not run yet, each in its own IMMEDIATE transaction
 // together with the user_version bump, so two processes opening the same new file
-// migrate it once. A database whose version is above migrations.size() is refused:
+// migrate it once; a database already at migrations.size() is only read (no write
+// lock taken). A database whose version is above migrations.size() is refused:
 // "state DB PATH has schema version N, this idsync knows up to M". Never throws.
 Status Migrate(SQLite::Database& db, const std::string& path,
                const std::vector<std::string>& migrations = SchemaMigrations());

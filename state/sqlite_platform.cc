@@ -1,9 +1,12 @@
 // SqliteStore: per-platform rows (last reconcile status, snapshot, user id cache).
+#include <string_view>
 #include <utility>
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 #include <SQLiteCpp/VariadicBind.h>
 
+#include "state/codec.h"
 #include "state/sqlite_store.h"
 
 namespace idsync {
@@ -68,22 +71,45 @@ StatusOr<std::vector<PlatformStatus>> SqliteStore::PlatformStatuses() {
   });
 }
 
-Status SqliteStore::PutSnapshot(const std::string& platform, const std::string& json,
-                                int64_t now) {
+Status SqliteStore::PutSnapshot(const std::string& platform, const std::string& listing,
+                                const std::string& digest, int64_t now) {
   return Locked("store snapshot of " + platform, [&]() -> Status {
-    SQLite::Statement st(
-        db_, "INSERT OR REPLACE INTO snapshots (platform, taken_at, json) VALUES (?, ?, ?)");
-    SQLite::bind(st, platform, now, json);
-    st.exec();
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement time(db_,
+                           "INSERT OR REPLACE INTO snapshots (platform, taken_at, digest) "
+                           "VALUES (?, ?, ?)");
+    SQLite::bind(time, platform, now, digest);
+    time.exec();
+    SQLite::Statement text(db_,
+                           "INSERT OR REPLACE INTO snapshot_listings (platform, json) VALUES (?, ?)");
+    text.bind(1, platform);
+    text.bindNoCopy(2, listing);  // the whole listing: not copied once more before the pages
+    text.exec();
+    tx.commit();
     return OkStatus();
+  });
+}
+
+StatusOr<bool> SqliteStore::TouchSnapshot(const std::string& platform, const std::string& digest,
+                                          int64_t now) {
+  return Locked("store snapshot time of " + platform, [&]() -> StatusOr<bool> {
+    SQLite::Statement st(db_,
+                         "UPDATE snapshots SET taken_at = ? "
+                         "WHERE platform = ? AND digest = ? AND digest <> ''");
+    SQLite::bind(st, now, platform, digest);
+    return st.exec() > 0;
   });
 }
 
 StatusOr<std::optional<std::string>> SqliteStore::Snapshot(const std::string& platform) {
   return Locked("snapshot of " + platform, [&]() -> StatusOr<std::optional<std::string>> {
-    SQLite::Statement st(db_, "SELECT json FROM snapshots WHERE platform = ?");
+    SQLite::Statement st(db_, kSelectSnapshot);
     SQLite::bind(st, platform);
-    return FirstText(st);
+    if (!st.executeStep()) return std::optional<std::string>();
+    const SQLite::Column json = st.getColumn(1);
+    return std::optional<std::string>(SnapshotWithTime(
+        st.getColumn(0).getInt64(),
+        std::string_view(json.getText(), static_cast<std::size_t>(json.getBytes()))));
   });
 }
 

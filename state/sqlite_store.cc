@@ -5,15 +5,55 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <utility>
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
 #include "state/codec.h"
 
 namespace idsync {
 namespace {
+
+// A statement on the bare SQLite API, for reading many rows: columns are read in
+// place (SQLiteCpp's Column copies a shared pointer per value). Throws SQLite::Exception.
+class RawStatement {
+ public:
+  RawStatement(SQLite::Database& db, const char* sql) : db_(db.getHandle()) {
+    Check(sqlite3_prepare_v2(db_, sql, -1, &st_, nullptr));
+  }
+  ~RawStatement() { sqlite3_finalize(st_); }
+  RawStatement(const RawStatement&) = delete;
+  RawStatement& operator=(const RawStatement&) = delete;
+
+  // Binds `text` without a copy: it must outlive the statement.
+  void BindText(int index, const std::string& text) {
+    Check(sqlite3_bind_text(st_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
+  }
+  // True when a row is ready, false when done.
+  bool Step() {
+    const int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) Check(rc);
+    return false;
+  }
+  // A text column of the current row, in place: valid until the next step. NULL is "".
+  std::string_view Text(int column) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st_, column));
+    if (text == nullptr) return {};
+    return {text, static_cast<std::size_t>(sqlite3_column_bytes(st_, column))};
+  }
+  int64_t Int64(int column) { return sqlite3_column_int64(st_, column); }
+
+ private:
+  void Check(int rc) {
+    if (rc != SQLITE_OK) throw SQLite::Exception(db_, rc);
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+};
 
 // SQLite's LIMIT -1 means no limit.
 int64_t SqlLimit(int limit) { return limit > 0 ? limit : -1; }
@@ -117,28 +157,26 @@ StatusOr<std::vector<RunRecord>> SqliteStore::Runs(int limit) {
 
 StatusOr<ManagedAccounts> SqliteStore::Managed(const std::string& platform) {
   return Locked("managed accounts of " + platform, [&]() -> StatusOr<ManagedAccounts> {
-    SQLite::Statement st(db_,
-                         "SELECT email, user_id, grants, retired, first_managed, last_seen, "
-                         "last_asserted FROM managed_accounts WHERE platform = ?");
-    st.bind(1, platform);
+    // In email order: the primary key's order, no sort, and each row goes at the end
+    // of the map.
+    RawStatement st(db_,
+                    "SELECT email, user_id, grants, retired, first_managed, last_seen, "
+                    "last_asserted FROM managed_accounts WHERE platform = ? ORDER BY email");
+    st.BindText(1, platform);
     ManagedAccounts accounts;
-    while (st.executeStep()) {
-      ManagedAccount a;
-      a.platform = platform;
-      a.email = st.getColumn(0).getString();
-      a.user_id = st.getColumn(1).getString();
-      StatusOr<Grants> grants = DecodeGrants(st.getColumn(2).getString());
-      if (!grants.ok()) {
-        return grants.status().WithContext("state DB " + path_ + ": managed account " +
-                                           platform + "/" + a.email);
+    while (st.Step()) {
+      ManagedColumns r;
+      r.email = st.Text(0);
+      r.user_id = st.Text(1);
+      r.grants = st.Text(2);
+      r.retired = st.Int64(3) != 0;
+      r.first_managed = st.Int64(4);
+      r.last_seen = st.Int64(5);
+      r.last_asserted = st.Int64(6);
+      if (Status s = AddManagedRow(platform, r, accounts); !s.ok()) {
+        return s.WithContext("state DB " + path_ + ": managed account " + platform + "/" +
+                             std::string(r.email));
       }
-      a.grants = std::move(*grants);
-      a.retired = st.getColumn(3).getInt() != 0;
-      a.first_managed = st.getColumn(4).getInt64();
-      a.last_seen = st.getColumn(5).getInt64();
-      a.last_asserted = st.getColumn(6).getInt64();
-      std::string email = a.email;
-      accounts.emplace(std::move(email), std::move(a));
     }
     return accounts;
   });

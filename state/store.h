@@ -201,9 +201,21 @@ class Store {
   virtual Status PutPlatformStatus(const PlatformStatus& status) = 0;
   virtual StatusOr<std::vector<PlatformStatus>> PlatformStatuses() = 0;
 
-  // The last live snapshot of a platform, as JSON text (connector-independent).
-  virtual Status PutSnapshot(const std::string& platform, const std::string& json,
-                             int64_t now) = 0;
+  // The last live snapshot of a platform (connector-independent JSON text). Stored as
+  // its listing part, a JSON object without "taken_at" (daemon/apply/snapshot.h:
+  // {"complete":B,"users":[...]}), a digest of that text, and when it was taken.
+  // Snapshot() gives it back as one object with "taken_at" first:
+  // {"taken_at":N,"complete":B,...} ({"taken_at":N} for a listing "{}"); nullopt when
+  // the platform has none.
+  // PutSnapshot replaces it. REQUIRES: `listing` is a JSON object's text without a
+  // "taken_at" member; `digest` names its content (equal digests: equal texts).
+  virtual Status PutSnapshot(const std::string& platform, const std::string& listing,
+                             const std::string& digest, int64_t now) = 0;
+  // When the stored snapshot of `platform` has this (non-empty) digest, only its time
+  // becomes `now` (one small write instead of the whole listing again) and true is
+  // returned; otherwise nothing is written and false is returned: PutSnapshot it.
+  virtual StatusOr<bool> TouchSnapshot(const std::string& platform, const std::string& digest,
+                                       int64_t now) = 0;
   virtual StatusOr<std::optional<std::string>> Snapshot(const std::string& platform) = 0;
 
   // Platform user ids learnt for an email (orgadmin cannot look a member up by email).

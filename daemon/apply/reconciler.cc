@@ -89,6 +89,7 @@ std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers
     }
     ++remaining;
   }
+  if (forget.empty() && ids.empty()) return remaining;  // converged: no state call at all
   if (Status s = store.ForgetManagedAll(config.name, forget); !s.ok())
     spdlog::warn("{}: {} account(s) are neither desired nor listed, but forgetting them failed: {}",
                  config.name, forget.size(), s.message());
@@ -225,6 +226,23 @@ std::string PlatformOutcome::result() const {
 
 namespace {
 
+// Saves the snapshot of `live` taken at `now`. An unchanged listing (its digest is the
+// stored one's) only moves the stored snapshot's time: a no-op reconcile writes no
+// listing text, and never holds it whole (the digest is taken piece by piece). Else the
+// text is made and `listed_now` (the listing when made by this reconcile) is freed
+// before the store writes it. A failure is logged, never fatal.
+void SaveSnapshot(const std::string& platform, const LiveState& live, std::optional<LiveState>& listed_now,
+                  Store& store, int64_t now) {
+  const std::string digest = SnapshotDigest(live);
+  StatusOr<bool> touched = store.TouchSnapshot(platform, digest, now);
+  if (touched.ok() && *touched) return;
+  if (!touched.ok()) spdlog::warn("{}: snapshot time not saved: {}", platform, touched.status().message());
+  const std::string listing = SnapshotListingJson(live);
+  listed_now.reset();
+  Status saved = store.PutSnapshot(platform, listing, digest, now);
+  if (!saved.ok()) spdlog::warn("{}: snapshot not saved: {}", platform, saved.message());
+}
+
 // Records what one applied reconcile of `platform` did (status, history); a failure to
 // save is logged, never fatal: the actions themselves are already journalled.
 void SavePlatformStatus(const std::string& platform, const PlatformOutcome& out, std::size_t managed,
@@ -303,11 +321,8 @@ PlatformOutcome ReconcilePlatform(const PlatformConfig& config, const DesiredUse
   const std::size_t remaining =
       now_managed.ok() ? SyncManagedWithLive(config, resolved, *live, std::move(*now_managed), store, env.NowUnix())
                        : 0;
-  const std::string snapshot = SnapshotJson(*live, env.NowUnix());
-  listed_now.reset();  // done with: freed before the store takes its copy of the snapshot
+  SaveSnapshot(config.name, *live, listed_now, store, env.NowUnix());
   live = nullptr;
-  Status snap = store.PutSnapshot(config.name, snapshot, env.NowUnix());
-  if (!snap.ok()) spdlog::warn("{}: snapshot not saved: {}", config.name, snap.message());
 
   SavePlatformStatus(config.name, out, remaining, options.run_id, store, env.NowUnix());
   return out;

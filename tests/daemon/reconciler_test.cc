@@ -8,9 +8,11 @@
 #include <mutex>
 #include <random>
 
+#include "config/loader.h"
 #include "daemon/apply/snapshot.h"
 #include "reconcile/grants_json_value.h"
 #include "state/store.h"
+#include "tests/support/counting_store.h"
 #include "tests/support/fake_env.h"
 
 namespace idsync {
@@ -267,7 +269,7 @@ std::string SnapshotByTree(const LiveState& live, int64_t now) {
   return out + "]}";
 }
 
-TEST_CASE("the live snapshot is byte for byte the JSON dump of the listing") {
+LiveState OddListing() {
   LiveState live;
   LiveUser plain = Pending("a@x.io", Grants{});
   plain.grants.single = "DEVELOPER";
@@ -280,16 +282,93 @@ TEST_CASE("the live snapshot is byte for byte the JSON dump of the listing") {
   LiveUser empty = Pending("e@x.io", Grants{});
   empty.status = LiveStatus::kRetired;
   live.users = {{plain.email, plain}, {odd.email, odd}, {empty.email, empty}};
-  CHECK(SnapshotJson(live, 1234) == SnapshotByTree(live, 1234));
-  live.complete = false;
-  CHECK(SnapshotJson(live, 0) == SnapshotByTree(live, 0));
-  CHECK(SnapshotJson(LiveState{}, 5) == SnapshotByTree(LiveState{}, 5));
+  return live;
+}
+
+TEST_CASE("the live snapshot reads back byte for byte as the JSON dump of the listing") {
+  TempState st;
+  FakeWorkspace ws(st.store.get());
+  ReconcileOptions opt;
+  opt.apply = true;
+  opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
+  const int64_t now = FixedClock().NowUnix();
+  for (bool complete : {true, false}) {
+    ws.live = OddListing();
+    ws.live.complete = complete;
+    ReconcilePlatform(Config(), DesiredUsers{}, ws, *st.store, opt, FixedClock());  // unmanaged: left alone
+    CHECK(*st.store->Snapshot("ws") == SnapshotByTree(ws.live, now));
+  }
+  ws.live = LiveState{};
+  ReconcilePlatform(Config(), DesiredUsers{}, ws, *st.store, opt, FixedClock());
+  CHECK(*st.store->Snapshot("ws") == SnapshotByTree(LiveState{}, now));
+  CHECK(SnapshotListingJson(OddListing()) == "{" + SnapshotByTree(OddListing(), 0).substr(std::string("{\"taken_at\":0,").size()));
 
   LiveState bad;  // not UTF-8: thrown as the dump throws it
   bad.users["x@x.io"] = Pending("x@x.io", Grants{});
   bad.users["x@x.io"].id = "\xff";
-  CHECK_THROWS_AS(SnapshotJson(bad, 1), nlohmann::json::type_error);
+  CHECK_THROWS_AS(SnapshotListingJson(bad), nlohmann::json::type_error);
+  CHECK_THROWS_AS(SnapshotDigest(bad), nlohmann::json::type_error);
   CHECK_THROWS_AS(SnapshotByTree(bad, 1), nlohmann::json::type_error);
+}
+
+TEST_CASE("the snapshot digest is the SHA-256 of the listing text, taken piece by piece") {
+  LiveState many = OddListing();
+  for (int i = 0; i < 2000; ++i) {  // about 200 KB: several pieces
+    LiveUser u = Pending("u" + std::to_string(i) + "@x.io", Grants{});
+    u.id = std::string(40, 'x');
+    many.users[u.email] = u;
+  }
+  for (const LiveState& live : {LiveState{}, OddListing(), many}) {
+    const std::string text = SnapshotListingJson(live);
+    CHECK(SnapshotDigest(live) == "sha256:" + Sha256Hex(text));
+  }
+  LiveState changed = many;
+  changed.users.begin()->second.raw_status = "ACCEPTED";
+  CHECK(SnapshotDigest(changed) != SnapshotDigest(many));
+  changed = many;
+  changed.complete = false;
+  CHECK(SnapshotDigest(changed) != SnapshotDigest(many));
+}
+
+// The store's calls since its last Reset, "Name" or "NamexN", by name.
+std::string Calls(const testing::CountingStore& store) {
+  std::string out;
+  for (const auto& call : store.calls())
+    out += (out.empty() ? "" : " ") + call.first + (call.second > 1 ? "x" + std::to_string(call.second) : "");
+  return out;
+}
+
+TEST_CASE("a converged reconcile reads the state once, writes its status and only the snapshot's time") {
+  TempState st;
+  std::unique_ptr<Env> system = SystemEnv();
+  testing::FakeEnv clock(*system);  // its own: this test moves it
+  testing::CountingStore store(*st.store);
+  FakeWorkspace ws(st.store.get());
+  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}, {"b@x.io", Want("b@x.io", "ADMIN")}};
+  ReconcileOptions opt;
+  opt.apply = true;
+  opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
+  REQUIRE(ReconcilePlatform(Config(), desired, ws, store, opt, clock).succeeded == 2);
+  ReconcilePlatform(Config(), desired, ws, store, opt, clock);  // snapshots the invitations
+  clock.SleepFor(std::chrono::seconds(5));
+  const std::string before = **st.store->Snapshot("ws");
+
+  store.Reset();
+  PlatformOutcome out = ReconcilePlatform(Config(), desired, ws, store, opt, clock);
+  CHECK(out.plan.actions.empty());
+  // Every state call of a no-op: no listing text written, no managed row touched (the
+  // executor hands the journal its empty list of deferred and held actions: no statement).
+  CHECK(Calls(store) == "JournalRecordAll Managed PendingEntries PutPlatformStatus TouchSnapshot");
+  const std::string after = **st.store->Snapshot("ws");
+  const std::string moved = "{\"taken_at\":" + std::to_string(clock.NowUnix()) + ",";
+  CHECK(after.substr(0, moved.size()) == moved);
+  CHECK(after.substr(moved.size()) == before.substr(before.find(',') + 1));  // the same listing
+
+  ws.live.users["a@x.io"].raw_status = "ACCEPTED";  // the listing changed: written again
+  store.Reset();
+  ReconcilePlatform(Config(), desired, ws, store, opt, clock);
+  CHECK(store.calls().count("PutSnapshot") == 1);
+  CHECK(*st.store->Snapshot("ws") == SnapshotByTree(ws.live, clock.NowUnix()));
 }
 
 }  // namespace idsync

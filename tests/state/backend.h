@@ -16,6 +16,8 @@
 
 #ifdef IDSYNC_TEST_POSTGRES
 #include "tests/support/postgres.h"
+#else
+#include <SQLiteCpp/Database.h>
 #endif
 
 namespace idsync::testing {
@@ -33,6 +35,16 @@ inline std::string NewStateLocation(const TempDir& dir) {
   return PostgresCluster::Shared().NewDatabase();
 #else
   return dir.File("state.db");
+#endif
+}
+
+// Runs `sql` (plain SQL both backends understand) on the state at `location` behind
+// its stores' backs, to plant rows idsync would never write. Throws on failure.
+inline void ExecRaw(const std::string& location, const std::string& sql) {
+#ifdef IDSYNC_TEST_POSTGRES
+  PostgresCluster::Shared().Query(location, sql);
+#else
+  SQLite::Database(location, SQLite::OPEN_READWRITE).exec(sql);
 #endif
 }
 

@@ -176,6 +176,27 @@ TEST_CASE("a role with SELECT only reads the state read-only") {
   CHECK(reader->Lock("astro", {"r", {}}).status().code() == StatusCode::kFailedPrecondition);
 }
 
+TEST_CASE("version 2 splits a snapshot into its time and its listing text; readers see the same text") {
+  PostgresCluster& cluster = PostgresCluster::Shared();
+  const std::string uri = cluster.NewDatabase();
+  const std::string ws = R"({"taken_at":1700000005,"complete":true,"users":[{"email":"a@acme.io"}]})";
+  cluster.Query(uri, "CREATE TABLE schema_version (version INTEGER NOT NULL); "
+                     "INSERT INTO schema_version VALUES (1);" + PostgresMigrations().front());
+  cluster.Query(uri, "INSERT INTO snapshots (platform, taken_at, json) VALUES ('ws', 1700000006, '" + ws +
+                         "'), ('empty', 1, '{\"taken_at\":-3,\"complete\":false,\"users\":[]}'), "
+                         "('foreign', 1, '{\"v\":1}')");
+  auto store = MustOpen(uri);
+  CHECK(cluster.Query(uri, "SELECT version FROM schema_version") == std::to_string(PostgresMigrations().size()));
+  CHECK(*store->Snapshot("ws") == ws);
+  CHECK(*store->Snapshot("empty") == R"({"taken_at":-3,"complete":false,"users":[]})");
+  CHECK_FALSE(store->Snapshot("foreign")->has_value());  // not written by idsync: dropped
+  CHECK(cluster.Query(uri, "SELECT l.json || ' ' || s.taken_at || ' [' || s.digest || ']' FROM snapshots s "
+                           "JOIN snapshot_listings l ON l.platform = s.platform WHERE s.platform = 'ws'") == R"({"complete":true,"users":[{"email":"a@acme.io"}]} 1700000005 [])");
+  StatusOr<bool> touched = store->TouchSnapshot("ws", "", 9);  // a migrated row has no digest
+  REQUIRE(touched.ok());
+  CHECK_FALSE(*touched);
+}
+
 TEST_CASE("a database from a newer idsync is refused; concurrent openers migrate once") {
   PostgresCluster& cluster = PostgresCluster::Shared();
   const std::string uri = cluster.NewDatabase();

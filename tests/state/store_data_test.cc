@@ -58,6 +58,53 @@ TEST_CASE_FIXTURE(Fixture, "managed accounts round-trip with every grant part an
   CHECK(none->empty());
 }
 
+TEST_CASE_FIXTURE(Fixture, "many managed accounts are read back in full, whatever order they were put in") {
+  ManagedAccounts want;
+  for (int i = 0; i < 300; ++i) {
+    const std::string email = "u" + std::to_string((i * 7919) % 300) + "@acme.io";
+    ManagedAccount a = Account("ws", email);
+    if (i % 3 == 0) a.grants.single = "DEVELOPER";
+    if (i % 3 == 1) a.grants.set = {"g" + std::to_string(i), "h\"u\""};
+    if (i % 5 == 0) a.grants.scoped = {{"w" + std::to_string(i), "EDITOR"}};
+    a.retired = i % 2 == 0;
+    a.last_seen = i;
+    want[email] = a;
+  }
+  std::vector<ManagedAccount> all;
+  for (const auto& entry : want) all.insert(all.begin(), entry.second);  // not in email order
+  REQUIRE(store->PutManagedAll(all).ok());
+  StatusOr<ManagedAccounts> got = store->Managed("ws");
+  REQUIRE(got.ok());
+  CHECK(*got == want);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a managed row whose grants are not the stored shape fails the read, naming it") {
+  REQUIRE(store->PutManaged(Account("ws", "a@acme.io")).ok());
+  struct Case {
+    const char* grants;
+    const char* error;
+  };
+  const Case cases[] = {
+      {R"({"single":7})", "[json.exception.type_error.302] type must be string, but is number"},
+      {R"({"set":["a",null]})", "[json.exception.type_error.302] type must be string, but is null"},
+      {"[]", "grants are not a JSON object"},
+      {R"({"single":"x")",
+       "[json.exception.parse_error.101] parse error at line 1, column 14: syntax error while parsing "
+       "object - unexpected end of input; expected '}'"},
+  };
+  for (const Case& c : cases) {
+    const std::string grants = c.grants;
+    CAPTURE(grants);
+    testing::ExecRaw(path, std::string("DELETE FROM managed_accounts WHERE email = 'bad@acme.io'; ") +
+                               "INSERT INTO managed_accounts (platform, email, grants) VALUES ('ws', 'bad@acme.io', '" +
+                               c.grants + "')");
+    StatusOr<ManagedAccounts> got = store->Managed("ws");
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.status().code() == StatusCode::kInvalidArgument);
+    CHECK(got.status().message() == "state DB " + path + ": managed account ws/bad@acme.io: stored grants: " + c.error);
+  }
+}
+
 TEST_CASE_FIXTURE(Fixture, "putting a managed account again replaces it") {
   ManagedAccount a = Account("astro", "alice@acme.io");
   a.grants.single = "DEVELOPER";
@@ -151,12 +198,51 @@ TEST_CASE_FIXTURE(Fixture, "the latest snapshot of a platform replaces the previ
   StatusOr<std::optional<std::string>> missing = store->Snapshot("astro");
   REQUIRE(missing.ok());
   CHECK_FALSE(missing->has_value());
-  REQUIRE(store->PutSnapshot("astro", R"({"v":1})", 10).ok());
-  REQUIRE(store->PutSnapshot("astro", R"({"v":2})", 20).ok());
-  REQUIRE(store->PutSnapshot("houston", R"({"v":3})", 20).ok());
+  REQUIRE(store->PutSnapshot("astro", R"({"v":1})", "d1", 10).ok());
+  REQUIRE(store->PutSnapshot("astro", R"({"complete":true,"users":[]})", "d2", 20).ok());
+  REQUIRE(store->PutSnapshot("houston", "{}", "d3", 30).ok());
   StatusOr<std::optional<std::string>> astro = store->Snapshot("astro");
   REQUIRE(astro.ok());
-  CHECK(*astro == std::optional<std::string>(R"({"v":2})"));
+  // The time in front, as when the snapshot was stored whole.
+  CHECK(*astro == std::optional<std::string>(R"({"taken_at":20,"complete":true,"users":[]})"));
+  StatusOr<std::optional<std::string>> houston = store->Snapshot("houston");
+  REQUIRE(houston.ok());
+  CHECK(*houston == std::optional<std::string>(R"({"taken_at":30})"));
+}
+
+TEST_CASE_FIXTURE(Fixture, "an unchanged snapshot only moves its time; any other is left for a put") {
+  const std::string listing = R"({"complete":true,"users":[{"email":"a@acme.io"}]})";
+  StatusOr<bool> none = store->TouchSnapshot("astro", "d1", 5);
+  REQUIRE(none.ok());
+  CHECK_FALSE(*none);  // nothing stored yet: nothing written
+  CHECK_FALSE(store->Snapshot("astro")->has_value());
+  REQUIRE(store->PutSnapshot("astro", listing, "d1", 10).ok());
+  REQUIRE(store->PutSnapshot("houston", "{}", "", 10).ok());  // no digest: matches nothing
+
+  StatusOr<bool> same = store->TouchSnapshot("astro", "d1", 20);
+  REQUIRE(same.ok());
+  CHECK(*same);
+  CHECK(*store->Snapshot("astro") == R"({"taken_at":20,"complete":true,"users":[{"email":"a@acme.io"}]})");
+  StatusOr<bool> other = store->TouchSnapshot("astro", "d2", 30);
+  REQUIRE(other.ok());
+  CHECK_FALSE(*other);
+  CHECK(*store->Snapshot("astro") == R"({"taken_at":20,"complete":true,"users":[{"email":"a@acme.io"}]})");
+  StatusOr<bool> empty = store->TouchSnapshot("houston", "", 30);
+  REQUIRE(empty.ok());
+  CHECK_FALSE(*empty);
+  CHECK(*store->Snapshot("houston") == R"({"taken_at":10})");
+}
+
+TEST_CASE_FIXTURE(Fixture, "a large snapshot is stored and read back whole") {
+  std::string listing = R"({"complete":false,"users":[)";
+  for (int i = 0; i < 20000; ++i) {
+    listing += (i ? "," : "") + std::string(R"({"email":"u)") + std::to_string(i) + R"(@acme.io","id":"x"})";
+  }
+  listing += "]}";
+  REQUIRE(store->PutSnapshot("ws", listing, "big", 7).ok());
+  StatusOr<std::optional<std::string>> got = store->Snapshot("ws");
+  REQUIRE(got.ok());
+  CHECK(**got == R"({"taken_at":7,)" + listing.substr(1));
 }
 
 TEST_CASE_FIXTURE(Fixture, "user ids are cached per platform and email") {

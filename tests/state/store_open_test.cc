@@ -3,6 +3,8 @@
 
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -72,7 +74,7 @@ TEST_CASE("reopening a database keeps its data") {
     StatusOr<int64_t> r = store->BeginRun("apply", "sha256:abc", "0123abcd", 100);
     REQUIRE(r.ok());
     run = *r;
-    REQUIRE(store->PutSnapshot("astro", R"({"users":[]})", 101).ok());
+    REQUIRE(store->PutSnapshot("astro", R"({"users":[]})", "d", 101).ok());
   }
   auto store = MustOpen(path);
   StatusOr<std::vector<RunRecord>> runs = store->Runs(10);
@@ -82,7 +84,7 @@ TEST_CASE("reopening a database keeps its data") {
   CHECK(runs->front().manifest_digest == "sha256:abc");
   StatusOr<std::optional<std::string>> snapshot = store->Snapshot("astro");
   REQUIRE(snapshot.ok());
-  CHECK(*snapshot == std::optional<std::string>(R"({"users":[]})"));
+  CHECK(*snapshot == std::optional<std::string>(R"({"taken_at":101,"users":[]})"));
 }
 
 TEST_CASE("a database from a newer idsync is refused with both versions named") {
@@ -173,6 +175,43 @@ TEST_CASE("a version 1 journal is rebuilt with its rows, ids and next id, and th
   int ephemeral = 0;
   while (plan.executeStep()) ephemeral += plan.getColumn(1).getString() == "OpenEphemeral" ? 1 : 0;
   CHECK(ephemeral == 0);
+}
+
+TEST_CASE("version 3 splits a snapshot into its time and its listing text; readers see the same text") {
+  TempDir dir;
+  const std::string path = dir.File("state.db");
+  const std::string ws = R"({"taken_at":1700000005,"complete":true,"users":[{"email":"a@acme.io"}]})";
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA journal_mode = WAL");
+    const std::vector<std::string> v2(SchemaMigrations().begin(), SchemaMigrations().begin() + 2);
+    REQUIRE(Migrate(db, path, v2).ok());
+    SQLite::Statement put(db, "INSERT INTO snapshots (platform, taken_at, json) VALUES (?, ?, ?)");
+    // The text's time is the one readers saw (the column was taken a moment later).
+    for (const auto& [platform, json] : {std::pair<const char*, std::string>{"ws", ws},
+                                         {"empty", R"({"taken_at":-3,"complete":false,"users":[]})"},
+                                         {"foreign", R"({"v":1})"}}) {
+      put.bind(1, platform);
+      put.bind(2, 1700000006);
+      put.bind(3, json);
+      put.exec();
+      put.reset();
+    }
+  }
+  auto store = MustOpen(path);
+  CHECK(*store->Snapshot("ws") == ws);
+  CHECK(*store->Snapshot("empty") == R"({"taken_at":-3,"complete":false,"users":[]})");
+  CHECK_FALSE(store->Snapshot("foreign")->has_value());  // not written by idsync: dropped
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT l.json || ' ' || s.taken_at || ' [' || s.digest || ']' FROM snapshots s "
+                      "JOIN snapshot_listings l ON l.platform = s.platform WHERE s.platform = 'ws'")
+            .getString() == R"({"complete":true,"users":[{"email":"a@acme.io"}]} 1700000005 [])");
+  CHECK(db.execAndGet("SELECT count(*) FROM pragma_table_info('snapshots') WHERE name = 'json'").getInt() == 0);
+  StatusOr<bool> touched = store->TouchSnapshot("ws", "", 9);  // a migrated row has no digest
+  REQUIRE(touched.ok());
+  CHECK_FALSE(*touched);
+  REQUIRE(store->PutSnapshot("ws", R"({"complete":true,"users":[]})", "d", 10).ok());
+  CHECK(*store->Snapshot("ws") == R"({"taken_at":10,"complete":true,"users":[]})");
 }
 
 TEST_CASE("a failing migration leaves the version where it was") {
