@@ -120,7 +120,11 @@ StatusOr<std::unique_ptr<CurlTransfer>> CurlTransfer::Prepare(const HttpRequest&
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (Status trust = SetTrust(curl, options.ca_file); !trust.ok()) return trust;
-  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  // A body read as it arrives pauses its transfer while the reader is behind; pausing
+  // an HTTP/2 stream has had stalls in libcurl releases still shipped (7.x), so such a
+  // request (one listing per platform) goes over HTTP/1.1.
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION,
+                   static_cast<long>(request.reader != nullptr ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS));
   curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,

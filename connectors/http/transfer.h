@@ -3,7 +3,8 @@
 // the only place an easy handle is configured, so every connector's request has the
 // same settings: TLS peer and host verification always on (`ca_file` adds trust,
 // never removes it), HTTP/2 when the server offers it over TLS (multiplexed onto an
-// existing connection rather than opening another: PIPEWAIT), TCP keep-alive,
+// existing connection rather than opening another: PIPEWAIT) unless the request has a
+// BodyReader (HTTP/1.1: see Prepare), TCP keep-alive,
 // redirects not followed, any encoding libcurl can decode.
 //
 // Errors (see http_client.h): timeouts kDeadlineExceeded; DNS, connect, send/receive
