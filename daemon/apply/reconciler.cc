@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 
@@ -41,12 +40,7 @@ void CloseInterrupted(Store& store, const std::string& platform, int64_t now) {
 std::optional<std::set<std::string>> PreviousCompleteListing(Store& store, const std::string& platform) {
   auto json = store.Snapshot(platform);
   if (!json.ok() || !json->has_value()) return std::nullopt;
-  auto doc = nlohmann::json::parse(**json, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object() || !doc.value("complete", false) || !doc.contains("users")) return std::nullopt;
-  std::set<std::string> emails;
-  for (const auto& u : doc["users"])
-    if (u.is_object() && u.contains("email") && u["email"].is_string()) emails.insert(u["email"].get<std::string>());
-  return emails;
+  return CompleteListingEmails(**json);
 }
 
 // Brings the managed records in line with what the listing showed: an invitation

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "core/users.h"
@@ -21,5 +23,11 @@ std::string SnapshotListingJson(const LiveState& live);
 // "sha256:" and the lowercase hex SHA-256 of SnapshotListingJson(live), computed in
 // 64 KiB pieces without ever holding the whole text. Throws as SnapshotListingJson.
 std::string SnapshotDigest(const LiveState& live);
+
+// The users' emails of a snapshot text (as Store::Snapshot gives it) that says
+// "complete":true; nullopt when it is partial, not JSON or not that shape. Read with
+// nlohmann's SAX parser: no JSON tree of the whole listing (a million users would be
+// about a gigabyte of tree).
+std::optional<std::set<std::string>> CompleteListingEmails(const std::string& snapshot);
 
 }  // namespace idsync

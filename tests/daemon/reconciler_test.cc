@@ -330,6 +330,23 @@ TEST_CASE("the snapshot digest is the SHA-256 of the listing text, taken piece b
   CHECK(SnapshotDigest(changed) != SnapshotDigest(many));
 }
 
+TEST_CASE("a complete snapshot's emails are read without a tree; a partial or unreadable one gives none") {
+  LiveState live = OddListing();
+  const std::string text = "{\"taken_at\":5," + SnapshotListingJson(live).substr(1);
+  CHECK(CompleteListingEmails(text) == std::set<std::string>{"a@x.io", "e@x.io", "q\"uote\\d@x.io"});
+  live.complete = false;
+  CHECK_FALSE(CompleteListingEmails("{\"taken_at\":5," + SnapshotListingJson(live).substr(1)).has_value());
+  CHECK(CompleteListingEmails(R"({"complete":true,"users":[]})") == std::set<std::string>{});
+  CHECK(CompleteListingEmails(R"({"users":[{"email":"a"}],"complete":true,"x":{"users":[{"email":"b"}]}})") ==
+        std::set<std::string>{"a"});
+  CHECK(CompleteListingEmails(R"({"complete":true,"users":[{"id":"1","grants":{"email":"no"}},["email","no"],{"email":7}]})") ==
+        std::set<std::string>{});
+  for (const char* bad : {"", "[]", R"({"complete":true})", R"({"complete":"yes","users":[]})",
+                          R"({"complete":true,"users":[{"email":"a"}])"}) {
+    CHECK_FALSE(CompleteListingEmails(bad).has_value());
+  }
+}
+
 // The store's calls since its last Reset, "Name" or "NamexN", by name.
 std::string Calls(const testing::CountingStore& store) {
   std::string out;
