@@ -134,24 +134,22 @@ std::vector<ExpiryStep> Steps(PlatformType type, const std::vector<std::pair<Bin
   return out;
 }
 
-}  // namespace
-
-Profile ProfileOf(const User& user) {
+// The profile as the manifest writes it: ProfileOf without the derived names.
+Profile WrittenProfileOf(const User& user) {
   Profile p;
   p.email_as_written = user.email_as_written;
   p.name = user.name;
   p.external_id = user.external_id.opt();
   p.given_name = user.given_name.opt();
   p.family_name = user.family_name.opt();
-  if (user.name) {
-    std::string name = Trim(*user.name);
-    size_t space = name.find_last_of(' ');
-    if (space != std::string::npos) {
-      std::string given = Trim(name.substr(0, space)), family = Trim(name.substr(space + 1));
-      if (!p.given_name && !given.empty()) p.given_name = given;
-      if (!p.family_name && !family.empty()) p.family_name = family;
-    }
-  }
+  return p;
+}
+
+}  // namespace
+
+Profile ProfileOf(const User& user) {
+  Profile p = WrittenProfileOf(user);
+  DeriveNames(p);
   return p;
 }
 
@@ -192,12 +190,13 @@ std::map<std::string, DesiredUsers> ResolveDesired(const Manifest& manifest) {
       }
     }
     if (per_platform.empty()) continue;
-    Profile profile = ProfileOf(user);
+    const Profile profile = WrittenProfileOf(user);  // names derived where read, below
     for (const auto& [platform, bindings] : per_platform) {
       auto& target = targets[platform];
       DesiredUser desired = *MergeAt(target.first, bindings, -1, via);
       desired.email = user.email;
       desired.profile = profile;
+      if (UsesPersonNames(target.first)) DeriveNames(desired.profile);
       desired.suspended = user.suspended;
       if (expires) desired.expiries = Steps(target.first, bindings, via);
       target.second->emplace(user.email, std::move(desired));
