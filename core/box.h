@@ -93,6 +93,9 @@ class BoxedContainer {
   BoxedContainer() = default;
   BoxedContainer(const C& c) : p_(c.empty() ? nullptr : std::make_unique<C>(c)) {}  // NOLINT
   BoxedContainer(C&& c) : p_(c.empty() ? nullptr : std::make_unique<C>(std::move(c))) {}  // NOLINT
+  BoxedContainer(const char* text)  // NOLINT: implicit, BoxedString = "..."
+    requires std::is_same_v<C, std::string>
+      : BoxedContainer(C(text)) {}
   BoxedContainer(std::initializer_list<value_type> items)  // NOLINT: implicit, as C's
       : p_(items.size() == 0 ? nullptr : std::make_unique<C>(items)) {}
   BoxedContainer(const BoxedContainer& other) : BoxedContainer(other.get()) {}

@@ -58,7 +58,8 @@ TEST_CASE("a BoxedOptional copies deeply and compares by value") {
   CHECK(*moved == "Ada");
   a = moved;  // usable again after a move: assigned a copy
   CHECK(*a == "Ada");
-  a = a;
+  const BoxedOptional<std::string>& same = a;
+  a = same;  // self-assignment keeps the value
   CHECK(*a == "Ada");
 }
 
@@ -99,6 +100,20 @@ TEST_CASE("a BoxedContainer reads as empty until written, and allocates on the f
   ids.push_back("inv2");
   CHECK(ids[1] == "inv2");
   CHECK(ids == std::vector<std::string>{"inv1", "inv2"});
+
+  BoxedString text;
+  CHECK(text.empty());
+  CHECK(text == std::string());
+  text = "role";
+  CHECK(text == std::string("role"));
+  CHECK("from " + text.get() == "from role");
+  const std::string copy = text;
+  CHECK(copy == "role");
+  text = "";
+  CHECK(text.empty());
+  text = copy;
+  text.clear();
+  CHECK(text == BoxedString());
 }
 
 TEST_CASE("a BoxedContainer copies deeply; an empty one equals an emptied one") {
