@@ -161,6 +161,17 @@ std::vector<ExpiryStep> Steps(PlatformType type, const Bindings& bindings, ViaCa
   return out;
 }
 
+// The profile as the manifest writes it: ProfileOf without the derived names.
+Profile WrittenProfileOf(const User& user) {
+  Profile p;
+  p.email_as_written = user.email_as_written;
+  p.name = user.name;
+  p.external_id = user.external_id.opt();
+  p.given_name = user.given_name.opt();
+  p.family_name = user.family_name.opt();
+  return p;
+}
+
 // Whether any `expires:` limits the user (theirs or a membership's).
 bool Expires(const User& user) {
   auto any = [](const std::vector<Membership>& list) {
@@ -200,7 +211,7 @@ class Resolver {
       per = &own;
     }
     if (per->empty()) return;
-    Profile profile = ProfileOf(user);
+    Profile profile = WrittenProfileOf(user);  // names derived where read, below
     for (std::size_t i = 0; i < per->size(); ++i) {
       const std::size_t target = (*per)[i].first;
       DesiredUser* d = Insert(*targets_[target].users, user.email);
@@ -208,6 +219,7 @@ class Resolver {
       d->email = user.email;
       if (i + 1 == per->size()) d->profile = std::move(profile);
       else d->profile = profile;
+      if (UsesPersonNames(targets_[target].type)) DeriveNames(d->profile);
       d->suspended = user.suspended;
       if (per == &own) Take(std::move(own[i].second), *d);
       else Copy((*per)[i].second, *d);
@@ -314,24 +326,12 @@ class Resolver {
   std::string key_;                                     // Cached's, reused
 };
 
+
 }  // namespace
 
 Profile ProfileOf(const User& user) {
-  Profile p;
-  p.email_as_written = user.email_as_written;
-  p.name = user.name;
-  p.external_id = user.external_id.opt();
-  p.given_name = user.given_name.opt();
-  p.family_name = user.family_name.opt();
-  if (user.name) {
-    std::string name = Trim(*user.name);
-    size_t space = name.find_last_of(' ');
-    if (space != std::string::npos) {
-      std::string given = Trim(name.substr(0, space)), family = Trim(name.substr(space + 1));
-      if (!p.given_name && !given.empty()) p.given_name = given;
-      if (!p.family_name && !family.empty()) p.family_name = family;
-    }
-  }
+  Profile p = WrittenProfileOf(user);
+  DeriveNames(p);
   return p;
 }
 

@@ -18,8 +18,9 @@ namespace idsync {
 // the desired users (a user belongs on P iff an effective role binds P). Multi-valued
 // grants are united; single-valued take the most privileged (core/platform.h SingleRank/
 // ScopedRank), and DesiredUser::single_from names the role that won when more than one
-// role offered a value. Profile: given/family from given_name/family_name, else `name` split
-// at its last space. Suspended users are included with suspended=true.
+// role offered a value. Profile: given/family from given_name/family_name, else (on the
+// platform types that read them, core/platform.h UsesPersonNames) `name` split at its last
+// space. Suspended users are included with suspended=true.
 // Every platform instance of the manifest has an entry, empty when nobody belongs on it.
 // Expiry (SPEC §2) does not filter here: nothing in config/ reads the clock. Every
 // user is resolved as if nothing had expired, and DesiredUser::expiries lists what each

@@ -6,7 +6,9 @@
 //   astra      set    = role names (manifest) or role ids (resolved, live)
 //   orgadmin   single = member role (user|admin), set = group uuids
 //   scim       set    = group displayNames (manifest) or group ids (resolved, live)
-// Plain data: copyable, comparable, printable.
+// Plain data: copyable, comparable, printable. `scoped` and `set` take 8 bytes each until
+// they hold something (core/box.h): most platform types use only one part, and every user
+// has three Grants at the peak of a reconcile (desired, live, managed).
 #pragma once
 
 #include <map>
@@ -14,12 +16,14 @@
 #include <set>
 #include <string>
 
+#include "core/box.h"
+
 namespace idsync {
 
 struct Grants {
   std::optional<std::string> single;
-  std::map<std::string, std::string> scoped;
-  std::set<std::string> set;
+  BoxedContainer<std::map<std::string, std::string>> scoped;
+  BoxedContainer<std::set<std::string>> set;
 
   bool empty() const { return !single && scoped.empty() && set.empty(); }
   bool operator==(const Grants&) const = default;

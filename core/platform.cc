@@ -95,6 +95,10 @@ std::string_view UnmanagedPolicyName(UnmanagedPolicy u) {
 
 const Capabilities& CapabilitiesOf(PlatformType type) { return TraitsOf(type).caps; }
 
+bool UsesPersonNames(PlatformType type) {
+  return type == PlatformType::kOrgadmin || type == PlatformType::kScim;
+}
+
 Offboarding DefaultOffboarding(PlatformType type) {
   return CapabilitiesOf(type).retire ? Offboarding::kRetire : Offboarding::kRemove;
 }

@@ -40,6 +40,11 @@ struct Capabilities {
 
 const Capabilities& CapabilitiesOf(PlatformType type);
 
+// Whether the platform reads a person's given and family names (orgadmin's invite, scim's
+// name.givenName/familyName and profile compare): only for these does ResolveDesired
+// derive them from `name` (core/users.h DeriveNames).
+bool UsesPersonNames(PlatformType type);
+
 // Default `offboarding:`: retire where the platform can, else remove.
 Offboarding DefaultOffboarding(PlatformType type);
 

@@ -4,6 +4,16 @@
 
 namespace idsync {
 
+void DeriveNames(Profile& p) {
+  if (!p.name || (p.given_name && p.family_name)) return;
+  std::string name = Trim(*p.name);
+  size_t space = name.find_last_of(' ');
+  if (space == std::string::npos) return;
+  std::string given = Trim(name.substr(0, space)), family = Trim(name.substr(space + 1));
+  if (!p.given_name && !given.empty()) p.given_name = std::move(given);
+  if (!p.family_name && !family.empty()) p.family_name = std::move(family);
+}
+
 const char* LiveStatusName(LiveStatus s) {
   switch (s) {
     case LiveStatus::kActive: return "active";

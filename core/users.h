@@ -9,19 +9,26 @@
 #include <string>
 #include <vector>
 
+#include "core/box.h"
 #include "core/grants.h"
 
 namespace idsync {
 
 // Profile fields a platform may need (orgadmin first/last, scim names, externalId).
+// The rarely set ones are boxed (core/box.h): 8 bytes each while unset.
 struct Profile {
   std::string email_as_written;             // trimmed, case kept (astra sends it so)
   std::optional<std::string> name;
-  std::optional<std::string> given_name;    // given_name, else derived from name
-  std::optional<std::string> family_name;   // family_name, else derived from name
-  std::optional<std::string> external_id;
+  BoxedOptional<std::string> given_name;    // given_name, else derived from name
+  BoxedOptional<std::string> family_name;   // family_name, else derived from name
+  BoxedOptional<std::string> external_id;
   bool operator==(const Profile&) const = default;
 };
+
+// Sets given_name and family_name, where unset, from `name` split at its last space
+// (trimmed; a one-word name gives neither). ResolveDesired does it only for the platform
+// types that read the names (UsesPersonNames), the planner for every action's profile.
+void DeriveNames(Profile& p);
 
 // A change `expires:` makes to a desired user on one platform (SPEC §2): from `at` on,
 // the user holds `grants`, or is no longer desired there (nullopt).
@@ -31,7 +38,7 @@ struct ExpiryStep {
   std::string what;              // what expires: "user", "role db-admin", "group contractors"
   std::optional<Grants> grants;  // from `at` on; nullopt: off the platform
   std::vector<std::string> roles;        // as DesiredUser::roles, from `at` on
-  std::string single_from, single_via;   // as DesiredUser's, from `at` on
+  BoxedString single_from, single_via;   // as DesiredUser's, from `at` on
   bool operator==(const ExpiryStep&) const = default;
 };
 
@@ -43,14 +50,15 @@ struct DesiredUser {
   Grants grants;
   // For single-valued grants resolved from several roles: the role that won
   // ("platform-admin"), so the plan can say which role won. Empty when one role.
-  std::string single_from;
+  // Boxed (core/box.h), as `expiries`: 8 bytes while empty, as for most users.
+  BoxedString single_from;
   // The groups through which single_from was reached ("eng > data-team"); empty when
   // the user lists the role itself.
-  std::string single_via;
+  BoxedString single_via;
   std::vector<std::string> roles;  // effective roles binding this platform, sorted
   // Changes expiry will make, by `at` (empty when nothing here expires). `grants`,
   // `roles` and `single_*` above hold until the first one.
-  std::vector<ExpiryStep> expiries;
+  BoxedContainer<std::vector<ExpiryStep>> expiries;
   bool operator==(const DesiredUser&) const = default;
 };
 
@@ -83,9 +91,10 @@ struct LiveUser {
   std::string raw_status;  // the platform's own word, for logs ("SENT")
   Grants grants;
   std::optional<std::string> name;
-  // Profile fields as listed, where the platform reports them (scim); nullopt when not.
-  std::optional<std::string> given_name, family_name, external_id;
-  std::vector<std::string> invitation_ids;  // houston: to cancel pending invites
+  // Profile fields as listed, where the platform reports them (scim); unset when not.
+  // Boxed (core/box.h): 8 bytes each on the platforms that never set them.
+  BoxedOptional<std::string> given_name, family_name, external_id;
+  BoxedContainer<std::vector<std::string>> invitation_ids;  // houston: pending invites' ids
   bool operator==(const LiveUser&) const = default;
 };
 

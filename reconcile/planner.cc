@@ -9,6 +9,15 @@
 namespace idsync {
 namespace {
 
+// An action's profile: the desired one with given/family names derived from `name`
+// (ResolveDesired derives them only where the platform reads them; actions carry them
+// everywhere, as the journal records them).
+Profile ActionProfile(const Profile& desired) {
+  Profile p = desired;
+  DeriveNames(p);
+  return p;
+}
+
 // Execution phase of a verb: per user, invite before grant changes, removals last.
 int Phase(Verb v) {
   switch (v) {
@@ -46,8 +55,8 @@ std::string RolesReason(const std::string& platform, const DesiredUser& d) {
     for (std::size_t i = 0; i < d.roles.size(); ++i) out += (i ? ", " : "") + d.roles[i];
   }
   if (!d.single_from.empty() && d.grants.single) {
-    out += "; " + *d.grants.single + " from role " + d.single_from;
-    if (!d.single_via.empty()) out += " via group " + d.single_via;
+    out += "; " + *d.grants.single + " from role " + d.single_from.get();
+    if (!d.single_via.empty()) out += " via group " + d.single_via.get();
   }
   return out;
 }
@@ -107,7 +116,7 @@ class PlanBuilder {
     if (live->status == LiveStatus::kExpired && caps_.invite_expiry) {
       Action& a = Add(d.email, Verb::kReinvite, live);
       a.after = d.grants;
-      a.profile = d.profile;
+      a.profile = ActionProfile(d.profile);
       a.reason = "invitation expired; invited again";
       return;
     }
@@ -115,7 +124,7 @@ class PlanBuilder {
       Action& a = Add(d.email, Verb::kInvite, live);
       a.before = {};
       a.after = d.grants;
-      a.profile = d.profile;
+      a.profile = ActionProfile(d.profile);
       a.reason = "disabled; invited again";
       return;
     }
@@ -124,14 +133,14 @@ class PlanBuilder {
       Action& a = Add(d.email, Verb::kAdopt, live);
       a.before = live_grants;
       a.after = caps_.grants_write_only ? d.grants : live_grants;
-      a.profile = d.profile;
+      a.profile = ActionProfile(d.profile);
       a.reason = "already on " + policy_.platform + "; not yet managed by idsync";
     }
     if (live->status == LiveStatus::kRetired) {
       Action& a = Add(d.email, Verb::kReactivate, live);
       a.before = live_grants;
       a.after = d.grants;
-      a.profile = d.profile;
+      a.profile = ActionProfile(d.profile);
       a.drift = managed && !managed->retired;
       a.reason = a.drift ? "retired outside idsync (drift): reactivating"
                          : "retired on " + policy_.platform + "; desired active";
@@ -171,7 +180,7 @@ class PlanBuilder {
   void Absent(const DesiredUser& d, const ManagedAccount* managed) {
     Action& a = Add(d.email, Verb::kInvite, nullptr);
     a.after = d.grants;
-    a.profile = d.profile;
+    a.profile = ActionProfile(d.profile);
     if (managed && managed->retired) {
       a.reason = caps_.reactivate ? "retired and gone from " + policy_.platform + "; invited again"
                                   : "disabled; invited again";
@@ -256,7 +265,7 @@ class PlanBuilder {
     if (reason.empty()) return;
     Action& a = Add(d.email, Verb::kUpdate, &live);
     a.after = a.before;  // grants are not part of an update
-    a.profile = d.profile;
+    a.profile = ActionProfile(d.profile);
     a.reason = std::move(reason);
   }
 

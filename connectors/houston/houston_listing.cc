@@ -83,7 +83,7 @@ Status ReadUsers(const json& users, const std::string& what, Listing& out) {
           KeepSystem(user.grants.single, role);
           held.system_roles.insert(role);
         } else if (!workspace.empty() && IsWorkspaceRole(role)) {
-          KeepWorkspace(user.grants.scoped, workspace, role);
+          KeepWorkspace(user.grants.scoped.mut(), workspace, role);
         }
       }
       user.status = user.grants.empty() ? LiveStatus::kRetired : LiveStatus::kActive;
@@ -121,7 +121,7 @@ Status ReadInvites(const json& invites, const std::string& what, Listing& out) {
       if (workspace.empty() && IsSystemRole(role)) {
         KeepSystem(user.grants.single, role);
       } else if (!workspace.empty() && IsWorkspaceRole(role)) {
-        KeepWorkspace(user.grants.scoped, workspace, role);
+        KeepWorkspace(user.grants.scoped.mut(), workspace, role);
       }
       user.invitation_ids.push_back(id);
       out.held[email].invitation_ids.push_back(id);

@@ -167,11 +167,11 @@ std::string UserNameFilter(std::string_view user_name) {
 }
 
 std::optional<std::string> GivenName(const Profile& profile) {
-  return profile.given_name ? profile.given_name : SplitName(profile).first;
+  return profile.given_name ? *profile.given_name : SplitName(profile).first;
 }
 
 std::optional<std::string> FamilyName(const Profile& profile) {
-  return profile.family_name ? profile.family_name : SplitName(profile).second;
+  return profile.family_name ? *profile.family_name : SplitName(profile).second;
 }
 
 json CreateUserBody(const std::string& email, const Profile& profile) {

@@ -44,7 +44,14 @@ TEST_CASE("one role gives its grants as written, with no winner to name") {
   CHECK(desired.at("flux").at("ann@acme.io").grants ==
         Grants{"user", {}, {"00000000-0000-0000-0000-00000000000a"}});
   CHECK(desired.at("scimapp").at("ann@acme.io").grants == Grants{std::nullopt, {}, {"Engineering"}});
-  CHECK(ws.profile == Profile{"Ann@acme.io", "Ann Lee", "Ann", "Lee", std::nullopt});
+  // Given and family names are derived from `name` only where the platform type reads
+  // them (orgadmin, scim); the planner derives them for every action (planner_test).
+  CHECK(ws.profile == Profile{"Ann@acme.io", "Ann Lee", {}, {}, std::nullopt});
+  CHECK(desired.at("astro").at("ann@acme.io").profile == ws.profile);
+  CHECK(desired.at("astra").at("ann@acme.io").profile == ws.profile);
+  const Profile named{"Ann@acme.io", "Ann Lee", "Ann", "Lee", std::nullopt};
+  CHECK(desired.at("flux").at("ann@acme.io").profile == named);
+  CHECK(desired.at("scimapp").at("ann@acme.io").profile == named);
 }
 
 TEST_CASE("several roles: sets united, single values the most privileged, the winner named") {

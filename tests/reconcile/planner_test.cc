@@ -312,7 +312,10 @@ TEST_CASE("an update carries the desired profile and leaves grants alone") {
   const auto plan = MakePlan(Scim(), DesiredOf({d}), LiveOf({u}), ManagedOf({Managed(kA, Set({"g1"}))}), {});
   REQUIRE(plan.actions.size() == 1);
   CHECK(plan.actions[0].verb == Verb::kUpdate);
-  CHECK(plan.actions[0].profile == d.profile);
+  Profile want = d.profile;  // with the names ResolveDesired derives for scim
+  want.given_name = "Alice";
+  want.family_name = "Liddell";
+  CHECK(plan.actions[0].profile == want);
   CHECK(plan.actions[0].before == plan.actions[0].after);
 }
 
@@ -324,6 +327,24 @@ TEST_CASE("an invite carries the profile to send") {
   REQUIRE(plan.actions.size() == 1);
   CHECK(plan.actions[0].profile == d.profile);
   CHECK(plan.actions[0].after == Single("DEVELOPER"));
+}
+
+TEST_CASE("an action's profile has the names derived from `name`, on every platform type") {
+  // ResolveDesired derives given/family names only where the platform reads them
+  // (UsesPersonNames); the journal records every action's profile with them, as before.
+  DesiredUser d = Want(kA, Single("DEVELOPER"));
+  d.profile.name = "Alice  Pleasance Liddell ";
+  const auto plan = MakePlan(Ws(), DesiredOf({d}), LiveOf({}), {}, {});
+  REQUIRE(plan.actions.size() == 1);
+  const Profile& p = plan.actions[0].profile;
+  CHECK(p.name == "Alice  Pleasance Liddell ");
+  CHECK(p.given_name == std::optional<std::string>("Alice  Pleasance"));
+  CHECK(p.family_name == std::optional<std::string>("Liddell"));
+  d.profile.given_name = "Al";  // a written name wins over the derived one
+  const auto written = MakePlan(Ws(), DesiredOf({d}), LiveOf({}), {}, {});
+  REQUIRE(written.actions.size() == 1);
+  CHECK(written.actions[0].profile.given_name == std::optional<std::string>("Al"));
+  CHECK(written.actions[0].profile.family_name == std::optional<std::string>("Liddell"));
 }
 
 TEST_CASE("actions run invite, adopt, reactivate, grant, update, retire, remove, by email") {

@@ -121,8 +121,8 @@ TEST_CASE("a payload with an unknown verb is rejected") {
 nlohmann::json TreeOfGrants(const Grants& g) {
   nlohmann::json out = nlohmann::json::object();
   if (g.single) out["single"] = *g.single;
-  if (!g.scoped.empty()) out["scoped"] = g.scoped;
-  if (!g.set.empty()) out["set"] = g.set;
+  if (!g.scoped.empty()) out["scoped"] = g.scoped.get();
+  if (!g.set.empty()) out["set"] = g.set.get();
   return out;
 }
 
