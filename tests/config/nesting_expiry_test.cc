@@ -101,8 +101,8 @@ users:
   auto ws = ResolveDesired(*r.manifest).at("ws").at("a@x.io");
   CHECK(ws.roles == std::vector<std::string>{"admin", "dev", "viewer"});
   CHECK(*ws.grants.single == "ADMIN");
-  CHECK(ws.single_from == "admin");
-  CHECK(ws.single_via == "eng > platform > admins");
+  CHECK(ws.single_from.get() == "admin");
+  CHECK(ws.single_via.get() == "eng > platform > admins");
   CHECK(ws.expiries.empty());
 }
 

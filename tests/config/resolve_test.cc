@@ -60,7 +60,7 @@ TEST_CASE("several roles: sets united, single values the most privileged, the wi
       "  - email: bo@acme.io\n    name: Bo Di\n    groups: [leads]\n    roles: [engineer, auditor]\n");
   const DesiredUser& ws = desired.at("ws").at("bo@acme.io");
   CHECK(ws.grants.single == "ADMIN");
-  CHECK(ws.single_from == "lead");
+  CHECK(ws.single_from.get() == "lead");
   CHECK(ws.roles == std::vector<std::string>{"auditor", "engineer", "lead"});
 
   const DesiredUser& astro = desired.at("astro").at("bo@acme.io");
@@ -68,7 +68,7 @@ TEST_CASE("several roles: sets united, single values the most privileged, the wi
                                {{"w1", "WORKSPACE_ADMIN"}, {"w2", "WORKSPACE_ADMIN"},
                                 {"w3", "WORKSPACE_VIEWER"}},
                                {}});
-  CHECK(astro.single_from == "auditor");
+  CHECK(astro.single_from.get() == "auditor");
 
   CHECK(desired.at("astra").at("bo@acme.io").grants.set ==
         std::set<std::string>{"Database Administrator", "UI View Only"});
@@ -76,7 +76,7 @@ TEST_CASE("several roles: sets united, single values the most privileged, the wi
   CHECK(flux.grants == Grants{"admin", {},
                               {"00000000-0000-0000-0000-00000000000a",
                                "00000000-0000-0000-0000-00000000000b"}});
-  CHECK(flux.single_from == "lead");
+  CHECK(flux.single_from.get() == "lead");
   CHECK(flux.roles == std::vector<std::string>{"engineer", "lead"});
 }
 
