@@ -12,6 +12,7 @@ struct Traits {
   Capabilities caps;
   std::vector<std::string> single_values;  // highest first
   std::vector<std::string> scoped_values;  // highest first
+  bool person_names = false;  // reads given and family names (UsesPersonNames)
 };
 
 const std::array<Traits, 5>& Table() {
@@ -33,7 +34,7 @@ const std::array<Traits, 5>& Table() {
                     .grant_change_on_pending = false, .cancel_pending = false, .retire = true,
                     .reactivate = true, .remove = false, .profile_update = false,
                     .grants_write_only = true},
-       {"admin", "user"}, {}},
+       {"admin", "user"}, {}, /*person_names=*/true},
       {PlatformType::kWorkspace, "workspace",
        Capabilities{.list_complete = true, .pending_visible = true, .invite_expiry = true,
                     .grant_change_on_pending = false, .cancel_pending = false, .retire = true,
@@ -46,7 +47,7 @@ const std::array<Traits, 5>& Table() {
                     .grant_change_on_pending = false, .cancel_pending = false, .retire = true,
                     .reactivate = true, .remove = true, .profile_update = true,
                     .grants_by_id = true},
-       {}, {}},
+       {}, {}, /*person_names=*/true},
   }};
   return kTable;
 }
@@ -95,9 +96,7 @@ std::string_view UnmanagedPolicyName(UnmanagedPolicy u) {
 
 const Capabilities& CapabilitiesOf(PlatformType type) { return TraitsOf(type).caps; }
 
-bool UsesPersonNames(PlatformType type) {
-  return type == PlatformType::kOrgadmin || type == PlatformType::kScim;
-}
+bool UsesPersonNames(PlatformType type) { return TraitsOf(type).person_names; }
 
 Offboarding DefaultOffboarding(PlatformType type) {
   return CapabilitiesOf(type).retire ? Offboarding::kRetire : Offboarding::kRemove;
