@@ -1,11 +1,13 @@
 // The command line (SPEC §4): CLI11 parses, the commands in cmd_*.cc run.
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
 #include <iostream>
 
 #include "daemon/cli/commands.h"
 #include "daemon/cli/completion.h"
 #include "daemon/cli/exit_codes.h"
+#include "daemon/cli/huge_pages.h"
 #include "daemon/cli/logging.h"
 
 #ifndef IDSYNC_VERSION
@@ -121,7 +123,14 @@ void AddStateCommands(CLI::App& app, Commands& c) {
 }
 
 // Runs the parsed command.
+// The commands that hold whole platforms in memory get huge pages (huge_pages.h).
+void HugePagesFor(const Commands& c) {
+  if (!*c.plan_cmd && !*c.apply_cmd && !*c.export_cmd && !*c.explain_cmd && !*c.run_cmd) return;
+  if (UseHugePages()) spdlog::debug("allocator: the heap is advised as transparent huge pages");
+}
+
 int Dispatch(const CLI::App& app, Commands& c, Env& env) {
+  HugePagesFor(c);
   if (*c.validate) return CmdValidate(c.validate_files, env);
   if (*c.plan_cmd) return CmdPlan(c.plan, env);
   if (*c.apply_cmd) {
