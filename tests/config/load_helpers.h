@@ -58,4 +58,23 @@ platforms:
     credentials: { token: { env: T } }
 )";
 
+// Three roles binding the five platforms above (resolve_test, resolve_pin_test); a test
+// appends its own roles and groups after them.
+inline const std::string kFivePlatformRoles = R"(roles:
+  engineer:
+    ws: DEVELOPER
+    astro: { system: SYSTEM_VIEWER, workspaces: { w1: WORKSPACE_EDITOR, w2: WORKSPACE_ADMIN } }
+    astra: [ "Database Administrator" ]
+    flux: { groups: [ "00000000-0000-0000-0000-00000000000a" ] }
+    scimapp: { groups: [ Engineering ] }
+  lead:
+    ws: ADMIN
+    astro: { workspaces: { w1: WORKSPACE_ADMIN, w2: WORKSPACE_VIEWER, w3: WORKSPACE_VIEWER } }
+    astra: [ "UI View Only", "Database Administrator" ]
+    flux: { role: admin, groups: [ "00000000-0000-0000-0000-00000000000b" ] }
+  auditor:
+    ws: ANALYST
+    astro: { system: SYSTEM_EDITOR }
+)";
+
 }  // namespace idsync::testing

@@ -17,22 +17,7 @@
 namespace idsync {
 namespace {
 
-const std::string kManifest = testing::kFivePlatforms + R"(roles:
-  engineer:
-    ws: DEVELOPER
-    astro: { system: SYSTEM_VIEWER, workspaces: { w1: WORKSPACE_EDITOR, w2: WORKSPACE_ADMIN } }
-    astra: [ "Database Administrator" ]
-    flux: { groups: [ "00000000-0000-0000-0000-00000000000a" ] }
-    scimapp: { groups: [ Engineering ] }
-  lead:
-    ws: ADMIN
-    astro: { workspaces: { w1: WORKSPACE_ADMIN, w2: WORKSPACE_VIEWER, w3: WORKSPACE_VIEWER } }
-    astra: [ "UI View Only", "Database Administrator" ]
-    flux: { role: admin, groups: [ "00000000-0000-0000-0000-00000000000b" ] }
-  auditor:
-    ws: ANALYST
-    astro: { system: SYSTEM_EDITOR }
-  viewer:
+const std::string kManifest = testing::kFivePlatforms + testing::kFivePlatformRoles + R"(  viewer:
     ws: BUSINESS
     scimapp: { groups: [ Viewers ] }
   idle: {}

@@ -22,14 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::Scripted;
 using testing::ScriptedServer;
-
-LaneOptions Options() {
-  LaneOptions options;
-  options.name = "ws";
-  options.transfer.connect_timeout = 5s;
-  options.transfer.timeout = 30s;
-  return options;
-}
+using testing::StreamLaneOptions;
 
 // Keeps what it reads; declines after `decline_after` bytes when set; before reading,
 // waits for `before` (when set).
@@ -75,7 +68,7 @@ TEST_CASE("a 2xx body is read as it arrives, paused while the reader is behind, 
   const std::string body = Pattern(6 << 20);
   server.Push({200, body, 4096, 0, nullptr});
   auto engine = std::make_unique<HttpEngine>();
-  HttpLane& lane = engine->Lane(Options());
+  HttpLane& lane = engine->Lane(StreamLaneOptions());
   KeepingReader reader;
   // The reader starts only once the server wrote more than the engine may hold (4 + 1
   // chunks of at most 80 kB):
@@ -102,7 +95,7 @@ TEST_CASE("a declined body comes back whole when small, is marked dropped when l
   server.Push({200, large, 5000, 0, nullptr});
   server.Push({500, small, 1000, 0, nullptr});
   auto engine = std::make_unique<HttpEngine>();
-  HttpLane& lane = engine->Lane(Options());
+  HttpLane& lane = engine->Lane(StreamLaneOptions());
 
   KeepingReader reader;
   reader.decline_after = 1;
@@ -149,7 +142,7 @@ TEST_CASE("a body echoing a credential is cut for the reader and given back for 
   const std::string body = Pattern(200'000) + "key-0123456789" + Pattern(1000);
   server.Push({200, body, 4096, 0, nullptr});
   auto engine = std::make_unique<HttpEngine>();
-  HttpLane& lane = engine->Lane(Options());
+  HttpLane& lane = engine->Lane(StreamLaneOptions());
   KeepingReader reader;
   StatusOr<HttpResponse> response = lane.Send(Post(server.Url(), &reader));
   REQUIRE(response.ok());
@@ -172,7 +165,7 @@ TEST_CASE("a transfer cut midway fails, and its retry is read again from nothing
                }});
   server.Push({200, body, 4096, 0, nullptr});
   auto engine = std::make_unique<HttpEngine>();
-  HttpLane& lane = engine->Lane(Options());
+  HttpLane& lane = engine->Lane(StreamLaneOptions());
   RetryingHttpClient retrying(lane, RetryPolicy{}, Backoff([] { return 0.0; }),
                               [](std::chrono::milliseconds) {}, [] { return std::chrono::system_clock::now(); });
   KeepingReader reader;

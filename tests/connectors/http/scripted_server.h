@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "connectors/http/engine.h"
 #include "loopback_server.h"
 
 namespace idsync::testing {
@@ -88,5 +89,15 @@ class ScriptedServer {
   std::atomic<std::size_t> written_{0};
   LoopbackServer loopback_;
 };
+
+// The lane the streaming tests send through: "ws", generous timeouts.
+inline LaneOptions StreamLaneOptions() {
+  using namespace std::chrono_literals;
+  LaneOptions options;
+  options.name = "ws";
+  options.transfer.connect_timeout = 5s;
+  options.transfer.timeout = 30s;
+  return options;
+}
 
 }  // namespace idsync::testing

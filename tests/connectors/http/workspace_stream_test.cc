@@ -21,14 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::ScriptedServer;
-
-LaneOptions Options() {
-  LaneOptions options;
-  options.name = "ws";
-  options.transfer.connect_timeout = 5s;
-  options.transfer.timeout = 30s;
-  return options;
-}
+using testing::StreamLaneOptions;
 
 std::string Listing(int users) {
   std::string out = R"({"data":{"listUsers":{"ok":true,"activeUsers":[)";
@@ -45,7 +38,7 @@ std::string Listing(int users) {
 struct Stack {
   explicit Stack(const std::string& url)
       : engine(std::make_unique<HttpEngine>()),
-        lane(engine->Lane(Options())),
+        lane(engine->Lane(StreamLaneOptions())),
         retrying(lane, RetryPolicy{}, Backoff([] { return 0.0; }), [](std::chrono::milliseconds) {},
                  [] { return std::chrono::system_clock::now(); }),
         connector("ws", url, {"key-0123456789", "secret-0123456789"}, retrying) {}
@@ -132,7 +125,7 @@ TEST_CASE("a listing cut midway and retried gives one clean listing") {
                }});
   server.Push({200, body, 4096, 0, nullptr});
   auto engine = std::make_unique<HttpEngine>();
-  HttpLane& lane = engine->Lane(Options());
+  HttpLane& lane = engine->Lane(StreamLaneOptions());
   RetryingHttpClient retrying(lane, RetryPolicy{}, Backoff([] { return 0.0; }), [](std::chrono::milliseconds) {},
                               [] { return std::chrono::system_clock::now(); });
   ProgressClient progress(retrying, [&](std::size_t bytes) {
