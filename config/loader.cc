@@ -78,32 +78,14 @@ std::optional<std::string> ReadFile(const std::string& path, std::vector<Diagnos
   return text;
 }
 
-// The digest in `ctx` as lowercase hex; finishes it.
-std::string FinishHex(EVP_MD_CTX* ctx) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(ctx, md, &size);
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[md[i] >> 4];
-    hex += kHex[md[i] & 15];
-  }
-  return hex;
-}
-
-using DigestContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
 // SHA-256 over each file's path, a NUL, its size in decimal, a NUL and its bytes.
 std::string Digest(const Files& files) {
-  DigestContext ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  Sha256 digest;
   for (const auto& [name, text] : files) {
-    std::string header = name + '\0' + std::to_string(text.size()) + '\0';
-    EVP_DigestUpdate(ctx.get(), header.data(), header.size());
-    EVP_DigestUpdate(ctx.get(), text.data(), text.size());
+    digest.Update(name + '\0' + std::to_string(text.size()) + '\0');
+    digest.Update(text);
   }
-  return FinishHex(ctx.get());
+  return digest.Hex();
 }
 
 void SortDiagnostics(std::vector<Diagnostic>& diags) {
@@ -156,11 +138,29 @@ LoadResult LoadManifest(const std::vector<std::string>& paths) {
   return Load(std::move(files), std::move(diags));
 }
 
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+  EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+}
+
+void Sha256::Update(std::string_view bytes) { EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()); }
+
+std::string Sha256::Hex() {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(ctx_.get(), md, &size);
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) {
+    hex += kHex[md[i] >> 4];
+    hex += kHex[md[i] & 15];
+  }
+  return hex;
+}
+
 std::string Sha256Hex(std::string_view bytes) {
-  DigestContext ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
-  return FinishHex(ctx.get());
+  Sha256 digest;
+  digest.Update(bytes);
+  return digest.Hex();
 }
 
 LoadResult LoadManifestFromStrings(const std::vector<std::pair<std::string, std::string>>& files) {

@@ -3,6 +3,7 @@
 // Thread-safety: reentrant; calls share no state.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include "config/manifest.h"
+
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX (Sha256 below)
 
 namespace idsync {
 
@@ -28,6 +31,18 @@ LoadResult LoadManifest(const std::vector<std::string>& paths);
 // SHA-256 of `bytes` as 64 lowercase hex digits (the manifest digest's hash; plans use
 // it too).
 std::string Sha256Hex(std::string_view bytes);
+
+// The same digest taken piece by piece (the manifest's files, the live snapshot): Hex()
+// after every Update gives what Sha256Hex gives for the pieces joined.
+class Sha256 {
+ public:
+  Sha256();
+  void Update(std::string_view bytes);
+  std::string Hex();  // finishes the digest: call once
+
+ private:
+  std::unique_ptr<evp_md_ctx_st, void (*)(evp_md_ctx_st*)> ctx_;
+};
 
 // Same, from in-memory files (name -> text), for tests and fuzzing.
 LoadResult LoadManifestFromStrings(const std::vector<std::pair<std::string, std::string>>& files);

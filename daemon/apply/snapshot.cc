@@ -1,11 +1,8 @@
 #include "daemon/apply/snapshot.h"
 
-#include <openssl/evp.h>
-
-#include <memory>
-
 #include <nlohmann/json.hpp>
 
+#include "config/loader.h"
 #include "reconcile/grants_json.h"
 
 namespace idsync {
@@ -118,24 +115,14 @@ std::string SnapshotListingJson(const LiveState& live) {
 }
 
 std::string SnapshotDigest(const LiveState& live) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  Sha256 digest;
   std::string piece;
   piece.reserve(2 * kPiece);
   WriteListing(live, piece, [&](std::string& text) {
-    EVP_DigestUpdate(ctx.get(), text.data(), text.size());
+    digest.Update(text);
     text.clear();
   });
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(ctx.get(), md, &size);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex = "sha256:";
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[md[i] >> 4];
-    hex += kHex[md[i] & 0xF];
-  }
-  return hex;
+  return "sha256:" + digest.Hex();
 }
 
 }  // namespace idsync
