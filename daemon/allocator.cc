@@ -4,7 +4,7 @@
 //   narenas:1  one arena: idsync's threads (the HTTP engine, the daemon's workers)
 //       allocate little each and hand buffers to each other; per-thread caches keep the
 //       fast path lock-free, and one arena reuses one heap instead of touching several.
-//       It is also the arena that cli/huge_pages.cc puts on transparent huge pages for
+//       It is also the arena that cli/heap.cc puts on transparent huge pages for
 //       the commands that hold whole platforms (jemalloc's own `thp:always` would do so
 //       for every command, and add 12 MB to a 100,000-user `validate`).
 //

@@ -7,7 +7,7 @@
 #include "daemon/cli/commands.h"
 #include "daemon/cli/completion.h"
 #include "daemon/cli/exit_codes.h"
-#include "daemon/cli/huge_pages.h"
+#include "daemon/cli/heap.h"
 #include "daemon/cli/logging.h"
 
 #ifndef IDSYNC_VERSION
@@ -123,7 +123,7 @@ void AddStateCommands(CLI::App& app, Commands& c) {
 }
 
 // Runs the parsed command.
-// The commands that hold whole platforms in memory get huge pages (huge_pages.h).
+// The commands that hold whole platforms in memory get huge pages (heap.h).
 void HugePagesFor(const Commands& c) {
   if (!*c.plan_cmd && !*c.apply_cmd && !*c.export_cmd && !*c.explain_cmd && !*c.run_cmd) return;
   if (UseHugePages()) spdlog::debug("allocator: the heap is advised as transparent huge pages");

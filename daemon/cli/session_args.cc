@@ -5,6 +5,7 @@
 #include "config/loader.h"
 #include "core/text.h"
 #include "daemon/apply/locks.h"
+#include "daemon/cli/heap.h"
 
 namespace idsync {
 
@@ -21,6 +22,7 @@ StatusOr<Session> OpenSessionFromArgs(const ManifestArgs& args, Env& env, StoreA
     return InvalidArgument("invalid manifest");
   }
   auto session = OpenSession(std::move(*loaded.manifest), SessionOptions{args.platforms, args.state, access}, env);
+  ReturnFreedPages();  // what reading the manifest freed is not kept resident to the peak
   if (!session.ok()) std::cerr << "error: " << session.status().message() << '\n';
   return session;
 }

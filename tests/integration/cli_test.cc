@@ -128,7 +128,7 @@ TEST_CASE("the binary runs on jemalloc with its settings, and MALLOC_CONF still 
   CHECK_FALSE(Has(quiet.err, "<jemalloc>"));
 }
 
-// daemon/cli/huge_pages.h: the commands that hold whole platforms put the heap on huge
+// daemon/cli/heap.h: the commands that hold whole platforms put the heap on huge
 // pages; validate does not.
 TEST_CASE("plan and apply put the heap on huge pages, validate does not") {
   Sim sim(kSeed);

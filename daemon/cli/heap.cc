@@ -1,9 +1,12 @@
-#include "daemon/cli/huge_pages.h"
+#include "daemon/cli/heap.h"
 
 #ifdef IDSYNC_JEMALLOC
 #include <jemalloc/jemalloc.h>
 #include <sys/mman.h>
 
+#include <spdlog/spdlog.h>
+
+#include <cstdint>
 #include <mutex>
 #endif
 
@@ -42,8 +45,30 @@ bool UseHugePages() {
   std::call_once(once, [] { installed = Install(); });
   return installed;
 }
+
+namespace {
+
+// jemalloc's count of resident bytes (its stats are a snapshot refreshed by "epoch").
+size_t Resident() {
+  uint64_t epoch = 1;
+  size_t size = sizeof epoch;
+  mallctl("epoch", &epoch, &size, &epoch, size);
+  size_t resident = 0;
+  size = sizeof resident;
+  return mallctl("stats.resident", &resident, &size, nullptr, 0) == 0 ? resident : 0;
+}
+
+}  // namespace
+
+void ReturnFreedPages() {
+  const size_t before = Resident();
+  if (mallctl("arena.0.purge", nullptr, nullptr, nullptr, 0) != 0) return;
+  const size_t after = Resident();
+  spdlog::debug("allocator: {} kB of freed pages returned to the kernel", before > after ? (before - after) / 1024 : 0);
+}
 #else
 bool UseHugePages() { return false; }
+void ReturnFreedPages() {}
 #endif
 
 }  // namespace idsync
