@@ -46,7 +46,7 @@ struct ExplainPlatform {
   std::optional<Grants> grants;          // desired now, manifest form
   std::string single_from, single_via;   // the role that won a single-valued grant
   std::vector<ExpiryStep> upcoming;      // expiries still ahead
-  std::optional<ManagedAccount> managed; // what idsync last applied (state)
+  std::optional<ManagedRecord> managed;  // what idsync last applied (state)
   int64_t last_applied_at = 0;           // newest succeeded journal entry here; 0: none
   std::optional<ExplainLive> live;       // --live
 };
@@ -67,7 +67,7 @@ struct ExplainInput {
   std::string email{};  // as given; normalised here
   int64_t now = 0;      // unix seconds
   std::vector<std::string> platforms{};  // selected instance names; empty: every one
-  std::map<std::string, ManagedAccount> managed{};  // platform -> this user's record
+  std::map<std::string, ManagedRecord> managed{};   // platform -> this user's record
   std::vector<ExplainJournal> journal{};            // this user's entries, newest first
   std::map<std::string, ExplainLive> live{};        // --live: platform -> what it says
 };

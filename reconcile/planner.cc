@@ -110,7 +110,7 @@ class PlanBuilder {
   void SetExpired(const std::map<std::string, std::string>* expired) { expired_ = expired; }
 
   // A desired user; `live` and `managed` are its entries, or null.
-  void Desired(const DesiredUser& d, const LiveUser* live, const ManagedAccount* managed) {
+  void Desired(const DesiredUser& d, const LiveUser* live, const ManagedRecord* managed) {
     if (d.suspended) return Suspended(live, managed);
     if (!live) return Absent(d, managed);
     if (live->status == LiveStatus::kExpired && caps_.invite_expiry) {
@@ -153,7 +153,7 @@ class PlanBuilder {
   }
 
   // A live account (or assumed member) that is not desired on this platform.
-  void Undesired(const LiveUser& live, const ManagedAccount* managed) {
+  void Undesired(const LiveUser& live, const ManagedRecord* managed) {
     if (managed) return Offboard(live, *managed);
     switch (policy_.unmanaged) {
       case UnmanagedPolicy::kIgnore: return;
@@ -177,7 +177,7 @@ class PlanBuilder {
   }
 
  private:
-  void Absent(const DesiredUser& d, const ManagedAccount* managed) {
+  void Absent(const DesiredUser& d, const ManagedRecord* managed) {
     Action& a = Add(d.email, Verb::kInvite, nullptr);
     a.after = d.grants;
     a.profile = ActionProfile(d.profile);
@@ -193,14 +193,14 @@ class PlanBuilder {
     }
   }
 
-  void Suspended(const LiveUser* live, const ManagedAccount* managed) {
+  void Suspended(const LiveUser* live, const ManagedRecord* managed) {
     if (!live || live->status == LiveStatus::kRetired) return;
     if (live->status == LiveStatus::kExpired && caps_.invite_expiry) return;  // cannot be accepted
     const Verb verb = caps_.retire ? Verb::kRetire : Verb::kRemove;
     Removal(*live, managed, verb, caps_.retire ? "suspended" : "suspended; platform cannot retire");
   }
 
-  void Offboard(const LiveUser& live, const ManagedAccount& managed) {
+  void Offboard(const LiveUser& live, const ManagedRecord& managed) {
     Verb verb = policy_.offboarding == Offboarding::kRemove ? Verb::kRemove : Verb::kRetire;
     if (verb == Verb::kRetire && !caps_.retire) verb = Verb::kRemove;
     if (verb == Verb::kRemove && !caps_.remove) verb = Verb::kRetire;
@@ -215,7 +215,7 @@ class PlanBuilder {
   // A grant or revoke when the live grants differ from the desired ones; drift when
   // they also differ from what idsync last applied.
   void ConvergeGrants(const DesiredUser& d, const LiveUser& live, const Grants& live_grants,
-                      const ManagedAccount* managed) {
+                      const ManagedRecord* managed) {
     if (live_grants == d.grants) return;
     const Verb verb = OnlyRemovals(live_grants, d.grants) ? Verb::kRevoke : Verb::kGrant;
     Action& a = Add(d.email, verb, &live);
@@ -235,7 +235,7 @@ class PlanBuilder {
   // orgadmin cannot read role or status, so a managed active member whose role and
   // status were last asserted `reassert_interval` ago or longer gets them sent again:
   // a grant with before = after = desired grants.
-  void Reassert(const DesiredUser& d, const LiveUser& live, const ManagedAccount* managed) {
+  void Reassert(const DesiredUser& d, const LiveUser& live, const ManagedRecord* managed) {
     const int64_t interval = policy_.reassert_interval_seconds;
     if (!caps_.grants_write_only || interval <= 0 || now_ <= 0 || !managed ||
         managed->retired || live.status != LiveStatus::kActive ||
@@ -271,7 +271,7 @@ class PlanBuilder {
 
   // A retire or remove of `live`; deferred when it is an invitation the platform
   // cannot cancel.
-  void Removal(const LiveUser& live, const ManagedAccount* managed, Verb verb,
+  void Removal(const LiveUser& live, const ManagedRecord* managed, Verb verb,
                std::string reason) {
     Action& a = Add(live.email, verb, &live);
     a.before = LiveGrants(live, managed);
@@ -308,7 +308,7 @@ class PlanBuilder {
 
   // Live grants; where the listing cannot read the single-valued grant, the last
   // applied one. The reference is valid until the next call.
-  const Grants& LiveGrants(const LiveUser& u, const ManagedAccount* managed) {
+  const Grants& LiveGrants(const LiveUser& u, const ManagedRecord* managed) {
     if (live_.complete || u.grants.single || !managed || !managed->grants.single)
       return u.grants;
     filled_ = u.grants;

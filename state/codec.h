@@ -36,11 +36,11 @@ struct ManagedColumns {
   bool retired = false;
   int64_t first_managed = 0, last_seen = 0, last_asserted = 0;
 };
-// Adds the account a row of `platform` stores to `accounts`: the one place a
-// ManagedAccount is filled from stored columns, for both backends. Its grants'
+// Adds the record a row stores to `accounts` (one platform's): the one place a
+// ManagedRecord is filled from stored columns, for both backends. Its grants'
 // DecodeGrants error (nothing added) when they are not the stored shape. Rows given in
 // email order cost no search (each goes at the end of the map).
-Status AddManagedRow(const std::string& platform, const ManagedColumns& row, ManagedAccounts& accounts);
+Status AddManagedRow(const ManagedColumns& row, ManagedAccounts& accounts);
 
 // A snapshot's time and listing text (parameter 1: the platform), the same SQL on both
 // backends; and the text Store::Snapshot makes of them: the listing (a JSON object) with

@@ -196,20 +196,18 @@ StatusOr<Grants> DecodeGrants(std::string_view text) {
   return grants;
 }
 
-Status AddManagedRow(const std::string& platform, const ManagedColumns& row, ManagedAccounts& accounts) {
+Status AddManagedRow(const ManagedColumns& row, ManagedAccounts& accounts) {
   // Rows come in email order: the end is where the next one goes (else a wrong hint
   // only costs a search).
   auto it = accounts.emplace_hint(accounts.end(), std::piecewise_construct, std::forward_as_tuple(row.email),
                                   std::forward_as_tuple());
-  ManagedAccount& a = it->second;
+  ManagedRecord& a = it->second;
   if (Status s = DecodeGrantsInto(row.grants, a.grants); !s.ok()) {
     accounts.erase(it);
     return s;
   }
-  // Every ManagedAccount field a stored row sets, for both backends. Texts are built
+  // Every ManagedRecord field a stored row sets, for both backends. Texts are built
   // at their size and moved in (assigning to an empty string reserves at least 30).
-  a.platform = platform;
-  a.email = std::string(it->first);
   a.user_id = std::string(row.user_id);
   a.retired = row.retired;
   a.first_managed = row.first_managed;

@@ -143,7 +143,7 @@ StatusOr<ManagedAccounts> PostgresStore::Managed(const std::string& platform) {
       row.first_managed = r.int64(i, 4);
       row.last_seen = r.int64(i, 5);
       row.last_asserted = r.int64(i, 6);
-      if (Status s = AddManagedRow(platform, row, accounts); !s.ok()) {
+      if (Status s = AddManagedRow(row, accounts); !s.ok()) {
         return s.WithContext(name_ + ": managed account " + platform + "/" + std::string(row.email));
       }
     }

@@ -173,7 +173,7 @@ StatusOr<ManagedAccounts> SqliteStore::Managed(const std::string& platform) {
       r.first_managed = st.Int64(4);
       r.last_seen = st.Int64(5);
       r.last_asserted = st.Int64(6);
-      if (Status s = AddManagedRow(platform, r, accounts); !s.ok()) {
+      if (Status s = AddManagedRow(r, accounts); !s.ok()) {
         return s.WithContext("state DB " + path_ + ": managed account " + platform + "/" +
                              std::string(r.email));
       }

@@ -150,7 +150,7 @@ class Store {
   virtual Status FinishRun(int64_t run_id, const std::string& result, int64_t now) = 0;
   virtual StatusOr<std::vector<RunRecord>> Runs(int limit) = 0;  // newest first; <= 0: all
 
-  // Managed accounts (last applied).
+  // Managed accounts (last applied): one platform's records, by email.
   virtual StatusOr<ManagedAccounts> Managed(const std::string& platform) = 0;
   virtual Status PutManaged(const ManagedAccount& account) = 0;  // insert or replace
   // Forgetting an account that is not managed is OK.

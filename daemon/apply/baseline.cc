@@ -23,9 +23,7 @@ std::set<std::string> AddBaselineManaged(const Baseline& baseline, const std::st
     auto it = live.users.find(email);
     if (it == live.users.end() || managed.count(email)) continue;
     const LiveUser& u = it->second;
-    ManagedAccount& m = managed[email];
-    m.platform = platform;
-    m.email = email;
+    ManagedRecord& m = managed[email];
     m.user_id = u.id;
     m.grants = u.grants;
     m.retired = u.status == LiveStatus::kRetired;

@@ -32,9 +32,9 @@ Status Dispatch(Connector& connector, const Action& a) {
 }
 
 // What idsync has applied once `a` succeeded, starting from the account as recorded.
-ManagedAccount AfterSuccess(const Action& a, const ManagedAccount* before, int64_t now) {
+ManagedAccount AfterSuccess(const Action& a, const ManagedRecord* before, int64_t now) {
   ManagedAccount m;
-  if (before) m = *before;
+  if (before) static_cast<ManagedRecord&>(m) = *before;
   m.platform = a.platform;
   m.email = a.email;
   if (!a.user_id.empty()) m.user_id = a.user_id;
@@ -100,7 +100,7 @@ class Executor {
     std::lock_guard lock(mu_);
     for (Adoption& r : records) {
       spdlog::debug("{}: adopt {}: done", r.action->platform, r.action->email);
-      if (later.count(r.action->email)) changed_[r.action->email] = std::move(r.account);
+      if (later.count(r.action->email)) changed_[r.action->email] = static_cast<ManagedRecord&&>(r.account);
       Progress(*r.action);
     }
     spdlog::info("{}: {} account(s) adopted", adopts.front()->platform, adopts.size());
@@ -165,7 +165,7 @@ class Executor {
     {
       std::lock_guard lock(mu_);
       m = AfterSuccess(a, Current(a.email), now);
-      if (a.verb == Verb::kRemove) changed_[a.email].reset(); else changed_[a.email] = m;
+      if (a.verb == Verb::kRemove) changed_[a.email].reset(); else changed_[a.email] = static_cast<const ManagedRecord&>(m);
     }
     Status saved = a.verb == Verb::kRemove ? store_.ForgetManaged(a.platform, a.email)
                                            : store_.PutManaged(m);
@@ -208,7 +208,7 @@ class Executor {
 
   // The account as recorded now: changed by this execution, else as it was before; null
   // when there is none (or it was removed). REQUIRES: mu_ held.
-  const ManagedAccount* Current(const std::string& email) const {
+  const ManagedRecord* Current(const std::string& email) const {
     if (auto c = changed_.find(email); c != changed_.end()) return c->second ? &*c->second : nullptr;
     auto m = managed_.find(email);
     return m == managed_.end() ? nullptr : &m->second;
@@ -229,7 +229,7 @@ class Executor {
   // The records as they were before (never copied: 100,000 of them on a large platform)
   // and those this execution changed since (nullopt: removed), which take precedence.
   const ManagedAccounts& managed_;
-  std::map<std::string, std::optional<ManagedAccount>> changed_;  // guarded by mu_
+  std::map<std::string, std::optional<ManagedRecord>> changed_;  // guarded by mu_
   std::set<std::string> failed_users_;  // guarded by mu_
   std::size_t done_ = 0, total_ = 0;    // guarded by mu_
 };

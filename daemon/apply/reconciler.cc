@@ -79,7 +79,7 @@ std::size_t SyncManagedWithLive(const PlatformConfig& config, const DesiredUsers
     } else if (!it->second.id.empty() && it->second.id != m.user_id) {
       m.user_id = it->second.id;
       m.last_seen = now;
-      ids.push_back(std::move(m));
+      ids.push_back(ManagedAccount{std::move(m), config.name, email});
     }
     ++remaining;
   }

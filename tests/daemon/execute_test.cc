@@ -270,7 +270,7 @@ TEST_CASE_FIXTURE(Fixture, "each record starts from the account as recorded befo
   CHECK(managed.at("a@x.io") == before);  // the caller's records are read, never written
   auto now = store->Managed("app");
   REQUIRE(now.ok());
-  const ManagedAccount& a = now->at("a@x.io");
+  const ManagedRecord& a = now->at("a@x.io");
   CHECK(a.user_id == "u-a");      // kept from the record before
   CHECK(a.first_managed == 7);
   CHECK(a.grants.single == "ADMIN");  // the update started from the grant's record

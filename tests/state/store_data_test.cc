@@ -71,7 +71,7 @@ TEST_CASE_FIXTURE(Fixture, "many managed accounts are read back in full, whateve
     want[email] = a;
   }
   std::vector<ManagedAccount> all;
-  for (const auto& entry : want) all.insert(all.begin(), entry.second);  // not in email order
+  for (const auto& [email, r] : want) all.insert(all.begin(), ManagedAccount{r, "ws", email});  // not in email order
   REQUIRE(store->PutManagedAll(all).ok());
   StatusOr<ManagedAccounts> got = store->Managed("ws");
   REQUIRE(got.ok());
