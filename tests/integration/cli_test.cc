@@ -129,23 +129,26 @@ TEST_CASE("the binary runs on jemalloc with its settings, and MALLOC_CONF still 
 }
 
 // daemon/cli/heap.h: the commands that hold whole platforms put the heap on huge
-// pages; validate does not.
-TEST_CASE("plan and apply put the heap on huge pages, validate does not") {
+// pages and hand back what loading the manifest freed; validate does neither.
+TEST_CASE("plan and apply put the heap on huge pages and return freed pages, validate does not") {
   Sim sim(kSeed);
   TempDir dir;
   std::string manifest = dir.Write("m.yaml", Manifest(sim));
   std::string state = dir.path() + "/state.db";
   std::map<std::string, std::string> env{{"WS_KEY", "PLANTED-KEY-7f3a"}, {"WS_SECRET", "PLANTED-SECRET-c91e"}};
   const std::string line = "the heap is advised as transparent huge pages";
+  const std::string returned = "kB of freed pages returned to the kernel";
   for (const char* command : {"plan", "apply"}) {
     CAPTURE(command);
     RunResult r = Idsync({command, "-f", manifest, "--state", state, "--log-level", "debug"}, env);
     CHECK(r.exit_code == 0);
     CHECK(Has(r.err, line));
+    CHECK(Has(r.err, returned));
   }
   RunResult validate = Idsync({"validate", "-f", manifest, "--log-level", "debug"});
   CHECK(validate.exit_code == 0);
   CHECK_FALSE(Has(validate.err, line));
+  CHECK_FALSE(Has(validate.err, returned));
 }
 #endif
 
