@@ -132,9 +132,7 @@ int FuzzConnector(PlatformType type, const uint8_t* data, std::size_t size) {
       desired[email] = user;
     }
     ManagedAccounts managed;
-    ManagedAccount& ada = managed["ada@acme.io"];
-    ada.platform = "fz";
-    ada.email = "ada@acme.io";
+    ManagedRecord& ada = managed["ada@acme.io"];
     ada.user_id = "u-1";
     ada.grants = GrantsFor(type, false);
     ListContext context;
