@@ -155,7 +155,12 @@ void EmitPlatform(YAML::Emitter& out, const PlatformConfig& p) {
 // names of its roles, and a comment for each account that cannot be exported.
 struct ExportContent {
   std::map<std::string, Grants> roles;  // name -> binding
-  std::vector<std::pair<const LiveUser*, std::vector<std::string>>> users;
+  struct User {
+    const std::string* email;
+    const LiveUser* live;
+    std::vector<std::string> roles;
+  };
+  std::vector<User> users;
   std::vector<std::string> comments;
 };
 
@@ -191,7 +196,7 @@ ExportContent CollectExport(const PlatformConfig& platform, const LiveState& liv
       }
       names.push_back(it->second);
     }
-    users.push_back({&u, std::move(names)});
+    users.push_back({&email, &u, std::move(names)});
   }
   return content;
 }
@@ -222,8 +227,8 @@ std::string ExportManifest(const PlatformConfig& platform, const LiveState& live
   }
   out << YAML::EndMap;
   out << YAML::Key << "users" << YAML::Value << YAML::BeginSeq;
-  for (const auto& [u, names] : users) {
-    out << YAML::BeginMap << YAML::Key << "email" << YAML::Value << u->email;
+  for (const auto& [email, u, names] : users) {
+    out << YAML::BeginMap << YAML::Key << "email" << YAML::Value << *email;
     if (u->name && !u->name->empty()) out << YAML::Key << "name" << YAML::Value << *u->name;
     out << YAML::Key << "roles" << YAML::Value << YAML::Flow << YAML::BeginSeq;
     for (const auto& n : names) out << n;

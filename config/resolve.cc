@@ -216,7 +216,6 @@ class Resolver {
       const std::size_t target = (*per)[i].first;
       DesiredUser* d = Insert(*targets_[target].users, user.email);
       if (!d) continue;  // a repeated email: the first stays
-      d->email = user.email;
       if (i + 1 == per->size()) d->profile = std::move(profile);
       else d->profile = profile;
       if (UsesPersonNames(targets_[target].type)) DeriveNames(d->profile);

@@ -42,9 +42,9 @@ struct ExpiryStep {
   bool operator==(const ExpiryStep&) const = default;
 };
 
-// One user as the manifest wants them on one platform.
+// One user as the manifest wants them on one platform. The email is the key of
+// DesiredUsers, never a field: 100,000 users kept each email twice.
 struct DesiredUser {
-  std::string email;  // normalised
   Profile profile;
   bool suspended = false;
   Grants grants;
@@ -83,10 +83,10 @@ enum class LiveStatus {
 };
 const char* LiveStatusName(LiveStatus s);
 
-// One account (or invitation) as the platform reports it.
+// One account (or invitation) as the platform reports it. Its normalised email is the
+// key of LiveState::users, never a field (as DesiredUser's).
 struct LiveUser {
   std::string id;     // platform user id; empty for an invitation without one
-  std::string email;  // normalised
   LiveStatus status = LiveStatus::kActive;
   std::string raw_status;  // the platform's own word, for logs ("SENT")
   Grants grants;

@@ -127,7 +127,6 @@ int FuzzConnector(PlatformType type, const uint8_t* data, std::size_t size) {
     DesiredUsers desired;
     for (const char* email : {"ada@acme.io", "new@acme.io"}) {
       DesiredUser user;
-      user.email = email;
       user.grants = GrantsFor(type, true);
       desired[email] = user;
     }

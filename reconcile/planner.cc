@@ -99,7 +99,6 @@ class PlanBuilder {
         if (live.users.count(email)) continue;
         LiveUser& u = assumed_[email];
         u.id = account.user_id;
-        u.email = email;
         u.status = account.retired ? LiveStatus::kRetired : LiveStatus::kActive;
         u.grants = account.grants;
       }
@@ -110,18 +109,18 @@ class PlanBuilder {
   void SetExpired(const std::map<std::string, std::string>* expired) { expired_ = expired; }
 
   // A desired user; `live` and `managed` are its entries, or null.
-  void Desired(const DesiredUser& d, const LiveUser* live, const ManagedRecord* managed) {
-    if (d.suspended) return Suspended(live, managed);
-    if (!live) return Absent(d, managed);
+  void Desired(const std::string& email, const DesiredUser& d, const LiveUser* live, const ManagedRecord* managed) {
+    if (d.suspended) return Suspended(email, live, managed);
+    if (!live) return Absent(email, d, managed);
     if (live->status == LiveStatus::kExpired && caps_.invite_expiry) {
-      Action& a = Add(d.email, Verb::kReinvite, live);
+      Action& a = Add(email, Verb::kReinvite, live);
       a.after = d.grants;
       a.profile = ActionProfile(d.profile);
       a.reason = "invitation expired; invited again";
       return;
     }
     if (live->status == LiveStatus::kRetired && !caps_.reactivate) {
-      Action& a = Add(d.email, Verb::kInvite, live);
+      Action& a = Add(email, Verb::kInvite, live);
       a.before = {};
       a.after = d.grants;
       a.profile = ActionProfile(d.profile);
@@ -130,14 +129,14 @@ class PlanBuilder {
     }
     const Grants& live_grants = LiveGrants(*live, managed);
     if (!managed) {
-      Action& a = Add(d.email, Verb::kAdopt, live);
+      Action& a = Add(email, Verb::kAdopt, live);
       a.before = live_grants;
       a.after = caps_.grants_write_only ? d.grants : live_grants;
       a.profile = ActionProfile(d.profile);
       a.reason = "already on " + policy_.platform + "; not yet managed by idsync";
     }
     if (live->status == LiveStatus::kRetired) {
-      Action& a = Add(d.email, Verb::kReactivate, live);
+      Action& a = Add(email, Verb::kReactivate, live);
       a.before = live_grants;
       a.after = d.grants;
       a.profile = ActionProfile(d.profile);
@@ -147,23 +146,23 @@ class PlanBuilder {
       return;  // the reactivate carries the desired grants
     }
     const std::size_t before = plan_.actions.size();
-    ConvergeGrants(d, *live, live_grants, managed);
-    if (plan_.actions.size() == before) Reassert(d, *live, managed);
-    UpdateProfile(d, *live);
+    ConvergeGrants(email, d, *live, live_grants, managed);
+    if (plan_.actions.size() == before) Reassert(email, d, *live, managed);
+    UpdateProfile(email, d, *live);
   }
 
   // A live account (or assumed member) that is not desired on this platform.
-  void Undesired(const LiveUser& live, const ManagedRecord* managed) {
-    if (managed) return Offboard(live, *managed);
+  void Undesired(const std::string& email, const LiveUser& live, const ManagedRecord* managed) {
+    if (managed) return Offboard(email, live, *managed);
     switch (policy_.unmanaged) {
       case UnmanagedPolicy::kIgnore: return;
-      case UnmanagedPolicy::kReport: plan_.unmanaged.push_back(live.email); return;
+      case UnmanagedPolicy::kReport: plan_.unmanaged.push_back(email); return;
       case UnmanagedPolicy::kRemove:
         if (!caps_.remove) {  // validation refuses this; report rather than act
-          plan_.unmanaged.push_back(live.email);
+          plan_.unmanaged.push_back(email);
           return;
         }
-        Removal(live, nullptr, Verb::kRemove, "unmanaged; unmanaged: remove");
+        Removal(email, live, nullptr, Verb::kRemove, "unmanaged; unmanaged: remove");
         return;
     }
   }
@@ -177,8 +176,8 @@ class PlanBuilder {
   }
 
  private:
-  void Absent(const DesiredUser& d, const ManagedRecord* managed) {
-    Action& a = Add(d.email, Verb::kInvite, nullptr);
+  void Absent(const std::string& email, const DesiredUser& d, const ManagedRecord* managed) {
+    Action& a = Add(email, Verb::kInvite, nullptr);
     a.after = d.grants;
     a.profile = ActionProfile(d.profile);
     if (managed && managed->retired) {
@@ -193,36 +192,36 @@ class PlanBuilder {
     }
   }
 
-  void Suspended(const LiveUser* live, const ManagedRecord* managed) {
+  void Suspended(const std::string& email, const LiveUser* live, const ManagedRecord* managed) {
     if (!live || live->status == LiveStatus::kRetired) return;
     if (live->status == LiveStatus::kExpired && caps_.invite_expiry) return;  // cannot be accepted
     const Verb verb = caps_.retire ? Verb::kRetire : Verb::kRemove;
-    Removal(*live, managed, verb, caps_.retire ? "suspended" : "suspended; platform cannot retire");
+    Removal(email, *live, managed, verb, caps_.retire ? "suspended" : "suspended; platform cannot retire");
   }
 
-  void Offboard(const LiveUser& live, const ManagedRecord& managed) {
+  void Offboard(const std::string& email, const LiveUser& live, const ManagedRecord& managed) {
     Verb verb = policy_.offboarding == Offboarding::kRemove ? Verb::kRemove : Verb::kRetire;
     if (verb == Verb::kRetire && !caps_.retire) verb = Verb::kRemove;
     if (verb == Verb::kRemove && !caps_.remove) verb = Verb::kRetire;
     if (live.status == LiveStatus::kRetired && verb == Verb::kRetire) return;
     if (live.status == LiveStatus::kExpired && caps_.invite_expiry) return;
-    const std::string* expired = Expired(live.email);
-    Removal(live, &managed, verb,
+    const std::string* expired = Expired(email);
+    Removal(email, live, &managed, verb,
             (expired ? *expired : "no longer desired on " + policy_.platform) +
                 "; offboarding: " + VerbName(verb));
   }
 
   // A grant or revoke when the live grants differ from the desired ones; drift when
   // they also differ from what idsync last applied.
-  void ConvergeGrants(const DesiredUser& d, const LiveUser& live, const Grants& live_grants,
-                      const ManagedRecord* managed) {
+  void ConvergeGrants(const std::string& email, const DesiredUser& d, const LiveUser& live,
+                      const Grants& live_grants, const ManagedRecord* managed) {
     if (live_grants == d.grants) return;
     const Verb verb = OnlyRemovals(live_grants, d.grants) ? Verb::kRevoke : Verb::kGrant;
-    Action& a = Add(d.email, verb, &live);
+    Action& a = Add(email, verb, &live);
     a.before = live_grants;
     a.after = d.grants;
     a.drift = managed && !managed->retired && live_grants != managed->grants;
-    const std::string* expired = Expired(d.email);
+    const std::string* expired = Expired(email);
     a.reason = a.drift     ? "changed outside idsync (drift): reverting"
                : expired ? *expired + "; now " + RolesReason(policy_.platform, d)
                          : RolesReason(policy_.platform, d);
@@ -235,13 +234,14 @@ class PlanBuilder {
   // orgadmin cannot read role or status, so a managed active member whose role and
   // status were last asserted `reassert_interval` ago or longer gets them sent again:
   // a grant with before = after = desired grants.
-  void Reassert(const DesiredUser& d, const LiveUser& live, const ManagedRecord* managed) {
+  void Reassert(const std::string& email, const DesiredUser& d, const LiveUser& live,
+                const ManagedRecord* managed) {
     const int64_t interval = policy_.reassert_interval_seconds;
     if (!caps_.grants_write_only || interval <= 0 || now_ <= 0 || !managed ||
         managed->retired || live.status != LiveStatus::kActive ||
         managed->last_asserted + interval > now_)
       return;
-    Action& a = Add(d.email, Verb::kGrant, &live);
+    Action& a = Add(email, Verb::kGrant, &live);
     a.before = d.grants;
     a.after = d.grants;
     a.reason = "re-asserting role and status (every " + IntervalText(interval) + ")";
@@ -249,7 +249,7 @@ class PlanBuilder {
 
   // An update where the platform can change profiles and a profile field it reports
   // differs from the manifest's (fields the manifest leaves out are never compared).
-  void UpdateProfile(const DesiredUser& d, const LiveUser& live) {
+  void UpdateProfile(const std::string& email, const DesiredUser& d, const LiveUser& live) {
     if (!caps_.profile_update || PendingLike(live)) return;
     std::string reason;
     auto compare = [&](const char* field, const std::optional<std::string>& listed,
@@ -263,7 +263,7 @@ class PlanBuilder {
     compare("family name", live.family_name, d.profile.family_name);
     compare("external id", live.external_id, d.profile.external_id);
     if (reason.empty()) return;
-    Action& a = Add(d.email, Verb::kUpdate, &live);
+    Action& a = Add(email, Verb::kUpdate, &live);
     a.after = a.before;  // grants are not part of an update
     a.profile = ActionProfile(d.profile);
     a.reason = std::move(reason);
@@ -271,9 +271,9 @@ class PlanBuilder {
 
   // A retire or remove of `live`; deferred when it is an invitation the platform
   // cannot cancel.
-  void Removal(const LiveUser& live, const ManagedRecord* managed, Verb verb,
+  void Removal(const std::string& email, const LiveUser& live, const ManagedRecord* managed, Verb verb,
                std::string reason) {
-    Action& a = Add(live.email, verb, &live);
+    Action& a = Add(email, verb, &live);
     a.before = LiveGrants(live, managed);
     a.reason = std::move(reason);
     if (PendingLike(live) && !caps_.cancel_pending) {
@@ -361,14 +361,14 @@ PlatformPlan MakePlan(const PlatformPolicy& policy, const DesiredUsers& all_desi
     Cursor managed_at(managed);
     for (const auto& [email, user] : desired) {
       const LiveUser* found = live_at.Seek(email);
-      builder.Desired(user, found ? found : builder.FindAssumed(email), managed_at.Seek(email));
+      builder.Desired(email, user, found ? found : builder.FindAssumed(email), managed_at.Seek(email));
     }
   }
   for (const auto* users : {&live.users, &builder.assumed()}) {
     Cursor desired_at(desired);
     Cursor managed_at(managed);
     for (const auto& [email, user] : *users)
-      if (!desired_at.Seek(email)) builder.Undesired(user, managed_at.Seek(email));
+      if (!desired_at.Seek(email)) builder.Undesired(email, user, managed_at.Seek(email));
   }
   std::sort(plan.unmanaged.begin(), plan.unmanaged.end());
   auto by_phase_then_email = [](const Action& a, const Action& b) {

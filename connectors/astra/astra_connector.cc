@@ -31,10 +31,10 @@ json RoleIds(const Grants& grants) {
   return ids;
 }
 
-LiveUser ToLive(const std::string& instance, const astra_wire::User& user) {
+// `email`: user.email normalised.
+LiveUser ToLive(const std::string& instance, const std::string& email, const astra_wire::User& user) {
   LiveUser live;
   live.id = user.id;
-  live.email = NormalizeEmail(user.email);
   live.raw_status = user.status;
   const std::string status = Lower(user.status);
   if (status == "invited") {
@@ -42,7 +42,7 @@ LiveUser ToLive(const std::string& instance, const astra_wire::User& user) {
   } else {
     live.status = LiveStatus::kActive;
     if (status != "active") {
-      spdlog::warn("astra {}: {} has Status \"{}\"; treated as present", instance, live.email,
+      spdlog::warn("astra {}: {} has Status \"{}\"; treated as present", instance, email,
                    user.status);
     }
   }
@@ -110,12 +110,13 @@ StatusOr<LiveState> AstraConnector::List(const ListContext& context) {
   LiveState state;
   state.catalog = astra_roles::Catalog(*roles);
   for (const astra_wire::User& user : users->users) {
-    LiveUser live = ToLive(instance_, user);
-    if (live.email.empty()) continue;  // ParseUsers requires an Email; trimming left none
-    auto [it, inserted] = state.users.try_emplace(live.email, live);
+    std::string email = NormalizeEmail(user.email);
+    if (email.empty()) continue;  // ParseUsers requires an Email; trimming left none
+    LiveUser live = ToLive(instance_, email, user);
+    auto [it, inserted] = state.users.try_emplace(email, live);
     if (!inserted) {
       spdlog::warn("astra {}: {} is listed twice (UserID {} and {}); keeping the first", instance_,
-                   live.email, it->second.id, live.id);
+                   email, it->second.id, live.id);
     }
   }
   std::lock_guard lock(mu_);

@@ -63,8 +63,8 @@ Status ReadUsers(const json& users, const std::string& what, Listing& out) {
     for (const json& entry : users) {
       LiveUser user;
       user.id = entry.at("id").get<std::string>();
-      user.email = NormalizeEmail(PrimaryEmail(entry));
-      if (user.email.empty()) {
+      const std::string email = NormalizeEmail(PrimaryEmail(entry));
+      if (email.empty()) {
         spdlog::warn("{}: user {} has no email address; ignored", what, user.id);
         continue;
       }
@@ -87,7 +87,6 @@ Status ReadUsers(const json& users, const std::string& what, Listing& out) {
         }
       }
       user.status = user.grants.empty() ? LiveStatus::kRetired : LiveStatus::kActive;
-      const std::string email = user.email;
       auto [it, inserted] = out.live.users.try_emplace(email, std::move(user));
       if (!inserted) {
         spdlog::warn("{}: users {} and {} share the email {}; keeping {}", what, it->second.id,
@@ -112,7 +111,6 @@ Status ReadInvites(const json& invites, const std::string& what, Listing& out) {
       auto [it, inserted] = out.live.users.try_emplace(email);
       LiveUser& user = it->second;
       if (inserted) {
-        user.email = email;
         user.status = LiveStatus::kPending;
         user.raw_status = "invited";
       } else if (user.status != LiveStatus::kPending) {

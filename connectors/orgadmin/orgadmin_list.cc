@@ -24,10 +24,9 @@ struct SeenMember {
   std::optional<std::string> name;
 };
 
-LiveUser FromSeen(const std::string& key, const SeenMember& seen) {
+LiveUser FromSeen(const SeenMember& seen) {
   LiveUser u;
   u.id = seen.id;
-  u.email = key;
   u.status = seen.status;
   u.raw_status = seen.raw_status;
   u.grants.set = seen.groups;
@@ -126,12 +125,11 @@ void OrgadminConnector::Listing::Assemble(LiveState& state) const {
     const auto id = id_of.find(email);
     const auto member = id == id_of.end() ? seen.end() : seen.find(Lower(id->second));
     if (member != seen.end()) {
-      state.users[email] = FromSeen(email, member->second);
+      state.users[email] = FromSeen(member->second);
       continue;
     }
     LiveUser u;
     u.id = id == id_of.end() ? "" : id->second;
-    u.email = email;
     u.status = account.retired ? LiveStatus::kRetired : LiveStatus::kActive;
     u.raw_status = account.retired ? "retired (last applied)" : "active (last applied)";
     state.users[email] = std::move(u);
@@ -142,13 +140,13 @@ void OrgadminConnector::Listing::Assemble(LiveState& state) const {
     const auto id = id_of.find(email);
     if (id == id_of.end()) continue;
     const auto member = seen.find(Lower(id->second));
-    if (member != seen.end()) state.users[email] = FromSeen(email, member->second);
+    if (member != seen.end()) state.users[email] = FromSeen(member->second);
   }
   // Everyone else in a managed group: unmanaged, known only by id and name.
   for (const auto& [lower_id, member] : seen) {
     if (claimed.count(lower_id)) continue;
     const std::string key = "userId:" + member.id;
-    state.users[key] = FromSeen(key, member);
+    state.users[key] = FromSeen(member);
   }
 }
 

@@ -115,8 +115,8 @@ StatusOr<LiveState> ScimConnector::List(const ListContext& context) {
   for (ScimUser& u : *users) {
     LiveUser user;
     user.id = u.id;
-    user.email = NormalizeEmail(u.user_name);
-    if (user.email.empty() || user.id.empty()) {
+    const std::string email = NormalizeEmail(u.user_name);
+    if (email.empty() || user.id.empty()) {
       spdlog::warn("scim {}: a listed user has no userName or id; ignored", instance_);
       continue;
     }
@@ -127,10 +127,10 @@ StatusOr<LiveState> ScimConnector::List(const ListContext& context) {
     user.family_name = u.family_name;
     user.external_id = u.external_id;
     if (auto it = groups_of.find(u.id); it != groups_of.end()) user.grants.set = it->second;
-    auto [pos, inserted] = live.users.try_emplace(user.email, user);
+    auto [pos, inserted] = live.users.try_emplace(email, user);
     if (!inserted) {
       spdlog::warn("scim {}: {} is listed twice (ids {} and {}); keeping the first", instance_,
-                   user.email, pos->second.id, user.id);
+                   email, pos->second.id, user.id);
       continue;
     }
     listed[u.id] = std::move(u);

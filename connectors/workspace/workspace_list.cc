@@ -27,19 +27,25 @@ int Rank(const LiveUser& user) {
   return 0;
 }
 
-void Add(const std::string& instance, LiveState& state, LiveUser user) {
-  if (user.email.empty()) {
+// A listed user with the normalised email it is keyed by.
+struct Listed {
+  std::string email;
+  LiveUser user;
+};
+
+void Add(const std::string& instance, LiveState& state, Listed listed) {
+  if (listed.email.empty()) {
     spdlog::warn("workspace {}: listUsers returned an entry without an email; ignored", instance);
     return;
   }
-  const auto it = state.users.lower_bound(user.email);
-  if (it == state.users.end() || it->first != user.email) {
-    std::string email = user.email;
-    state.users.emplace_hint(it, std::move(email), std::move(user));
+  LiveUser& user = listed.user;
+  const auto it = state.users.lower_bound(listed.email);
+  if (it == state.users.end() || it->first != listed.email) {
+    state.users.emplace_hint(it, std::move(listed.email), std::move(user));
     return;
   }
   spdlog::warn("workspace {}: {} is listed twice ({} and {}); keeping the {} entry", instance,
-               user.email, it->second.raw_status, user.raw_status,
+               listed.email, it->second.raw_status, user.raw_status,
                Rank(user) > Rank(it->second) ? user.raw_status : it->second.raw_status);
   if (Rank(user) > Rank(it->second)) it->second = std::move(user);
 }
@@ -52,25 +58,24 @@ std::string Normalized(std::string email) {
   return email;
 }
 
-// Fills `user` (as constructed) with the active `entry`, its email normalised already.
-void FillActive(LiveUser& user, std::string email, Entry&& entry) {
+// Fills `user` (as constructed) with the active `entry`; its email is the caller's.
+void FillActive(LiveUser& user, Entry&& entry) {
   user.id = std::move(entry.uid);
-  user.email = std::move(email);
   user.status = LiveStatus::kActive;
   user.raw_status = "active";
   user.grants.single = std::move(entry.account_type);
   user.name = std::move(entry.name);
 }
 
-LiveUser ActiveUser(Entry entry) {
-  LiveUser user;
-  FillActive(user, Normalized(std::move(entry.email)), std::move(entry));
-  return user;
+Listed ActiveUser(Entry entry) {
+  Listed listed{Normalized(std::move(entry.email)), LiveUser()};
+  FillActive(listed.user, std::move(entry));
+  return listed;
 }
 
-LiveUser InvitedUser(const std::string& instance, Entry entry) {
-  LiveUser user;
-  user.email = Normalized(std::move(entry.email));
+Listed InvitedUser(const std::string& instance, Entry entry) {
+  Listed listed{Normalized(std::move(entry.email)), LiveUser()};
+  LiveUser& user = listed.user;
   user.raw_status = std::move(entry.invite_status);
   user.grants.single = std::move(entry.account_type);
   if (user.raw_status == "EXPIRED") {
@@ -79,10 +84,10 @@ LiveUser InvitedUser(const std::string& instance, Entry entry) {
     user.status = LiveStatus::kPending;
     if (user.raw_status != "ACTIVE" && user.raw_status != "SENT") {
       spdlog::warn("workspace {}: {}: unknown inviteStatus \"{}\" treated as pending", instance,
-                   user.email, user.raw_status);
+                   listed.email, user.raw_status);
     }
   }
-  return user;
+  return listed;
 }
 
 }  // namespace
@@ -103,25 +108,26 @@ class Collector {
       // Listings sorted by email (the simulator's) are appended without a search.
       const auto it = users.empty() || users.rbegin()->first < email ? users.end() : users.lower_bound(email);
       if (it == users.end() || it->first != email) {
-        auto added = users.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(email), std::tuple<>());
-        FillActive(added->second, std::move(email), std::move(entry));
+        auto added = users.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(std::move(email)),
+                                        std::tuple<>());
+        FillActive(added->second, std::move(entry));
         return;
       }
     }
-    LiveUser user;
-    FillActive(user, std::move(email), std::move(entry));
-    held_.push_back(std::move(user));
+    Listed listed{std::move(email), LiveUser()};
+    FillActive(listed.user, std::move(entry));
+    held_.push_back(std::move(listed));
   }
   void Invited(Entry entry) { invited_.push_back(std::move(entry)); }
 
   void Finish(const std::string& instance) {
-    for (LiveUser& user : held_) Add(instance, *state_, std::move(user));
+    for (Listed& listed : held_) Add(instance, *state_, std::move(listed));
     for (Entry& entry : invited_) Add(instance, *state_, InvitedUser(instance, std::move(entry)));
   }
 
  private:
   LiveState* state_;
-  std::vector<LiveUser> held_;
+  std::vector<Listed> held_;
   std::vector<Entry> invited_;
 };
 

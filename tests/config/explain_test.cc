@@ -91,7 +91,6 @@ TEST_CASE("a user not in the manifest: managed and due for offboarding, unmanage
 
   ExplainInput unmanaged{.email = "carol@acme.io", .now = kBefore, .platforms = {"ws"}};
   LiveUser carol;
-  carol.email = "carol@acme.io";
   unmanaged.live["ws"] = ExplainLive{"", carol, "offboarding: retire; unmanaged: ignore", {}};
   x = Explain(f.manifest, f.desired, unmanaged);
   REQUIRE(x.platforms.size() == 1);

@@ -33,7 +33,6 @@ PlatformConfig Platform(PlatformType type, const std::string& name) {
 
 LiveUser Live(const std::string& email, Grants g, LiveStatus status = LiveStatus::kActive) {
   LiveUser u;
-  u.email = email;
   u.id = "id-" + email;
   u.status = status;
   u.grants = std::move(g);

@@ -37,9 +37,8 @@ struct TempState {
   }
 };
 
-LiveUser Pending(const std::string& email, const Grants& grants) {
+LiveUser Pending(const Grants& grants) {
   LiveUser u;
-  u.email = email;
   u.status = LiveStatus::kPending;
   u.raw_status = "SENT";
   u.grants = grants;
@@ -63,7 +62,7 @@ class FakeWorkspace final : public Connector {
     std::lock_guard lock(mu_);
     Journalled(a);
     if (fail_email == a.email) return FailedPrecondition("inviteUser returned ok: false: refused");
-    LiveUser u = Pending(a.email, a.after);
+    LiveUser u = Pending(a.after);
     live.users[a.email] = u;
     ++mutations;
     return OkStatus();
@@ -111,9 +110,8 @@ PlatformConfig Config() {
   return c;
 }
 
-DesiredUser Want(const std::string& email, const std::string& type) {
+DesiredUser Want(const std::string& type) {
   DesiredUser u;
-  u.email = email;
   u.grants.single = type;
   return u;
 }
@@ -130,7 +128,7 @@ Env& FixedClock() {
 TEST_CASE("every request is journalled before it is sent, and completed after") {
   TempState st;
   FakeWorkspace ws(st.store.get());
-  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}, {"b@x.io", Want("b@x.io", "ADMIN")}};
+  DesiredUsers desired{{"a@x.io", Want("DEVELOPER")}, {"b@x.io", Want("ADMIN")}};
   auto run = st.store->BeginRun("apply", "d", "", 1);
   REQUIRE(run.ok());
   ReconcileOptions opt;
@@ -152,7 +150,7 @@ TEST_CASE("every request is journalled before it is sent, and completed after") 
 TEST_CASE("a converged platform plans nothing and sends nothing") {
   TempState st;
   FakeWorkspace ws(st.store.get());
-  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}};
+  DesiredUsers desired{{"a@x.io", Want("DEVELOPER")}};
   ReconcileOptions opt;
   opt.apply = true;
   opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
@@ -168,7 +166,7 @@ TEST_CASE("a failed action is reported with the platform's message and the rest 
   TempState st;
   FakeWorkspace ws(st.store.get());
   ws.fail_email = "a@x.io";
-  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}, {"b@x.io", Want("b@x.io", "ADMIN")}};
+  DesiredUsers desired{{"a@x.io", Want("DEVELOPER")}, {"b@x.io", Want("ADMIN")}};
   ReconcileOptions opt;
   opt.apply = true;
   opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
@@ -197,12 +195,12 @@ TEST_CASE("journal rows left pending by a killed process are closed and re-plann
   auto old_run = st.store->BeginRun("apply", "d", "", 1);
   REQUIRE(st.store->JournalBegin(*old_run, a, 1).ok());
   // The invitation reached the platform before the process died.
-  ws.live.users["a@x.io"] = Pending("a@x.io", a.after);
+  ws.live.users["a@x.io"] = Pending(a.after);
 
   ReconcileOptions opt;
   opt.apply = true;
   opt.run_id = *st.store->BeginRun("apply", "d", "", 2);
-  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}};
+  DesiredUsers desired{{"a@x.io", Want("DEVELOPER")}};
   PlatformOutcome out = ReconcilePlatform(Config(), desired, ws, *st.store, opt, FixedClock());
   CHECK(ws.mutations == 0);  // not invited twice
   CHECK(st.store->PendingEntries("ws")->empty());
@@ -213,7 +211,7 @@ TEST_CASE("journal rows left pending by a killed process are closed and re-plann
 TEST_CASE("platform ids learnt from the listing are recorded, and confirmed leavers forgotten, after the actions") {
   TempState st;
   FakeWorkspace ws(st.store.get());
-  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}, {"b@x.io", Want("b@x.io", "ADMIN")}};
+  DesiredUsers desired{{"a@x.io", Want("DEVELOPER")}, {"b@x.io", Want("ADMIN")}};
   ReconcileOptions opt;
   opt.apply = true;
   opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
@@ -244,7 +242,7 @@ TEST_CASE("a listing failure fails only the plan and applies nothing") {
   TempState st;
   FakeWorkspace ws(st.store.get());
   ws.list_error = Unauthenticated("ws: listUsers: HTTP 401: invalid API key");
-  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}};
+  DesiredUsers desired{{"a@x.io", Want("DEVELOPER")}};
   ReconcileOptions opt;
   opt.apply = true;
   opt.run_id = *st.store->BeginRun("apply", "d", "", 1);
@@ -271,17 +269,17 @@ std::string SnapshotByTree(const LiveState& live, int64_t now) {
 
 LiveState OddListing() {
   LiveState live;
-  LiveUser plain = Pending("a@x.io", Grants{});
+  LiveUser plain = Pending(Grants{});
   plain.grants.single = "DEVELOPER";
-  LiveUser odd = Pending("q\"uote\\d@x.io", Grants{});
+  LiveUser odd = Pending(Grants{});
   odd.id = "ctl\b\f\n\r\t\x01\x1f\x7f end";
   odd.raw_status = "caf\xc3\xa9 \xe2\x9c\x93";  // UTF-8 passes through
   odd.status = LiveStatus::kExpired;
   odd.grants.scoped = {{"ws1", "EDITOR"}, {"w\"s2", "ADMIN"}};
   odd.grants.set = {"b", "a\n"};
-  LiveUser empty = Pending("e@x.io", Grants{});
+  LiveUser empty = Pending(Grants{});
   empty.status = LiveStatus::kRetired;
-  live.users = {{plain.email, plain}, {odd.email, odd}, {empty.email, empty}};
+  live.users = {{"a@x.io", plain}, {"q\"uote\\d@x.io", odd}, {"e@x.io", empty}};
   return live;
 }
 
@@ -304,7 +302,7 @@ TEST_CASE("the live snapshot reads back byte for byte as the JSON dump of the li
   CHECK(SnapshotListingJson(OddListing()) == "{" + SnapshotByTree(OddListing(), 0).substr(std::string("{\"taken_at\":0,").size()));
 
   LiveState bad;  // not UTF-8: thrown as the dump throws it
-  bad.users["x@x.io"] = Pending("x@x.io", Grants{});
+  bad.users["x@x.io"] = Pending(Grants{});
   bad.users["x@x.io"].id = "\xff";
   CHECK_THROWS_AS(SnapshotListingJson(bad), nlohmann::json::type_error);
   CHECK_THROWS_AS(SnapshotDigest(bad), nlohmann::json::type_error);
@@ -314,9 +312,9 @@ TEST_CASE("the live snapshot reads back byte for byte as the JSON dump of the li
 TEST_CASE("the snapshot digest is the SHA-256 of the listing text, taken piece by piece") {
   LiveState many = OddListing();
   for (int i = 0; i < 2000; ++i) {  // about 200 KB: several pieces
-    LiveUser u = Pending("u" + std::to_string(i) + "@x.io", Grants{});
+    LiveUser u = Pending(Grants{});
     u.id = std::string(40, 'x');
-    many.users[u.email] = u;
+    many.users["u" + std::to_string(i) + "@x.io"] = u;
   }
   for (const LiveState& live : {LiveState{}, OddListing(), many}) {
     const std::string text = SnapshotListingJson(live);
@@ -361,7 +359,7 @@ TEST_CASE("a converged reconcile reads the state once, writes its status and onl
   testing::FakeEnv clock(*system);  // its own: this test moves it
   testing::CountingStore store(*st.store);
   FakeWorkspace ws(st.store.get());
-  DesiredUsers desired{{"a@x.io", Want("a@x.io", "DEVELOPER")}, {"b@x.io", Want("b@x.io", "ADMIN")}};
+  DesiredUsers desired{{"a@x.io", Want("DEVELOPER")}, {"b@x.io", Want("ADMIN")}};
   ReconcileOptions opt;
   opt.apply = true;
   opt.run_id = *st.store->BeginRun("apply", "d", "", 1);

@@ -18,7 +18,7 @@ constexpr int64_t kJan31 = 1801440000;  // expires: 2027-01-31 (2027-02-01T00:00
 constexpr int64_t kDay = 86400;
 
 // `d` with one expiry step: from kJan31 on it holds `after` (nullopt: off the platform).
-DesiredUser Expiring(DesiredUser d, const std::string& what, std::optional<Grants> after,
+Wanted Expiring(Wanted d, const std::string& what, std::optional<Grants> after,
                      std::vector<std::string> roles_after = {}) {
   ExpiryStep step;
   step.at = kJan31;
@@ -38,8 +38,8 @@ PlatformPolicy WithLimit(PlatformPolicy p, double limit) {
 struct Row {
   const char* name;
   PlatformPolicy policy;
-  std::vector<DesiredUser> desired;
-  std::vector<LiveUser> live;
+  std::vector<Wanted> desired;
+  std::vector<Listed> live;
   std::vector<ManagedAccount> managed;
   int64_t now;
   std::vector<std::string> expected;  // ToString of each action, in order

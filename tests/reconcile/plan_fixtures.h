@@ -35,9 +35,17 @@ inline Grants Scoped(std::map<std::string, std::string> scoped,
   return g;
 }
 
-inline DesiredUser Want(const std::string& email, Grants grants,
-                        std::vector<std::string> roles = {}) {
-  DesiredUser d;
+// A desired or listed user with the email it is keyed by (DesiredOf, LiveOf): the
+// records themselves hold none.
+struct Wanted : DesiredUser {
+  std::string email;
+};
+struct Listed : LiveUser {
+  std::string email;
+};
+
+inline Wanted Want(const std::string& email, Grants grants, std::vector<std::string> roles = {}) {
+  Wanted d;
   d.email = email;
   d.profile.email_as_written = email;
   d.grants = std::move(grants);
@@ -45,15 +53,14 @@ inline DesiredUser Want(const std::string& email, Grants grants,
   return d;
 }
 
-inline DesiredUser Suspended(const std::string& email, Grants grants = {}) {
-  DesiredUser d = Want(email, std::move(grants));
+inline Wanted Suspended(const std::string& email, Grants grants = {}) {
+  Wanted d = Want(email, std::move(grants));
   d.suspended = true;
   return d;
 }
 
-inline LiveUser Live(const std::string& email, Grants grants,
-                     LiveStatus status = LiveStatus::kActive) {
-  LiveUser u;
+inline Listed Live(const std::string& email, Grants grants, LiveStatus status = LiveStatus::kActive) {
+  Listed u;
   u.id = "id-" + email.substr(0, email.find('@'));
   u.email = email;
   u.status = status;
@@ -71,13 +78,13 @@ inline ManagedAccount Managed(const std::string& email, Grants grants, bool reti
   return m;
 }
 
-inline DesiredUsers DesiredOf(const std::vector<DesiredUser>& users) {
+inline DesiredUsers DesiredOf(const std::vector<Wanted>& users) {
   DesiredUsers out;
   for (const auto& u : users) out[u.email] = u;
   return out;
 }
 
-inline LiveState LiveOf(const std::vector<LiveUser>& users, bool complete = true) {
+inline LiveState LiveOf(const std::vector<Listed>& users, bool complete = true) {
   LiveState out;
   for (const auto& u : users) out.users[u.email] = u;
   out.complete = complete;

@@ -32,8 +32,8 @@ PlatformPolicy WithUnmanaged(PlatformPolicy p, UnmanagedPolicy u) {
 struct Row {
   const char* name;
   PlatformPolicy policy;
-  std::vector<DesiredUser> desired;
-  std::vector<LiveUser> live;
+  std::vector<Wanted> desired;
+  std::vector<Listed> live;
   std::vector<ManagedAccount> managed;
   std::vector<std::string> expected;  // ToString of each action, in order
   std::vector<std::string> unmanaged = {};
@@ -304,10 +304,10 @@ TEST_CASE("expired invitation is sent again once, then waits for acceptance") {
 }
 
 TEST_CASE("an update carries the desired profile and leaves grants alone") {
-  DesiredUser d = Want(kA, Set({"g1"}));
+  Wanted d = Want(kA, Set({"g1"}));
   d.profile.name = "Alice Liddell";
   d.profile.external_id = "E1";
-  LiveUser u = Live(kA, Set({"g1"}));
+  Listed u = Live(kA, Set({"g1"}));
   u.name = "Alice";
   const auto plan = MakePlan(Scim(), DesiredOf({d}), LiveOf({u}), ManagedOf({Managed(kA, Set({"g1"}))}), {});
   REQUIRE(plan.actions.size() == 1);
@@ -320,7 +320,7 @@ TEST_CASE("an update carries the desired profile and leaves grants alone") {
 }
 
 TEST_CASE("an invite carries the profile to send") {
-  DesiredUser d = Want(kA, Single("DEVELOPER"));
+  Wanted d = Want(kA, Single("DEVELOPER"));
   d.profile.email_as_written = "Alice@Acme.io";
   d.profile.given_name = "Alice";
   const auto plan = MakePlan(Ws(), DesiredOf({d}), LiveOf({}), {}, {});
@@ -332,7 +332,7 @@ TEST_CASE("an invite carries the profile to send") {
 TEST_CASE("an action's profile has the names derived from `name`, on every platform type") {
   // ResolveDesired derives given/family names only where the platform reads them
   // (UsesPersonNames); the journal records every action's profile with them, as before.
-  DesiredUser d = Want(kA, Single("DEVELOPER"));
+  Wanted d = Want(kA, Single("DEVELOPER"));
   d.profile.name = "Alice  Pleasance Liddell ";
   const auto plan = MakePlan(Ws(), DesiredOf({d}), LiveOf({}), {}, {});
   REQUIRE(plan.actions.size() == 1);
@@ -350,11 +350,11 @@ TEST_CASE("an action's profile has the names derived from `name`, on every platf
 TEST_CASE("actions run invite, adopt, reactivate, grant, update, retire, remove, by email") {
   auto policy = WithUnmanaged(Scim(), UnmanagedPolicy::kRemove);
   policy.offboarding = Offboarding::kRemove;
-  auto named = [](DesiredUser d, const char* name) {
+  auto named = [](Wanted d, const char* name) {
     d.profile.name = name;
     return d;
   };
-  auto named_live = [](LiveUser u, const char* name) {
+  auto named_live = [](Listed u, const char* name) {
     u.name = name;
     return u;
   };

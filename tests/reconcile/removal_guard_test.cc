@@ -22,8 +22,8 @@ struct Setup {
 PlatformPlan Run(const Setup& s) {
   auto policy = Policy(PlatformType::kScim, "sc");
   policy.max_removals = s.limit;
-  std::vector<DesiredUser> desired;
-  std::vector<LiveUser> live;
+  std::vector<Wanted> desired;
+  std::vector<Listed> live;
   std::vector<ManagedAccount> managed;
   for (std::size_t i = 0; i < s.managed; ++i) {
     const Grants g = Set({"g"});

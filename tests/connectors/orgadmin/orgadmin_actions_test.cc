@@ -61,7 +61,7 @@ std::vector<json> Sent(const OrgFixture& f) {
 void ListWith(OrgFixture& f, MapIdCache& ids, const char* alice_id) {
   if (alice_id) ids.ids["alice@acme.io"] = alice_id;
   DesiredUsers desired;
-  desired["alice@acme.io"].email = "alice@acme.io";
+  desired["alice@acme.io"];
   if (!alice_id) f.Reply({{"data", {{"findUserBy", json::array()}}}});
   REQUIRE(f.connector.List(ListContext{&desired, nullptr, &ids}).ok());
 }
@@ -85,7 +85,7 @@ TEST_CASE("inviting a user nobody has creates them, adds their groups, and the n
   // The next listing caches the id and looks nothing up.
   CHECK(ids.ids.count("alice@acme.io") == 0);
   DesiredUsers desired;
-  desired["alice@acme.io"].email = "alice@acme.io";
+  desired["alice@acme.io"];
   REQUIRE(f.connector.List(ListContext{&desired, nullptr, &ids}).ok());
   CHECK(f.fake.requests().size() == 3);
   CHECK(ids.ids.at("alice@acme.io") == kNewId);

@@ -18,7 +18,6 @@ namespace docs = orgadmin_documents;
 
 DesiredUser Want(const std::string& email, std::string role, std::set<std::string> groups) {
   DesiredUser d;
-  d.email = email;
   d.profile.email_as_written = email;
   d.grants.single = std::move(role);
   d.grants.set = std::move(groups);
