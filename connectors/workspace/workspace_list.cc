@@ -67,8 +67,9 @@ void FillActive(LiveUser& user, Entry&& entry) {
   user.name = std::move(entry.name);
 }
 
-Listed ActiveUser(Entry entry) {
-  Listed listed{Normalized(std::move(entry.email)), LiveUser()};
+// `email`: entry.email normalised.
+Listed ActiveUser(std::string email, Entry&& entry) {
+  Listed listed{std::move(email), LiveUser()};
   FillActive(listed.user, std::move(entry));
   return listed;
 }
@@ -114,9 +115,7 @@ class Collector {
         return;
       }
     }
-    Listed listed{std::move(email), LiveUser()};
-    FillActive(listed.user, std::move(entry));
-    held_.push_back(std::move(listed));
+    held_.push_back(ActiveUser(std::move(email), std::move(entry)));
   }
   void Invited(Entry entry) { invited_.push_back(std::move(entry)); }
 
@@ -401,7 +400,8 @@ LiveState ListUsersReader::Finish() {
 
 LiveState ToLiveState(const std::string& instance, Entries entries) {
   LiveState state;
-  for (Entry& entry : entries.active) Add(instance, state, ActiveUser(std::move(entry)));
+  for (Entry& entry : entries.active)
+    Add(instance, state, ActiveUser(Normalized(std::move(entry.email)), std::move(entry)));
   std::vector<Entry>().swap(entries.active);  // 100,000 emptied entries: not kept till the end
   for (Entry& entry : entries.invited) Add(instance, state, InvitedUser(instance, std::move(entry)));
   return state;

@@ -165,7 +165,8 @@ class Executor {
     {
       std::lock_guard lock(mu_);
       m = AfterSuccess(a, Current(a.email), now);
-      if (a.verb == Verb::kRemove) changed_[a.email].reset(); else changed_[a.email] = static_cast<const ManagedRecord&>(m);
+      if (a.verb == Verb::kRemove) changed_[a.email].reset();
+      else changed_[a.email] = static_cast<const ManagedRecord&>(m);
     }
     Status saved = a.verb == Verb::kRemove ? store_.ForgetManaged(a.platform, a.email)
                                            : store_.PutManaged(m);

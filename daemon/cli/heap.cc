@@ -37,17 +37,6 @@ bool Install() {
   return mallctl("arena.0.extent_hooks", nullptr, nullptr, &ours, sizeof ours) == 0;
 }
 
-}  // namespace
-
-bool UseHugePages() {
-  static std::once_flag once;
-  static bool installed = false;
-  std::call_once(once, [] { installed = Install(); });
-  return installed;
-}
-
-namespace {
-
 // jemalloc's count of resident bytes (its stats are a snapshot refreshed by "epoch").
 size_t Resident() {
   uint64_t epoch = 1;
@@ -59,6 +48,13 @@ size_t Resident() {
 }
 
 }  // namespace
+
+bool UseHugePages() {
+  static std::once_flag once;
+  static bool installed = false;
+  std::call_once(once, [] { installed = Install(); });
+  return installed;
+}
 
 void ReturnFreedPages() {
   const size_t before = Resident();
